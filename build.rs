@@ -1,0 +1,90 @@
+//! Generates Rust bindings to the MicroPython headers of the port being built.
+//!
+//! The port's build (micropython.mk / micropython.cmake) writes its real compile flags,
+//! one argument per line, to the file named by `RUSTOS_CFLAGS_FILE`, and names the
+//! directory they are relative to in `RUSTOS_PORT_DIR`.  Without them (plain `cargo test`
+//! on the host) no bindings are made and only the port-independent logic is compiled.
+use std::env;
+use std::path::{Path, PathBuf};
+
+fn main() {
+    println!("cargo:rustc-check-cfg=cfg(mp)");
+    println!("cargo:rerun-if-env-changed=RUSTOS_CFLAGS_FILE");
+    println!("cargo:rerun-if-env-changed=RUSTOS_PORT_DIR");
+    println!("cargo:rerun-if-env-changed=RUSTOS_CLANG_TARGET");
+    println!("cargo:rerun-if-changed=c");
+    let Some(flags_file) = env::var_os("RUSTOS_CFLAGS_FILE") else {
+        return;
+    };
+    let flags_file = PathBuf::from(flags_file);
+    println!("cargo:rerun-if-changed={}", flags_file.display());
+    let port_dir = PathBuf::from(env::var_os("RUSTOS_PORT_DIR").expect("RUSTOS_PORT_DIR must be set with RUSTOS_CFLAGS_FILE"));
+    let text = std::fs::read_to_string(&flags_file).expect("cannot read RUSTOS_CFLAGS_FILE");
+    let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
+
+    let mut args = clang_args(text.lines().map(str::trim).filter(|l| !l.is_empty()), &port_dir);
+    args.push(format!("-I{}", manifest.join("c").display()));
+    if let Ok(t) = env::var("RUSTOS_CLANG_TARGET") {
+        if !t.is_empty() {
+            args.push(format!("--target={t}"));
+        }
+    }
+    // New qstrs change the generated header: regenerate the bindings then.
+    for a in &args {
+        if let Some(dir) = a.strip_prefix("-I") {
+            let q = Path::new(dir).join("genhdr/qstrdefs.generated.h");
+            if q.exists() {
+                println!("cargo:rerun-if-changed={}", q.display());
+            }
+        }
+    }
+
+    let bindings = bindgen::Builder::default()
+        .header(manifest.join("c/bindgen.h").to_string_lossy())
+        .clang_args(&args)
+        .use_core()
+        .ctypes_prefix("core::ffi")
+        .layout_tests(false)
+        .generate_comments(false)
+        .derive_default(true)
+        .allowlist_function("mp_.*|rustos_.*|gc_.*|vstr_.*|qstr_.*")
+        .allowlist_type("mp_.*|rustos_.*|vstr_t|qstr")
+        .allowlist_var("mp_.*|MP_.*|RUSTOS_.*|MICROPY_.*|rustos_.*")
+        .generate()
+        .unwrap_or_else(|e| panic!("bindgen failed on the MicroPython headers: {e}\nclang args: {args:?}"));
+    let out = PathBuf::from(env::var("OUT_DIR").unwrap()).join("bindings.rs");
+    bindings.write_to_file(&out).expect("cannot write bindings");
+    println!("cargo:rustc-cfg=mp");
+}
+
+/// Keep the flags that decide what the headers say (defines, include paths, target
+/// options) and drop warnings, optimisation and code-generation flags.  Relative include
+/// paths are made absolute against the port's directory, where the C compiler runs.
+fn clang_args<'a>(flags: impl Iterator<Item = &'a str>, port_dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut flags = flags.peekable();
+    let abs = |p: &str| -> String {
+        let path = Path::new(p);
+        if path.is_absolute() { p.to_string() } else { port_dir.join(path).display().to_string() }
+    };
+    while let Some(f) = flags.next() {
+        if let Some(p) = f.strip_prefix("-I") {
+            let p = if p.is_empty() { flags.next().unwrap_or_default() } else { p };
+            out.push(format!("-I{}", abs(p)));
+        } else if f == "-include" || f == "-isystem" || f == "-iquote" {
+            if let Some(p) = flags.next() {
+                out.push(f.to_string());
+                out.push(abs(p));
+            }
+        } else if f == "-D" || f == "-U" {
+            if let Some(v) = flags.next() {
+                out.push(format!("{f}{v}"));
+            }
+        } else if f.starts_with("-D") || f.starts_with("-U") || f.starts_with("-std=") || f == "-m32" {
+            out.push(f.to_string());
+        } else if f.starts_with("-mcpu=") || f.starts_with("-mfloat-abi=") || f.starts_with("-march=") || f.starts_with("-mabi=") || f == "-mthumb" {
+            out.push(f.to_string());
+        }
+    }
+    out
+}

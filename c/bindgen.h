@@ -1,0 +1,54 @@
+// What bindgen sees.  Function-like macros do not come through bindgen, so their values
+// are captured here as enum constants that clang evaluates; Rust checks its own
+// re-implementations against them with const asserts (src/ffi.rs).
+#include "py/runtime.h"
+#include "py/stream.h"
+#include "py/objstr.h"
+#include "py/mperrno.h"
+#include "py/gc.h"
+#include "rustos.h"
+
+enum {
+    RUSTOS_OBJ_REPR = MICROPY_OBJ_REPR,
+    RUSTOS_REPR_A = MICROPY_OBJ_REPR_A,
+    RUSTOS_REPR_B = MICROPY_OBJ_REPR_B,
+    RUSTOS_REPR_C = MICROPY_OBJ_REPR_C,
+    RUSTOS_IMMEDIATE_OBJS = MICROPY_OBJ_IMMEDIATE_OBJS,
+    RUSTOS_STREAM_OP_READ = MP_STREAM_OP_READ,
+    RUSTOS_STREAM_OP_WRITE = MP_STREAM_OP_WRITE,
+    RUSTOS_STREAM_OP_IOCTL = MP_STREAM_OP_IOCTL,
+    RUSTOS_EPERM = MP_EPERM,
+    RUSTOS_ENOENT = MP_ENOENT,
+    RUSTOS_EIO = MP_EIO,
+    RUSTOS_EBADF = MP_EBADF,
+    RUSTOS_EAGAIN = MP_EAGAIN,
+    RUSTOS_ENOMEM = MP_ENOMEM,
+    RUSTOS_EACCES = MP_EACCES,
+    RUSTOS_EEXIST = MP_EEXIST,
+    RUSTOS_ENODEV = MP_ENODEV,
+    RUSTOS_EXDEV = MP_EXDEV,
+    RUSTOS_ENOTDIR = MP_ENOTDIR,
+    RUSTOS_EISDIR = MP_EISDIR,
+    RUSTOS_EINVAL = MP_EINVAL,
+    RUSTOS_ENOSPC = MP_ENOSPC,
+    RUSTOS_EROFS = MP_EROFS,
+    RUSTOS_EOPNOTSUPP = MP_EOPNOTSUPP,
+    RUSTOS_EFBIG = MP_EFBIG,
+    RUSTOS_EBUSY = MP_EBUSY,
+    RUSTOS_EMFILE = MP_EMFILE,
+};
+
+// Reference values of the object-representation macros, for the const asserts in ffi.rs.
+// (Pointer-typed macros cannot appear in an integer constant expression, so the integer
+// forms of their bit patterns are captured; ffi.rs rebuilds each macro and compares.)
+// clang folds these pointer casts as constants.
+enum {
+    RUSTOS_CHECK_SMALL_INT_NEG = (intptr_t)MP_OBJ_NEW_SMALL_INT(-12345),
+    RUSTOS_CHECK_SMALL_INT_POS = (intptr_t)MP_OBJ_NEW_SMALL_INT(54321),
+    RUSTOS_CHECK_QSTR = (intptr_t)MP_OBJ_NEW_QSTR(MP_QSTR_os),
+    #if MICROPY_OBJ_IMMEDIATE_OBJS
+    RUSTOS_CHECK_NONE = (intptr_t)mp_const_none,
+    RUSTOS_CHECK_FALSE = (intptr_t)mp_const_false,
+    RUSTOS_CHECK_TRUE = (intptr_t)mp_const_true,
+    #endif
+};

@@ -1,0 +1,64 @@
+// The C/Rust boundary of the Rust `os` module.  bindgen reads this header (through
+// c/bindgen.h), so the Rust side sees exactly these layouts.
+#ifndef RUSTOS_H
+#define RUSTOS_H
+
+#include "py/obj.h"
+
+// What a Rust entry point hands back to its C shim.  Rust never raises: it returns this,
+// its frames are gone, and then rustos_raise_or_return() raises in C if it must.
+typedef enum {
+    RUSTOS_OK = 0,
+    RUSTOS_EXC = 1,          // obj is an exception instance to re-raise unchanged
+    RUSTOS_OSERROR = 2,      // OSError(code)
+    RUSTOS_TYPEERROR = 3,    // TypeError(msg)
+    RUSTOS_VALUEERROR = 4,   // ValueError(msg)
+    RUSTOS_MEMORYERROR = 5,  // MemoryError
+    RUSTOS_OVERFLOWERROR = 6,
+    RUSTOS_RUNTIMEERROR = 7, // internal error (a caught Rust panic)
+    RUSTOS_NOTIMPLEMENTED = 8,
+} rustos_kind_t;
+
+typedef struct _rustos_ret_t {
+    mp_obj_t obj;
+    uintptr_t kind;    // rustos_kind_t
+    intptr_t code;     // errno for RUSTOS_OSERROR
+    const char *msg;   // UTF-8, not NUL-terminated; may be NULL
+    size_t msg_len;
+} rustos_ret_t;
+
+// Result of a trampoline: exc is MP_OBJ_NULL on success, else the exception raised.
+typedef struct _rustos_try_t {
+    mp_obj_t obj;
+    mp_obj_t exc;
+} rustos_try_t;
+
+mp_obj_t rustos_raise_or_return(rustos_ret_t r);
+
+// Trampolines: each runs one MicroPython call under nlr_push and returns any exception as a value.
+rustos_try_t rustos_try_call(mp_obj_t fun, size_t n_args, size_t n_kw, const mp_obj_t *args);
+rustos_try_t rustos_try_call_method(mp_obj_t self, qstr name, size_t n_args, const mp_obj_t *args);
+rustos_try_t rustos_try_get_int(mp_obj_t o, mp_int_t *out);
+rustos_try_t rustos_try_str_get_data(mp_obj_t o, const char **data, size_t *len);
+rustos_try_t rustos_try_new_int(mp_int_t v);
+rustos_try_t rustos_try_new_str(const char *data, size_t len);
+rustos_try_t rustos_try_new_bytes(const uint8_t *data, size_t len);
+rustos_try_t rustos_try_vstr_init_len(vstr_t *vstr, size_t len);
+rustos_try_t rustos_try_bytes_from_vstr(vstr_t *vstr);
+rustos_try_t rustos_try_new_attrtuple(const qstr *fields, size_t n, const mp_obj_t *items);
+
+// Non-raising helpers over things Rust cannot reach (macros, root pointers, libc state).
+bool rustos_is_stream(mp_obj_t o, int flags);
+mp_obj_t *rustos_dupterm_slots(size_t *n);
+int rustos_errno_get(void);
+void rustos_errno_set(int e);
+void *rustos_gc_alloc(size_t n);
+void rustos_gc_free(void *p);
+
+// Firmware identity strings for os.uname(), from the port's own macros.
+extern const char rustos_uname_sysname[];
+extern const char rustos_uname_release[];
+extern const char rustos_uname_version[];
+extern const char rustos_uname_machine[];
+
+#endif // RUSTOS_H

@@ -1,0 +1,140 @@
+// Calls from Rust into MicroPython that may raise.  Each one pushes an nlr buffer, so a
+// raise lands here, in C, and goes back to Rust as a value: no longjmp crosses a Rust frame.
+#include <errno.h>
+#include "py/runtime.h"
+#include "py/stream.h"
+#include "py/objstr.h"
+#include "py/gc.h"
+#include "rustos.h"
+
+#define TRY(expr) \
+    rustos_try_t r = { MP_OBJ_NULL, MP_OBJ_NULL }; \
+    nlr_buf_t nlr; \
+    if (nlr_push(&nlr) == 0) { \
+        expr; \
+        nlr_pop(); \
+    } else { \
+        r.exc = MP_OBJ_FROM_PTR(nlr.ret_val); \
+    } \
+    return r
+
+rustos_try_t rustos_try_call(mp_obj_t fun, size_t n_args, size_t n_kw, const mp_obj_t *args) {
+    TRY(r.obj = mp_call_function_n_kw(fun, n_args, n_kw, args));
+}
+
+rustos_try_t rustos_try_call_method(mp_obj_t self, qstr name, size_t n_args, const mp_obj_t *args) {
+    TRY({
+        mp_obj_t dest[2 + 8];
+        if (n_args > 8) {
+            mp_raise_TypeError(NULL);
+        }
+        mp_load_method(self, name, dest);
+        for (size_t i = 0; i < n_args; ++i) {
+            dest[2 + i] = args[i];
+        }
+        r.obj = mp_call_method_n_kw(n_args, 0, dest);
+    });
+}
+
+rustos_try_t rustos_try_get_int(mp_obj_t o, mp_int_t *out) {
+    TRY(*out = mp_obj_get_int(o));
+}
+
+rustos_try_t rustos_try_str_get_data(mp_obj_t o, const char **data, size_t *len) {
+    TRY(*data = mp_obj_str_get_data(o, len));
+}
+
+rustos_try_t rustos_try_new_int(mp_int_t v) {
+    TRY(r.obj = mp_obj_new_int(v));
+}
+
+rustos_try_t rustos_try_new_str(const char *data, size_t len) {
+    TRY(r.obj = mp_obj_new_str(data, len));
+}
+
+rustos_try_t rustos_try_new_bytes(const uint8_t *data, size_t len) {
+    TRY(r.obj = mp_obj_new_bytes(data, len));
+}
+
+rustos_try_t rustos_try_vstr_init_len(vstr_t *vstr, size_t len) {
+    TRY(vstr_init_len(vstr, len));
+}
+
+rustos_try_t rustos_try_bytes_from_vstr(vstr_t *vstr) {
+    TRY(r.obj = mp_obj_new_bytes_from_vstr(vstr));
+}
+
+rustos_try_t rustos_try_new_attrtuple(const qstr *fields, size_t n, const mp_obj_t *items) {
+    TRY(r.obj = mp_obj_new_attrtuple(fields, n, items));
+}
+
+mp_obj_t rustos_raise_or_return(rustos_ret_t r) {
+    const mp_obj_type_t *type;
+    switch (r.kind) {
+        case RUSTOS_OK:
+            return r.obj;
+        case RUSTOS_EXC:
+            nlr_raise(r.obj);
+        case RUSTOS_OSERROR:
+            mp_raise_OSError((int)r.code);
+        case RUSTOS_MEMORYERROR:
+            mp_raise_type(&mp_type_MemoryError);
+        case RUSTOS_TYPEERROR:
+            type = &mp_type_TypeError;
+            break;
+        case RUSTOS_VALUEERROR:
+            type = &mp_type_ValueError;
+            break;
+        case RUSTOS_OVERFLOWERROR:
+            type = &mp_type_OverflowError;
+            break;
+        case RUSTOS_NOTIMPLEMENTED:
+            type = &mp_type_NotImplementedError;
+            break;
+        default:
+            type = &mp_type_RuntimeError;
+            break;
+    }
+    if (r.msg == NULL) {
+        mp_raise_type(type);
+    }
+    nlr_raise(mp_obj_new_exception_arg1(type, mp_obj_new_str(r.msg, r.msg_len)));
+}
+
+bool rustos_is_stream(mp_obj_t o, int flags) {
+    const mp_obj_type_t *type = mp_obj_get_type(o);
+    if (!MP_OBJ_TYPE_HAS_SLOT(type, protocol)) {
+        return false;
+    }
+    const mp_stream_p_t *p = MP_OBJ_TYPE_GET_SLOT(type, protocol);
+    return !((flags & MP_STREAM_OP_READ) && p->read == NULL)
+           && !((flags & MP_STREAM_OP_WRITE) && p->write == NULL)
+           && !((flags & MP_STREAM_OP_IOCTL) && p->ioctl == NULL);
+}
+
+mp_obj_t *rustos_dupterm_slots(size_t *n) {
+    #if MICROPY_PY_OS_DUPTERM
+    *n = MICROPY_PY_OS_DUPTERM;
+    return &MP_STATE_VM(dupterm_objs[0]);
+    #else
+    *n = 0;
+    return NULL;
+    #endif
+}
+
+int rustos_errno_get(void) {
+    return errno;
+}
+
+void rustos_errno_set(int e) {
+    errno = e;
+}
+
+// The Rust global allocator on bare metal: the GC heap, never the raising allocators.
+void *rustos_gc_alloc(size_t n) {
+    return gc_alloc(n, 0);
+}
+
+void rustos_gc_free(void *p) {
+    gc_free(p);
+}

@@ -1,0 +1,56 @@
+# The Rust os/vfs module as a MicroPython user C module for make-based ports (unix, qemu).
+# Use: make -C ports/<port> USER_C_MODULES=<dir containing this directory>
+RUSTOS_DIR := $(USERMOD_DIR)
+RUSTOS_BUILD := $(BUILD)/rustos
+CARGO ?= cargo
+
+# Switch the stock modules off.  The C guards are plain defines (mpconfig.h wraps both in
+# #ifndef); the filesystem make switches must be set before extmod.mk is read, which
+# py.mk (including us) does after the port's mpconfigport.mk.
+CFLAGS_USERMOD += -DMICROPY_PY_OS=0 -DMICROPY_PY_VFS=0 -I$(RUSTOS_DIR)/c -I$(RUSTOS_BUILD)
+override MICROPY_VFS_FAT := 0
+override MICROPY_VFS_LFS1 := 0
+override MICROPY_VFS_LFS2 := 0
+
+SRC_USERMOD_C += $(RUSTOS_DIR)/c/modos.c
+SRC_USERMOD_LIB_C += $(RUSTOS_DIR)/c/trampolines.c
+
+# Qstrs named in the Rust sources, for the qstr scanner (see tools/gen_qstrs.py).  Being a
+# QSTR_GLOBAL_DEPENDENCY, a change to it makes the scanner rescan.
+RUSTOS_QSTRS := $(RUSTOS_BUILD)/rustos_qstrs.h
+RUSTOS_RS := $(shell find $(RUSTOS_DIR)/src -name '*.rs')
+QSTR_GLOBAL_DEPENDENCIES += $(RUSTOS_QSTRS)
+$(RUSTOS_QSTRS): $(RUSTOS_RS) $(RUSTOS_DIR)/tools/gen_qstrs.py
+	$(Q)$(PYTHON) $(RUSTOS_DIR)/tools/gen_qstrs.py $(RUSTOS_DIR)/src $@
+
+# Which Rust target and features.  Hosted ports build for the host with std; bare-metal
+# ports set RUSTOS_TARGET (and RUSTOS_CLANG_TARGET for bindgen) in their make flags.
+ifeq ($(RUSTOS_TARGET),)
+RUSTOS_FEATURES ?= unix
+RUSTOS_LIB := $(RUSTOS_BUILD)/cargo/release/librustos.a
+RUSTOS_TARGET_ARG :=
+LDFLAGS_USERMOD += $(RUSTOS_LIB) -lpthread -ldl -lm -lgcc_s
+else
+RUSTOS_FEATURES ?=
+RUSTOS_LIB := $(RUSTOS_BUILD)/cargo/$(RUSTOS_TARGET)/release/librustos.a
+RUSTOS_TARGET_ARG := --target $(RUSTOS_TARGET)
+LDFLAGS_USERMOD += $(RUSTOS_LIB)
+endif
+
+# bindgen needs the generated qstr and root-pointer headers, and the port's exact flags,
+# which the shell splits for us exactly as it does for the C compiler.  Cargo decides
+# itself whether anything changed, so it runs on every build.
+$(RUSTOS_LIB): $(HEADER_BUILD)/qstrdefs.generated.h $(HEADER_BUILD)/root_pointers.h FORCE
+	$(ECHO) "CARGO $(notdir $@)"
+	$(Q)mkdir -p $(RUSTOS_BUILD)
+	$(Q)printf '%s\n' $(CFLAGS) > $(RUSTOS_BUILD)/cflags.new
+	$(Q)cmp -s $(RUSTOS_BUILD)/cflags.new $(RUSTOS_BUILD)/cflags.txt || mv $(RUSTOS_BUILD)/cflags.new $(RUSTOS_BUILD)/cflags.txt
+	$(Q)RUSTOS_CFLAGS_FILE=$(RUSTOS_BUILD)/cflags.txt RUSTOS_PORT_DIR=$(CURDIR) \
+		RUSTOS_CLANG_TARGET=$(RUSTOS_CLANG_TARGET) \
+		$(CARGO) build --quiet --release --manifest-path $(RUSTOS_DIR)/Cargo.toml \
+		--target-dir $(RUSTOS_BUILD)/cargo $(RUSTOS_TARGET_ARG) \
+		$(if $(strip $(RUSTOS_FEATURES)),--features "$(RUSTOS_FEATURES)")
+
+# The firmware's link must wait for the library: hang it on our glue object, which every
+# port links.  (The object itself does not depend on the library's contents.)
+$(BUILD)/$(patsubst $(USER_C_MODULES)/%,%,$(RUSTOS_DIR))/c/modos.o: $(RUSTOS_LIB) $(RUSTOS_QSTRS)

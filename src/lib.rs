@@ -1,0 +1,21 @@
+//! MicroPython's `os` and `vfs` modules in Rust.
+//!
+//! The crate is linked into a MicroPython firmware as a user C module: `c/` registers the
+//! modules and defines the object types, every function there calls an `extern "C"` entry
+//! point here.  Port-independent logic (errno names, and later paths and filesystems) is
+//! plain Rust and tested on the host with `cargo test`; the code that talks to MicroPython
+//! is compiled only when the port's build hands us its headers (`cfg(mp)`, see build.rs).
+#![cfg_attr(not(any(test, feature = "std")), no_std)]
+
+extern crate alloc;
+
+pub mod errno;
+
+#[cfg(mp)]
+mod ffi;
+#[cfg(mp)]
+mod mp;
+#[cfg(mp)]
+mod modos;
+#[cfg(all(mp, not(feature = "std")))]
+mod baremetal;

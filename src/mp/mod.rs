@@ -1,0 +1,56 @@
+//! The boundary with MicroPython: object handles, errors as values, the entry guard, and
+//! safe wrappers over the C trampolines (c/trampolines.c).
+//!
+//! Rules kept here (shared/ARCHITECTURE.md): nothing below raises.  Every MicroPython
+//! call that can raise goes through a trampoline, which returns the exception as a value;
+//! errors travel up as `Result` to the `extern "C"` entry point, which hands them to its
+//! C shim as a `rustos_ret_t`, and the shim raises after our frames are gone.
+mod error;
+mod obj;
+
+pub use error::{Error, Result};
+pub use obj::{Obj, Vstr};
+
+use crate::ffi;
+
+/// Run the body of an `extern "C"` entry point and package its outcome for the C shim.
+/// On hosted builds a panic (a bug, never expected) becomes a RuntimeError instead of
+/// unwinding into C or aborting the VM; bare metal builds with panic=abort.
+pub fn entry(f: impl FnOnce() -> Result<Obj>) -> ffi::rustos_ret_t {
+    #[cfg(feature = "std")]
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .unwrap_or(Err(Error::Runtime("internal error in the os module (Rust panic)")));
+    #[cfg(not(feature = "std"))]
+    let r = f();
+    error::to_ret(r)
+}
+
+/// Turn a trampoline's outcome into a Result.
+pub(crate) fn check(t: ffi::rustos_try_t) -> Result<Obj> {
+    if t.exc.is_null() {
+        Ok(Obj(t.obj))
+    } else {
+        Err(Error::Exc(Obj(t.exc)))
+    }
+}
+
+/// A slice of arguments as handed to a variable-arity entry point.
+pub fn args<'a>(n: usize, args: *const ffi::mp_obj_t) -> &'a [Obj] {
+    if n == 0 || args.is_null() {
+        return &[];
+    }
+    // SAFETY: MicroPython passes `n` valid objects at `args`, alive for the call; Obj is
+    // repr(transparent) over mp_obj_t.
+    unsafe { core::slice::from_raw_parts(args as *const Obj, n) }
+}
+
+/// The qstr type, as a plain integer.
+pub type Qstr = ffi::qstr;
+
+/// A qstr constant from bindgen's enum as a `qstr`.
+#[macro_export]
+macro_rules! qstr {
+    ($name:ident) => {
+        $crate::ffi::$name as $crate::ffi::qstr
+    };
+}

@@ -1,0 +1,127 @@
+//! `Obj`, a copyable handle to a MicroPython object, and the calls on it.
+//!
+//! An `Obj` held in a local variable is kept alive by the GC's conservative scan of the
+//! stack.  One kept anywhere else must be reachable from a root pointer (see c/).
+use super::{check, Error, Qstr, Result};
+use crate::ffi;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(transparent)]
+pub struct Obj(pub ffi::mp_obj_t);
+
+impl Obj {
+    pub const NULL: Obj = Obj(core::ptr::null_mut());
+    pub const NONE: Obj = Obj(ffi::NONE_BITS as ffi::mp_obj_t);
+    pub const FALSE: Obj = Obj(ffi::FALSE_BITS as ffi::mp_obj_t);
+    pub const TRUE: Obj = Obj(ffi::TRUE_BITS as ffi::mp_obj_t);
+
+    pub fn is_none(self) -> bool {
+        self == Obj::NONE
+    }
+
+    pub fn is_null(self) -> bool {
+        self.0.is_null()
+    }
+
+    pub fn from_qstr(q: Qstr) -> Obj {
+        Obj(ffi::qstr_bits(q) as ffi::mp_obj_t)
+    }
+
+    /// An int: a small int when it fits, else a long int object.
+    pub fn from_int(i: isize) -> Result<Obj> {
+        if ffi::fits_small_int(i) {
+            return Ok(Obj(ffi::small_int_bits(i) as ffi::mp_obj_t));
+        }
+        // SAFETY: trampoline call (allocating a long int may raise MemoryError).
+        check(unsafe { ffi::rustos_try_new_int(i as ffi::mp_int_t) })
+    }
+
+    /// mp_obj_get_int: TypeError/OverflowError exactly as MicroPython raises them.
+    pub fn get_int(self) -> Result<isize> {
+        let mut out: ffi::mp_int_t = 0;
+        // SAFETY: trampoline call; `out` is a valid place for the result.
+        check(unsafe { ffi::rustos_try_get_int(self.0, &mut out) })?;
+        Ok(out as isize)
+    }
+
+    /// The bytes of a str (TypeError otherwise, as mp_obj_str_get_data raises it).
+    /// The slice borrows the object's storage: it is valid while `self` is reachable,
+    /// which holds for arguments for the whole call.
+    pub fn str_bytes<'a>(self) -> Result<&'a [u8]> {
+        let mut data: *const core::ffi::c_char = core::ptr::null();
+        let mut len: usize = 0;
+        // SAFETY: trampoline call with valid out-pointers.
+        check(unsafe { ffi::rustos_try_str_get_data(self.0, &mut data, &mut len) })?;
+        if data.is_null() {
+            return Ok(&[]);
+        }
+        // SAFETY: MicroPython returned `len` readable bytes at `data`, owned by `self`.
+        Ok(unsafe { core::slice::from_raw_parts(data as *const u8, len) })
+    }
+
+    pub fn new_str(s: &[u8]) -> Result<Obj> {
+        // SAFETY: trampoline call; the bytes are copied into a new object.
+        check(unsafe { ffi::rustos_try_new_str(s.as_ptr() as *const core::ffi::c_char, s.len()) })
+    }
+
+    pub fn new_bytes(s: &[u8]) -> Result<Obj> {
+        // SAFETY: trampoline call; the bytes are copied into a new object.
+        check(unsafe { ffi::rustos_try_new_bytes(s.as_ptr(), s.len()) })
+    }
+
+    /// An attrtuple; `fields` must be static because the tuple keeps a pointer to it.
+    pub fn new_attrtuple(fields: &'static [Qstr], items: &[Obj]) -> Result<Obj> {
+        if fields.len() != items.len() {
+            return Err(Error::Runtime("attrtuple: fields and items differ in length"));
+        }
+        // SAFETY: trampoline call; both arrays hold `len` elements (Obj is transparent).
+        check(unsafe {
+            ffi::rustos_try_new_attrtuple(fields.as_ptr(), fields.len(), items.as_ptr() as *const ffi::mp_obj_t)
+        })
+    }
+
+    /// self(*args): any exception the callee raises comes back as `Error::Exc`.
+    pub fn call(self, args: &[Obj]) -> Result<Obj> {
+        // SAFETY: trampoline call; `args` holds args.len() objects.
+        check(unsafe { ffi::rustos_try_call(self.0, args.len(), 0, args.as_ptr() as *const ffi::mp_obj_t) })
+    }
+
+    /// self.name(*args) (at most 8 arguments).
+    pub fn call_method(self, name: Qstr, args: &[Obj]) -> Result<Obj> {
+        // SAFETY: trampoline call; `args` holds args.len() objects.
+        check(unsafe { ffi::rustos_try_call_method(self.0, name, args.len(), args.as_ptr() as *const ffi::mp_obj_t) })
+    }
+
+    /// Whether the object's type implements the stream protocol with these operations.
+    pub fn is_stream(self, flags: u32) -> bool {
+        // SAFETY: a non-raising C helper that reads the object's type.
+        unsafe { ffi::rustos_is_stream(self.0, flags as core::ffi::c_int) }
+    }
+}
+
+/// A byte buffer on the GC heap that becomes a `bytes` object without a copy.
+/// While it lives in a Rust local the GC sees its pointer on the stack.
+pub struct Vstr(ffi::vstr_t);
+
+impl Vstr {
+    /// MemoryError (raised by MicroPython's allocator) when the heap cannot hold `len`.
+    pub fn with_len(len: usize) -> Result<Vstr> {
+        let mut v = Vstr(ffi::vstr_t::default());
+        // SAFETY: trampoline call initialising the vstr in place.
+        check(unsafe { ffi::rustos_try_vstr_init_len(&mut v.0, len) })?;
+        Ok(v)
+    }
+
+    pub fn as_mut_slice(&mut self) -> &mut [u8] {
+        if self.0.len == 0 || self.0.buf.is_null() {
+            return &mut [];
+        }
+        // SAFETY: vstr_init_len allocated at least `len` bytes at `buf`, which we own.
+        unsafe { core::slice::from_raw_parts_mut(self.0.buf as *mut u8, self.0.len) }
+    }
+
+    pub fn into_bytes(mut self) -> Result<Obj> {
+        // SAFETY: trampoline call; the vstr's buffer passes to the new bytes object.
+        check(unsafe { ffi::rustos_try_bytes_from_vstr(&mut self.0) })
+    }
+}

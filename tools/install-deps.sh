@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Install what a bare machine lacks to build and test the firmware.  Idempotent and quiet
+# when everything is present.  Usage: install-deps.sh [unix|qemu|all]
+set -euo pipefail
+what=${1:-unix}
+pkgs=(build-essential pkg-config libffi-dev libclang-dev clang python3)
+case "$what" in
+    qemu|all) pkgs+=(gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm) ;;
+esac
+missing=()
+for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+        echo "error: missing packages: ${missing[*]} (install them with apt-get)" >&2; exit 1
+    fi
+    echo "installing: ${missing[*]}"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+command -v cargo >/dev/null || { echo "error: cargo not found: install Rust with rustup" >&2; exit 1; }
+for c in rustfmt clippy; do
+    rustup component list --installed 2>/dev/null | grep -q "^$c" || rustup component add "$c" >/dev/null 2>&1 || true
+done
+case "$what" in
+    qemu|all)
+        rustup target list --installed | grep -q '^thumbv7m-none-eabi$' || rustup target add thumbv7m-none-eabi
+        python3 -c 'import serial' 2>/dev/null || pip install -q pyserial ;;
+esac
