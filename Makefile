@@ -50,7 +50,7 @@ stock: deps check-tree $(MPYCROSS)
 run: firmware
 	@$(B)/unix/micropython
 
-test: test-cargo test-mp
+test: lint test-cargo test-mp
 
 test-cargo: deps
 	cargo test --quiet
@@ -59,9 +59,13 @@ test-mp: firmware stock
 	@python3 $(TOP)/tests/run_mp_tests.py --micropy-dir $(MPY) \
 		--ours $(B)/unix/micropython --stock $(B)/unix-stock/micropython
 
-lint:
+# Lint both configurations: the host one (what cargo test builds) and the firmware one,
+# where bindgen sees the unix port's real flags and the boundary code is compiled.
+lint: firmware
 	cargo fmt --check
-	cargo clippy --all-targets -- -D warnings
+	cargo clippy --quiet --all-targets -- -D warnings
+	RUSTOS_CFLAGS_FILE=$(B)/unix/rustos/cflags.txt RUSTOS_PORT_DIR=$(MPY)/ports/unix \
+		cargo clippy --quiet --features unix --all-targets -- -D warnings
 
 clean:
 	rm -rf $(B)/unix $(B)/unix-stock $(B)/mpy-cross $(B)/usermods target

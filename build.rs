@@ -18,7 +18,8 @@ fn main() {
     };
     let flags_file = PathBuf::from(flags_file);
     println!("cargo:rerun-if-changed={}", flags_file.display());
-    let port_dir = PathBuf::from(env::var_os("RUSTOS_PORT_DIR").expect("RUSTOS_PORT_DIR must be set with RUSTOS_CFLAGS_FILE"));
+    let port_dir =
+        PathBuf::from(env::var_os("RUSTOS_PORT_DIR").expect("RUSTOS_PORT_DIR must be set with RUSTOS_CFLAGS_FILE"));
     let text = std::fs::read_to_string(&flags_file).expect("cannot read RUSTOS_CFLAGS_FILE");
     let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
 
@@ -65,11 +66,19 @@ fn clang_args<'a>(flags: impl Iterator<Item = &'a str>, port_dir: &Path) -> Vec<
     let mut flags = flags.peekable();
     let abs = |p: &str| -> String {
         let path = Path::new(p);
-        if path.is_absolute() { p.to_string() } else { port_dir.join(path).display().to_string() }
+        if path.is_absolute() {
+            p.to_string()
+        } else {
+            port_dir.join(path).display().to_string()
+        }
     };
     while let Some(f) = flags.next() {
         if let Some(p) = f.strip_prefix("-I") {
-            let p = if p.is_empty() { flags.next().unwrap_or_default() } else { p };
+            let p = if p.is_empty() {
+                flags.next().unwrap_or_default()
+            } else {
+                p
+            };
             out.push(format!("-I{}", abs(p)));
         } else if f == "-include" || f == "-isystem" || f == "-iquote" {
             if let Some(p) = flags.next() {
@@ -80,9 +89,16 @@ fn clang_args<'a>(flags: impl Iterator<Item = &'a str>, port_dir: &Path) -> Vec<
             if let Some(v) = flags.next() {
                 out.push(format!("{f}{v}"));
             }
-        } else if f.starts_with("-D") || f.starts_with("-U") || f.starts_with("-std=") || f == "-m32" {
-            out.push(f.to_string());
-        } else if f.starts_with("-mcpu=") || f.starts_with("-mfloat-abi=") || f.starts_with("-march=") || f.starts_with("-mabi=") || f == "-mthumb" {
+        } else if f.starts_with("-D")
+            || f.starts_with("-U")
+            || f.starts_with("-std=")
+            || f == "-m32"
+            || f.starts_with("-mcpu=")
+            || f.starts_with("-mfloat-abi=")
+            || f.starts_with("-march=")
+            || f.starts_with("-mabi=")
+            || f == "-mthumb"
+        {
             out.push(f.to_string());
         }
     }

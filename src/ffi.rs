@@ -20,10 +20,21 @@ const _: () = assert!(
         || RUSTOS_OBJ_REPR as u32 == RUSTOS_REPR_C as u32,
     "unsupported MICROPY_OBJ_REPR"
 );
-const _: () = assert!(RUSTOS_IMMEDIATE_OBJS as u32 == 1, "None/True/False must be immediate objects");
+const _: () = assert!(
+    RUSTOS_IMMEDIATE_OBJS as u32 == 1,
+    "None/True/False must be immediate objects"
+);
 
-const SMALL_INT_SHIFT: u32 = if RUSTOS_OBJ_REPR as u32 == RUSTOS_REPR_B as u32 { 2 } else { 1 };
-const QSTR_SHIFT: u32 = if RUSTOS_OBJ_REPR as u32 == RUSTOS_REPR_C as u32 { 4 } else { 3 };
+const SMALL_INT_SHIFT: u32 = if RUSTOS_OBJ_REPR as u32 == RUSTOS_REPR_B as u32 {
+    2
+} else {
+    1
+};
+const QSTR_SHIFT: u32 = if RUSTOS_OBJ_REPR as u32 == RUSTOS_REPR_C as u32 {
+    4
+} else {
+    3
+};
 const QSTR_TAG: usize = match RUSTOS_OBJ_REPR as u32 {
     x if x == RUSTOS_REPR_A as u32 => 2,
     x if x == RUSTOS_REPR_B as u32 => 3,

@@ -5,17 +5,17 @@
 //! point here.  Port-independent logic (errno names, and later paths and filesystems) is
 //! plain Rust and tested on the host with `cargo test`; the code that talks to MicroPython
 //! is compiled only when the port's build hands us its headers (`cfg(mp)`, see build.rs).
-#![cfg_attr(not(any(test, feature = "std")), no_std)]
+#![cfg_attr(all(mp, not(feature = "std"), not(test)), no_std)]
 
 extern crate alloc;
 
 pub mod errno;
 
+#[cfg(all(mp, not(feature = "std")))]
+mod baremetal;
 #[cfg(mp)]
 mod ffi;
 #[cfg(mp)]
-mod mp;
-#[cfg(mp)]
 mod modos;
-#[cfg(all(mp, not(feature = "std")))]
-mod baremetal;
+#[cfg(mp)]
+mod mp;

@@ -36,7 +36,13 @@ fn uname() -> Result<Obj> {
         )
     };
     let sysname = c_string_obj(sys)?;
-    let items = [sysname, sysname, c_string_obj(rel)?, c_string_obj(ver)?, c_string_obj(mach)?];
+    let items = [
+        sysname,
+        sysname,
+        c_string_obj(rel)?,
+        c_string_obj(ver)?,
+        c_string_obj(mach)?,
+    ];
     Obj::new_attrtuple(&UNAME_FIELDS, &items)
 }
 
@@ -81,14 +87,20 @@ fn dupterm(args: &[Obj]) -> Result<Obj> {
         .ok()
         .filter(|&i| i < n && !slots.is_null())
         .ok_or(Error::Value("invalid dupterm index"))?;
-    if !stream.is_none() && !stream.is_stream(ffi::RUSTOS_STREAM_OP_READ | ffi::RUSTOS_STREAM_OP_WRITE | ffi::RUSTOS_STREAM_OP_IOCTL) {
+    if !stream.is_none()
+        && !stream.is_stream(ffi::RUSTOS_STREAM_OP_READ | ffi::RUSTOS_STREAM_OP_WRITE | ffi::RUSTOS_STREAM_OP_IOCTL)
+    {
         return Err(Error::Type("dupterm needs a stream object"));
     }
     // SAFETY: idx < n, the length of the slot array the port owns; the VM is single-
     // threaded with respect to dupterm (as in stock, which takes no lock either).
     let slot = unsafe { &mut *slots.add(idx) };
     let previous = if slot.is_null() { Obj::NONE } else { Obj(*slot) };
-    *slot = if stream.is_none() { core::ptr::null_mut() } else { stream.0 };
+    *slot = if stream.is_none() {
+        core::ptr::null_mut()
+    } else {
+        stream.0
+    };
     Ok(previous)
 }
 
@@ -120,7 +132,7 @@ mod unix {
     pub extern "C" fn rustos_os_getenv(n: usize, args: *const ffi::mp_obj_t) -> ffi::rustos_ret_t {
         entry(|| {
             let args = mp::args(n, args);
-            let key = c_str_arg(args[0])?;
+            let key = c_str_arg(*args.first().ok_or(Error::Type("getenv() takes a name"))?)?;
             // SAFETY: key is NUL-terminated; the returned string is copied before any
             // other environment call could invalidate it.
             let v = unsafe { getenv(key.as_ptr()) };

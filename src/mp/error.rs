@@ -15,7 +15,6 @@ pub enum Error {
     Type(&'static str),
     Value(&'static str),
     Overflow(&'static str),
-    Memory,
     Runtime(&'static str),
 }
 
@@ -77,7 +76,6 @@ pub(super) fn to_ret(r: Result<Obj>) -> ffi::rustos_ret_t {
             ret.code = n as isize;
             (ffi::rustos_kind_t_RUSTOS_OSERROR, "")
         }
-        Err(Error::Memory) => (ffi::rustos_kind_t_RUSTOS_MEMORYERROR, ""),
         Err(Error::Type(m)) => (ffi::rustos_kind_t_RUSTOS_TYPEERROR, m),
         Err(Error::Value(m)) => (ffi::rustos_kind_t_RUSTOS_VALUEERROR, m),
         Err(Error::Overflow(m)) => (ffi::rustos_kind_t_RUSTOS_OVERFLOWERROR, m),

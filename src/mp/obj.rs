@@ -10,21 +10,10 @@ use crate::ffi;
 pub struct Obj(pub ffi::mp_obj_t);
 
 impl Obj {
-    pub const NULL: Obj = Obj(core::ptr::null_mut());
     pub const NONE: Obj = Obj(ffi::NONE_BITS as ffi::mp_obj_t);
-    pub const FALSE: Obj = Obj(ffi::FALSE_BITS as ffi::mp_obj_t);
-    pub const TRUE: Obj = Obj(ffi::TRUE_BITS as ffi::mp_obj_t);
 
     pub fn is_none(self) -> bool {
         self == Obj::NONE
-    }
-
-    pub fn is_null(self) -> bool {
-        self.0.is_null()
-    }
-
-    pub fn from_qstr(q: Qstr) -> Obj {
-        Obj(ffi::qstr_bits(q) as ffi::mp_obj_t)
     }
 
     /// An int: a small int when it fits, else a long int object.
@@ -64,11 +53,6 @@ impl Obj {
         check(unsafe { ffi::rustos_try_new_str(s.as_ptr() as *const core::ffi::c_char, s.len()) })
     }
 
-    pub fn new_bytes(s: &[u8]) -> Result<Obj> {
-        // SAFETY: trampoline call; the bytes are copied into a new object.
-        check(unsafe { ffi::rustos_try_new_bytes(s.as_ptr(), s.len()) })
-    }
-
     /// An attrtuple; `fields` must be static because the tuple keeps a pointer to it.
     pub fn new_attrtuple(fields: &'static [Qstr], items: &[Obj]) -> Result<Obj> {
         if fields.len() != items.len() {
@@ -78,18 +62,6 @@ impl Obj {
         check(unsafe {
             ffi::rustos_try_new_attrtuple(fields.as_ptr(), fields.len(), items.as_ptr() as *const ffi::mp_obj_t)
         })
-    }
-
-    /// self(*args): any exception the callee raises comes back as `Error::Exc`.
-    pub fn call(self, args: &[Obj]) -> Result<Obj> {
-        // SAFETY: trampoline call; `args` holds args.len() objects.
-        check(unsafe { ffi::rustos_try_call(self.0, args.len(), 0, args.as_ptr() as *const ffi::mp_obj_t) })
-    }
-
-    /// self.name(*args) (at most 8 arguments).
-    pub fn call_method(self, name: Qstr, args: &[Obj]) -> Result<Obj> {
-        // SAFETY: trampoline call; `args` holds args.len() objects.
-        check(unsafe { ffi::rustos_try_call_method(self.0, name, args.len(), args.as_ptr() as *const ffi::mp_obj_t) })
     }
 
     /// Whether the object's type implements the stream protocol with these operations.

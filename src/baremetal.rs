@@ -1,0 +1,46 @@
+//! Bare-metal runtime pieces: the global allocator on MicroPython's GC heap and the
+//! panic handler.
+//!
+//! Allocation uses `gc_alloc`, which returns NULL when the heap is full instead of
+//! raising, so an allocation failure reaches Rust as an error (`try_reserve`) or, for an
+//! infallible allocation, as the alloc-error path: a panic, which is a bug we do not let
+//! user input reach.  A Rust allocation is kept alive by the GC only while a pointer to it
+//! is on the stack or inside a reachable GC block: long-lived Rust state must hang off a
+//! GC-allocated MicroPython object (see shared/ARCHITECTURE.md).
+use core::alloc::{GlobalAlloc, Layout};
+
+use crate::ffi;
+
+struct GcHeap;
+
+/// GC blocks are aligned to MICROPY_BYTES_PER_GC_BLOCK (4 machine words).
+const GC_ALIGN: usize = 4 * core::mem::size_of::<usize>();
+
+// SAFETY: gc_alloc returns GC_ALIGN-aligned blocks of at least the requested size, or NULL.
+unsafe impl GlobalAlloc for GcHeap {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if layout.align() > GC_ALIGN {
+            return core::ptr::null_mut();
+        }
+        // SAFETY: a plain call into the GC allocator; it does not raise.
+        unsafe { ffi::rustos_gc_alloc(layout.size().max(1)) as *mut u8 }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, _layout: Layout) {
+        // SAFETY: ptr came from rustos_gc_alloc.
+        unsafe { ffi::rustos_gc_free(ptr as *mut core::ffi::c_void) }
+    }
+}
+
+#[global_allocator]
+static HEAP: GcHeap = GcHeap;
+
+/// A panic is a bug in this crate: no user input may reach one.  With panic=abort there is
+/// no unwinding; stop here so a debugger or watchdog sees it rather than running on with
+/// broken state.
+#[panic_handler]
+fn panic(_info: &core::panic::PanicInfo) -> ! {
+    loop {
+        core::hint::spin_loop();
+    }
+}

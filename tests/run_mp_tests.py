@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""Run the MicroPython-level tests of the Rust os module and print `N passed, N failed`.
+
+1. Our own tests (tests/os/*.py).  A test with a committed `.exp` file is compared
+   with it; a test without one is differential: its expected output is what the stock
+   firmware prints for the same script.
+2. MicroPython's own suite (tests/run-tests.py of the tree we build against) on our
+   firmware, minus the tests listed in tests/upstream-excluded.txt, each with its reason.
+   The suite also runs on the stock firmware: a test that passes there and does not pass
+   on ours (it fails, or it skips itself because a feature is missing) counts as failed
+   unless the list names it.
+"""
+import argparse
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def run_fw(fw, path, timeout=60):
+    try:
+        p = subprocess.run(
+            [fw, os.path.basename(path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            timeout=timeout,
+            cwd=os.path.dirname(path),
+            env=dict(os.environ, MICROPYPATH=""),
+        )
+        return p.stdout.replace(b"\r\n", b"\n"), p.returncode
+    except subprocess.TimeoutExpired:
+        return b"TIMEOUT\n", -1
+
+
+def own_tests(ours, stock, only):
+    passed, failed = [], []
+    for dirpath, _, files in sorted(os.walk(os.path.join(HERE, "os"))):
+        for name in sorted(files):
+            if not name.endswith(".py"):
+                continue
+            path = os.path.join(dirpath, name)
+            rel = os.path.relpath(path, HERE)
+            if only and not re.search(only, rel):
+                continue
+            exp_file = path + ".exp"
+            if os.path.exists(exp_file):
+                with open(exp_file, "rb") as f:
+                    exp, exp_rc = f.read(), 0
+            else:
+                exp, exp_rc = run_fw(stock, path)
+            out, rc = run_fw(ours, path)
+            if out == exp and rc == exp_rc:
+                print("pass ", rel)
+                passed.append(rel)
+            else:
+                print("FAIL ", rel, "(exit %d)" % rc)
+                with open(path + ".out", "wb") as f:
+                    f.write(out)
+                failed.append(rel)
+    return passed, failed
+
+
+def read_exclusions():
+    excl = []
+    with open(os.path.join(HERE, "upstream-excluded.txt")) as f:
+        for line in f:
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            test, _, reason = line.partition("#")
+            if not reason.strip():
+                sys.exit("upstream-excluded.txt: no reason given for " + test.strip())
+            excl.append(test.strip())
+    return excl
+
+
+def run_tests_py(tests_dir, fw, args, quiet):
+    env = dict(os.environ, MICROPY_MICROPYTHON=fw)
+    cmd = [sys.executable, "run-tests.py"] + args
+    p = subprocess.run(cmd, cwd=tests_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if not quiet:
+        sys.stdout.write(p.stdout)
+    return p
+
+
+def read_results(result_dir, p):
+    try:
+        with open(os.path.join(result_dir, "_results.json")) as f:
+            return {r[0]: r[1] for r in json.load(f)["results"]}
+    except (OSError, ValueError, KeyError):
+        sys.stdout.write(p.stdout)
+        sys.exit("run-tests.py produced no results (exit %d)" % p.returncode)
+
+
+def upstream_tests(micropy_dir, fw, jobs, result_dir, only, exclusions, quiet=False):
+    """Run the suite; failures get one sequential re-run (some of upstream's thread stress
+    tests crash under parallel load on stock too).  Returns (results, passed_on_retry)."""
+    tests_dir = os.path.join(micropy_dir, "tests")
+    args = ["-j", str(jobs), "-r", result_dir]
+    for t in exclusions:
+        args += ["-e", "^" + re.escape(t) + "$"]
+    if only:
+        args += ["-i", only]
+    results = read_results(result_dir, run_tests_py(tests_dir, fw, args, quiet))
+    failed = [t for t, v in results.items() if v == "fail"]
+    retried = []
+    if failed:
+        p = run_tests_py(tests_dir, fw, ["-j", "1", "-r", result_dir, "--run-failures"], True)
+        for t, v in read_results(result_dir, p).items():
+            if v == "pass" and results.get(t) == "fail":
+                results[t] = "pass"
+                retried.append(t)
+    return results, retried
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--micropy-dir", required=True)
+    ap.add_argument("--ours", required=True)
+    ap.add_argument("--stock", required=True)
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--result-dir", default=None)
+    ap.add_argument("--only", default=None, help="regex: run only matching tests")
+    ap.add_argument("--skip-upstream", action="store_true")
+    args = ap.parse_args()
+    args.ours, args.stock = os.path.abspath(args.ours), os.path.abspath(args.stock)
+    args.micropy_dir = os.path.abspath(args.micropy_dir)
+    result_dir = args.result_dir or os.path.join(os.path.dirname(args.ours), "test-results")
+    os.makedirs(result_dir, exist_ok=True)
+
+    print("== our tests (tests/os) ==")
+    own_pass, own_fail = own_tests(args.ours, args.stock, args.only)
+    print("our tests: %d passed, %d failed" % (len(own_pass), len(own_fail)))
+    up_pass, up_fail = [], []
+    if not args.skip_upstream:
+        # MicroPython's CI runs with 1024 descriptors (extmod/select_poll_fd.py relies on it).
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(1024, hard), hard))
+        exclusions = read_exclusions()
+        print("== MicroPython's test suite on stock (reference) ==")
+        ref, ref_retried = upstream_tests(
+            args.micropy_dir, args.stock, args.jobs, result_dir + "-stock", args.only, exclusions, quiet=True
+        )
+        ref_pass = sorted(t for t, v in ref.items() if v == "pass")
+        print("stock: %d passed, %d failed" % (len(ref_pass), sum(v == "fail" for v in ref.values())))
+        print("== MicroPython's test suite on our firmware ==")
+        res, retried = upstream_tests(args.micropy_dir, args.ours, args.jobs, result_dir, args.only, exclusions)
+        for t in ref_retried:
+            print("flaky on stock (passed on a sequential re-run): %s" % t)
+        for t in retried:
+            print("flaky on ours (passed on a sequential re-run): %s" % t)
+        up_pass = sorted(t for t, v in res.items() if v == "pass")
+        up_fail = sorted(t for t, v in res.items() if v == "fail")
+        missing = [t for t in ref_pass if res.get(t) != "pass" and t not in up_fail]
+        for t in missing:
+            print("FAIL  %s (passes on stock, %s on ours)" % (t, res.get(t, "not run")))
+        up_fail += missing
+        excluded_passing_on_stock = len(exclusions)
+        print("upstream tests: %d passed, %d failed, %d excluded by tests/upstream-excluded.txt" % (
+            len(up_pass), len(up_fail), excluded_passing_on_stock))
+    failed = own_fail + up_fail
+    if failed:
+        print("failed:", " ".join(failed))
+    print("%d passed, %d failed" % (len(own_pass) + len(up_pass), len(failed)))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
