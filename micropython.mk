@@ -7,7 +7,9 @@ CARGO ?= cargo
 # Switch the stock modules off.  The C guards are plain defines (mpconfig.h wraps both in
 # #ifndef); the filesystem make switches must be set before extmod.mk is read, which
 # py.mk (including us) does after the port's mpconfigport.mk.
-CFLAGS_USERMOD += -DMICROPY_PY_OS=0 -DMICROPY_PY_VFS=0 -I$(RUSTOS_DIR)/c -I$(RUSTOS_BUILD)
+# MICROPY_PY_OS_STATVFS defaults to MICROPY_PY_OS; we provide os.statvfs, so keep the
+# statvfs methods of the port's C filesystems (unix mounts a C VfsPosix at /).
+CFLAGS_USERMOD += -DMICROPY_PY_OS=0 -DMICROPY_PY_VFS=0 -DMICROPY_PY_OS_STATVFS=1 -I$(RUSTOS_DIR)/c -I$(RUSTOS_BUILD)
 override MICROPY_VFS_FAT := 0
 override MICROPY_VFS_LFS1 := 0
 override MICROPY_VFS_LFS2 := 0

@@ -29,6 +29,11 @@
     static mp_obj_t name(size_t n, const mp_obj_t *a) { return rustos_raise_or_return(rustos_##name(n, a)); } \
     static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(name##_obj, lo, hi, name)
 
+#define RUSTOS_FUN_KW(name, lo) \
+    rustos_ret_t rustos_##name(size_t, const mp_obj_t *, mp_map_t *); \
+    static mp_obj_t name(size_t n, const mp_obj_t *a, mp_map_t *kw) { return rustos_raise_or_return(rustos_##name(n, a, kw)); } \
+    static MP_DEFINE_CONST_FUN_OBJ_KW(name##_obj, lo, name)
+
 // os.uname() strings: the same macros stock modos.c uses.
 #ifdef MICROPY_BUILD_TYPE
 #define RUSTOS_BUILD_TYPE_PAREN " (" MICROPY_BUILD_TYPE ")"
@@ -44,8 +49,31 @@ RUSTOS_FUN_0(os_uname);
 RUSTOS_FUN_1(os_urandom);
 
 #if MICROPY_PY_OS_DUPTERM
-RUSTOS_FUN_VAR(os_dupterm, 1, 2);
+rustos_ret_t rustos_os_dupterm(size_t, const mp_obj_t *);
+static mp_obj_t os_dupterm(size_t n, const mp_obj_t *a) {
+    mp_obj_t previous = rustos_raise_or_return(rustos_os_dupterm(n, a));
+    #if MICROPY_PY_OS_DUPTERM_STREAM_DETACHED_ATTACHED
+    mp_os_dupterm_stream_detached_attached(previous, a[0]);
+    #endif
+    return previous;
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(os_dupterm_obj, 1, 2, os_dupterm);
 #endif
+
+// The VFS core (src/vfs.rs).
+RUSTOS_FUN_KW(vfs_mount, 0);
+RUSTOS_FUN_1(vfs_umount);
+RUSTOS_FUN_1(vfs_chdir);
+RUSTOS_FUN_0(vfs_getcwd);
+RUSTOS_FUN_VAR(vfs_listdir, 0, 1);
+RUSTOS_FUN_VAR(vfs_ilistdir, 0, 1);
+RUSTOS_FUN_1(vfs_mkdir);
+RUSTOS_FUN_1(vfs_remove);
+RUSTOS_FUN_2(vfs_rename);
+RUSTOS_FUN_1(vfs_rmdir);
+RUSTOS_FUN_1(vfs_stat);
+RUSTOS_FUN_1(vfs_statvfs);
+RUSTOS_FUN_0(vfs_sync);
 
 #ifdef __unix__
 RUSTOS_FUN_VAR(os_getenv, 1, 2);
@@ -60,6 +88,20 @@ static const mp_rom_map_elem_t os_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR_sep), MP_ROM_QSTR(MP_QSTR__slash_) },
     { MP_ROM_QSTR(MP_QSTR_uname), MP_ROM_PTR(&os_uname_obj) },
     { MP_ROM_QSTR(MP_QSTR_urandom), MP_ROM_PTR(&os_urandom_obj) },
+    { MP_ROM_QSTR(MP_QSTR_chdir), MP_ROM_PTR(&vfs_chdir_obj) },
+    { MP_ROM_QSTR(MP_QSTR_getcwd), MP_ROM_PTR(&vfs_getcwd_obj) },
+    { MP_ROM_QSTR(MP_QSTR_listdir), MP_ROM_PTR(&vfs_listdir_obj) },
+    { MP_ROM_QSTR(MP_QSTR_ilistdir), MP_ROM_PTR(&vfs_ilistdir_obj) },
+    { MP_ROM_QSTR(MP_QSTR_mkdir), MP_ROM_PTR(&vfs_mkdir_obj) },
+    { MP_ROM_QSTR(MP_QSTR_remove), MP_ROM_PTR(&vfs_remove_obj) },
+    { MP_ROM_QSTR(MP_QSTR_unlink), MP_ROM_PTR(&vfs_remove_obj) },
+    { MP_ROM_QSTR(MP_QSTR_rename), MP_ROM_PTR(&vfs_rename_obj) },
+    { MP_ROM_QSTR(MP_QSTR_rmdir), MP_ROM_PTR(&vfs_rmdir_obj) },
+    { MP_ROM_QSTR(MP_QSTR_stat), MP_ROM_PTR(&vfs_stat_obj) },
+    { MP_ROM_QSTR(MP_QSTR_statvfs), MP_ROM_PTR(&vfs_statvfs_obj) },
+    { MP_ROM_QSTR(MP_QSTR_sync), MP_ROM_PTR(&vfs_sync_obj) },
+    { MP_ROM_QSTR(MP_QSTR_mount), MP_ROM_PTR(&vfs_mount_obj) },
+    { MP_ROM_QSTR(MP_QSTR_umount), MP_ROM_PTR(&vfs_umount_obj) },
     #if MICROPY_PY_OS_DUPTERM
     { MP_ROM_QSTR(MP_QSTR_dupterm), MP_ROM_PTR(&os_dupterm_obj) },
     #endif
@@ -81,6 +123,8 @@ MP_REGISTER_EXTENSIBLE_MODULE(MP_QSTR_os, rustos_os_module);
 
 static const mp_rom_map_elem_t vfs_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR_vfs) },
+    { MP_ROM_QSTR(MP_QSTR_mount), MP_ROM_PTR(&vfs_mount_obj) },
+    { MP_ROM_QSTR(MP_QSTR_umount), MP_ROM_PTR(&vfs_umount_obj) },
 };
 static MP_DEFINE_CONST_DICT(vfs_module_globals, vfs_module_globals_table);
 

@@ -4,6 +4,8 @@
 #define RUSTOS_H
 
 #include "py/obj.h"
+#include "py/runtime.h"
+#include "extmod/vfs.h"
 
 // What a Rust entry point hands back to its C shim.  Rust never raises: it returns this,
 // its frames are gone, and then rustos_raise_or_return() raises in C if it must.
@@ -45,11 +47,42 @@ rustos_try_t rustos_try_new_str(const char *data, size_t len);
 rustos_try_t rustos_try_new_bytes(const uint8_t *data, size_t len);
 rustos_try_t rustos_try_vstr_init_len(vstr_t *vstr, size_t len);
 rustos_try_t rustos_try_bytes_from_vstr(vstr_t *vstr);
+rustos_try_t rustos_try_str_from_vstr(vstr_t *vstr);
 rustos_try_t rustos_try_new_attrtuple(const qstr *fields, size_t n, const mp_obj_t *items);
+
+rustos_try_t rustos_try_new_str_like(mp_obj_t like, const char *data, size_t len);
+rustos_try_t rustos_try_new_tuple(size_t n, const mp_obj_t *items);
+rustos_try_t rustos_try_new_list(void);
+rustos_try_t rustos_try_list_append(mp_obj_t list, mp_obj_t item);
+rustos_try_t rustos_try_subscr(mp_obj_t o, mp_obj_t index);
+rustos_try_t rustos_try_iternext(mp_obj_t iter);
+rustos_try_t rustos_try_load_method_maybe(mp_obj_t o, qstr name, mp_obj_t *dest);
+rustos_try_t rustos_try_arg_parse_all(size_t n_pos, const mp_obj_t *pos, mp_map_t *kw, size_t n_allowed,
+    const mp_arg_t *allowed, mp_arg_val_t *out);
+// A new mount-table entry owning a GC copy of the mount point string (obj is the entry).
+rustos_try_t rustos_try_new_mount(const char *str, size_t len, mp_obj_t fs);
+
+// The iterator os.ilistdir() returns for the virtual root: mount points, then the
+// listing of whatever is mounted at "/".  Its iternext calls rustos_vfs_root_iternext.
+typedef struct _rustos_root_iter_t {
+    mp_obj_base_t base;
+    mp_fun_1_t iternext;
+    mp_vfs_mount_t *vfs;
+    mp_obj_t iter;
+    bool is_str;
+    bool is_iter;
+} rustos_root_iter_t;
+rustos_try_t rustos_try_new_root_iter(mp_vfs_mount_t *first, bool is_str);
+rustos_ret_t rustos_vfs_root_iternext(rustos_root_iter_t *self);
 
 // Non-raising helpers over things Rust cannot reach (macros, root pointers, libc state).
 bool rustos_is_stream(mp_obj_t o, int flags);
 mp_obj_t *rustos_dupterm_slots(size_t *n);
+bool rustos_obj_is_str(mp_obj_t o);
+bool rustos_obj_is_exact_str(mp_obj_t o);
+mp_obj_t rustos_empty_str(void);
+mp_vfs_mount_t **rustos_vfs_mount_table(void);
+mp_vfs_mount_t **rustos_vfs_cur(void);
 int rustos_errno_get(void);
 void rustos_errno_set(int e);
 void *rustos_gc_alloc(size_t n);

@@ -1,6 +1,7 @@
 // Calls from Rust into MicroPython that may raise.  Each one pushes an nlr buffer, so a
 // raise lands here, in C, and goes back to Rust as a value: no longjmp crosses a Rust frame.
 #include <errno.h>
+#include <string.h>
 #include "py/runtime.h"
 #include "py/stream.h"
 #include "py/objstr.h"
@@ -64,8 +65,75 @@ rustos_try_t rustos_try_bytes_from_vstr(vstr_t *vstr) {
     TRY(r.obj = mp_obj_new_bytes_from_vstr(vstr));
 }
 
+rustos_try_t rustos_try_str_from_vstr(vstr_t *vstr) {
+    TRY(r.obj = mp_obj_new_str_from_vstr(vstr));
+}
+
 rustos_try_t rustos_try_new_attrtuple(const qstr *fields, size_t n, const mp_obj_t *items) {
     TRY(r.obj = mp_obj_new_attrtuple(fields, n, items));
+}
+
+rustos_try_t rustos_try_new_str_like(mp_obj_t like, const char *data, size_t len) {
+    TRY(r.obj = mp_obj_new_str_of_type(mp_obj_get_type(like), (const byte *)data, len));
+}
+
+rustos_try_t rustos_try_new_tuple(size_t n, const mp_obj_t *items) {
+    TRY(r.obj = mp_obj_new_tuple(n, items));
+}
+
+rustos_try_t rustos_try_new_list(void) {
+    TRY(r.obj = mp_obj_new_list(0, NULL));
+}
+
+rustos_try_t rustos_try_list_append(mp_obj_t list, mp_obj_t item) {
+    TRY(mp_obj_list_append(list, item));
+}
+
+rustos_try_t rustos_try_subscr(mp_obj_t o, mp_obj_t index) {
+    TRY(r.obj = mp_obj_subscr(o, index, MP_OBJ_SENTINEL));
+}
+
+rustos_try_t rustos_try_iternext(mp_obj_t iter) {
+    TRY(r.obj = mp_iternext(iter));
+}
+
+rustos_try_t rustos_try_load_method_maybe(mp_obj_t o, qstr name, mp_obj_t *dest) {
+    TRY(mp_load_method_maybe(o, name, dest));
+}
+
+rustos_try_t rustos_try_arg_parse_all(size_t n_pos, const mp_obj_t *pos, mp_map_t *kw, size_t n_allowed,
+    const mp_arg_t *allowed, mp_arg_val_t *out) {
+    TRY(mp_arg_parse_all(n_pos, pos, kw, n_allowed, allowed, out));
+}
+
+rustos_try_t rustos_try_new_mount(const char *str, size_t len, mp_obj_t fs) {
+    TRY({
+        char *copy = m_new(char, len + 1);
+        memcpy(copy, str, len);
+        copy[len] = '\0';
+        mp_vfs_mount_t *vfs = m_new_obj(mp_vfs_mount_t);
+        vfs->str = copy;
+        vfs->len = len;
+        vfs->obj = fs;
+        vfs->next = NULL;
+        r.obj = MP_OBJ_FROM_PTR(vfs);
+    });
+}
+
+static mp_obj_t root_iternext(mp_obj_t self) {
+    return rustos_raise_or_return(rustos_vfs_root_iternext(MP_OBJ_TO_PTR(self)));
+}
+
+rustos_try_t rustos_try_new_root_iter(mp_vfs_mount_t *first, bool is_str) {
+    TRY({
+        rustos_root_iter_t *it = mp_obj_malloc(rustos_root_iter_t, &mp_type_polymorph_iter);
+        it->iternext = root_iternext;
+        it->vfs = first;
+        it->iter = MP_OBJ_NULL;
+        it->is_str = is_str;
+        it->is_iter = false;
+        r.obj = MP_OBJ_FROM_PTR(it);
+    });
 }
 
 mp_obj_t rustos_raise_or_return(rustos_ret_t r) {
@@ -120,6 +188,26 @@ mp_obj_t *rustos_dupterm_slots(size_t *n) {
     *n = 0;
     return NULL;
     #endif
+}
+
+bool rustos_obj_is_str(mp_obj_t o) {
+    return mp_obj_is_str(o);
+}
+
+bool rustos_obj_is_exact_str(mp_obj_t o) {
+    return mp_obj_get_type(o) == &mp_type_str;
+}
+
+mp_obj_t rustos_empty_str(void) {
+    return MP_OBJ_NEW_QSTR(MP_QSTR_);
+}
+
+mp_vfs_mount_t **rustos_vfs_mount_table(void) {
+    return &MP_STATE_VM(vfs_mount_table);
+}
+
+mp_vfs_mount_t **rustos_vfs_cur(void) {
+    return &MP_STATE_VM(vfs_cur);
 }
 
 int rustos_errno_get(void) {

@@ -10,6 +10,7 @@
 extern crate alloc;
 
 pub mod errno;
+pub mod path;
 
 #[cfg(all(mp, not(feature = "std")))]
 mod baremetal;
@@ -19,3 +20,5 @@ mod ffi;
 mod modos;
 #[cfg(mp)]
 mod mp;
+#[cfg(mp)]
+mod vfs;

@@ -44,6 +44,37 @@ pub fn args<'a>(n: usize, args: *const ffi::mp_obj_t) -> &'a [Obj] {
     unsafe { core::slice::from_raw_parts(args as *const Obj, n) }
 }
 
+/// The empty str (the default path of listdir/ilistdir).
+pub fn empty_str() -> Obj {
+    // SAFETY: a non-raising C helper returning a constant object.
+    Obj(unsafe { ffi::rustos_empty_str() })
+}
+
+/// One entry of an `mp_arg_t` table whose default is an object.
+pub const fn arg(name: Qstr, flags: u32, default: Obj) -> ffi::mp_arg_t {
+    ffi::mp_arg_t {
+        qst: name as u16,
+        flags: flags as u16,
+        defval: ffi::mp_arg_val_t { u_obj: default.0 },
+    }
+}
+
+/// mp_arg_parse_all over object-valued arguments: TypeErrors exactly as stock's.
+pub fn parse_args<const N: usize>(
+    n_pos: usize,
+    pos: *const ffi::mp_obj_t,
+    kw: *mut ffi::mp_map_t,
+    allowed: &[ffi::mp_arg_t; N],
+) -> Result<[Obj; N]> {
+    let mut out = [ffi::mp_arg_val_t {
+        u_obj: core::ptr::null_mut(),
+    }; N];
+    // SAFETY: trampoline call; `out` has one slot per entry of `allowed`.
+    check(unsafe { ffi::rustos_try_arg_parse_all(n_pos, pos, kw, N, allowed.as_ptr(), out.as_mut_ptr()) })?;
+    // SAFETY: every entry of `allowed` is MP_ARG_OBJ, so u_obj is the field written.
+    Ok(out.map(|v| Obj(unsafe { v.u_obj })))
+}
+
 /// The qstr type, as a plain integer.
 pub type Qstr = ffi::qstr;
 

@@ -11,9 +11,28 @@ pub struct Obj(pub ffi::mp_obj_t);
 
 impl Obj {
     pub const NONE: Obj = Obj(ffi::NONE_BITS as ffi::mp_obj_t);
+    pub const FALSE: Obj = Obj(ffi::FALSE_BITS as ffi::mp_obj_t);
+    /// MP_OBJ_STOP_ITERATION (MP_OBJ_NULL): what iternext returns at the end.
+    pub const STOP_ITERATION: Obj = Obj(core::ptr::null_mut());
 
     pub fn is_none(self) -> bool {
         self == Obj::NONE
+    }
+
+    pub fn from_qstr(q: Qstr) -> Obj {
+        Obj(ffi::qstr_bits(q) as ffi::mp_obj_t)
+    }
+
+    /// mp_obj_is_str: a str (not bytes).
+    pub fn is_str(self) -> bool {
+        // SAFETY: a non-raising C helper that reads the object's type.
+        unsafe { ffi::rustos_obj_is_str(self.0) }
+    }
+
+    /// Exactly of type str (MicroPython lists names as str only for str paths).
+    pub fn is_exact_str(self) -> bool {
+        // SAFETY: a non-raising C helper that reads the object's type.
+        unsafe { ffi::rustos_obj_is_exact_str(self.0) }
     }
 
     /// An int: a small int when it fits, else a long int object.
@@ -53,6 +72,68 @@ impl Obj {
         check(unsafe { ffi::rustos_try_new_str(s.as_ptr() as *const core::ffi::c_char, s.len()) })
     }
 
+    pub fn new_bytes(s: &[u8]) -> Result<Obj> {
+        // SAFETY: trampoline call; the bytes are copied into a new object.
+        check(unsafe { ffi::rustos_try_new_bytes(s.as_ptr(), s.len()) })
+    }
+
+    /// A str or bytes (or subclass) of the same type as `like`, holding `s`.
+    pub fn new_str_like(like: Obj, s: &[u8]) -> Result<Obj> {
+        // SAFETY: trampoline call; the bytes are copied into a new object.
+        check(unsafe { ffi::rustos_try_new_str_like(like.0, s.as_ptr() as *const core::ffi::c_char, s.len()) })
+    }
+
+    pub fn new_tuple(items: &[Obj]) -> Result<Obj> {
+        // SAFETY: trampoline call; `items` holds len objects (Obj is transparent).
+        check(unsafe { ffi::rustos_try_new_tuple(items.len(), items.as_ptr() as *const ffi::mp_obj_t) })
+    }
+
+    pub fn new_list() -> Result<Obj> {
+        // SAFETY: trampoline call.
+        check(unsafe { ffi::rustos_try_new_list() })
+    }
+
+    pub fn list_append(self, item: Obj) -> Result<()> {
+        // SAFETY: trampoline call; self is a list we created.
+        check(unsafe { ffi::rustos_try_list_append(self.0, item.0) }).map(|_| ())
+    }
+
+    /// self[index]
+    pub fn subscr(self, index: Obj) -> Result<Obj> {
+        // SAFETY: trampoline call.
+        check(unsafe { ffi::rustos_try_subscr(self.0, index.0) })
+    }
+
+    /// mp_iternext: the next item, or Obj::STOP_ITERATION at the end.
+    pub fn iternext(self) -> Result<Obj> {
+        // SAFETY: trampoline call.
+        check(unsafe { ffi::rustos_try_iternext(self.0) })
+    }
+
+    /// Whether the object has a method (or attribute) of this name; an exception from a
+    /// custom __getattr__ propagates.
+    pub fn has_method(self, name: Qstr) -> Result<bool> {
+        let mut dest = [core::ptr::null_mut(); 2];
+        // SAFETY: trampoline call; dest has the two slots mp_load_method_maybe fills.
+        check(unsafe { ffi::rustos_try_load_method_maybe(self.0, name, dest.as_mut_ptr()) })?;
+        Ok(!dest[0].is_null())
+    }
+
+    /// self.name(*args) (at most 8 arguments); what the method raises comes back as
+    /// `Error::Exc`, unchanged.
+    pub fn call_method(self, name: Qstr, args: &[Obj]) -> Result<Obj> {
+        // SAFETY: trampoline call; `args` holds args.len() objects.
+        check(unsafe { ffi::rustos_try_call_method(self.0, name, args.len(), args.as_ptr() as *const ffi::mp_obj_t) })
+    }
+
+    /// A new mount-table entry (not yet linked) for filesystem `fs` at `point`.
+    pub fn new_mount(point: &[u8], fs: Obj) -> Result<*mut ffi::mp_vfs_mount_t> {
+        // SAFETY: trampoline call; the point is copied into the GC heap.
+        let m =
+            check(unsafe { ffi::rustos_try_new_mount(point.as_ptr() as *const core::ffi::c_char, point.len(), fs.0) })?;
+        Ok(m.0 as *mut ffi::mp_vfs_mount_t)
+    }
+
     /// An attrtuple; `fields` must be static because the tuple keeps a pointer to it.
     pub fn new_attrtuple(fields: &'static [Qstr], items: &[Obj]) -> Result<Obj> {
         if fields.len() != items.len() {
@@ -90,6 +171,11 @@ impl Vstr {
         }
         // SAFETY: vstr_init_len allocated at least `len` bytes at `buf`, which we own.
         unsafe { core::slice::from_raw_parts_mut(self.0.buf as *mut u8, self.0.len) }
+    }
+
+    pub fn into_str(mut self) -> Result<Obj> {
+        // SAFETY: trampoline call; the vstr's buffer passes to the new str object.
+        check(unsafe { ffi::rustos_try_str_from_vstr(&mut self.0) })
     }
 
     pub fn into_bytes(mut self) -> Result<Obj> {
