@@ -67,11 +67,14 @@ mod tests {
         (r, out)
     }
 
+    /// (path, current dir is the root, mount points, expected lookup, expected inner path)
+    type Case = (&'static str, bool, &'static [&'static str], Lookup<usize>, &'static str);
+
     #[test]
     fn table() {
         use Lookup::*;
         let m = &["/flash", "/sd", "/"];
-        let cases: &[(&str, bool, &[&'static str], Lookup<usize>, &str)] = &[
+        let cases: &[Case] = &[
             // the virtual root
             ("", true, m, Root, ""),
             ("/", true, m, Root, ""),
