@@ -41,6 +41,7 @@ mp_obj_t rustos_raise_or_return(rustos_ret_t r);
 rustos_try_t rustos_try_call(mp_obj_t fun, size_t n_args, size_t n_kw, const mp_obj_t *args);
 rustos_try_t rustos_try_call_method(mp_obj_t self, qstr name, size_t n_args, const mp_obj_t *args);
 rustos_try_t rustos_try_get_int(mp_obj_t o, mp_int_t *out);
+rustos_try_t rustos_try_is_true(mp_obj_t o, bool *out);
 rustos_try_t rustos_try_str_get_data(mp_obj_t o, const char **data, size_t *len);
 rustos_try_t rustos_try_new_int(mp_int_t v);
 rustos_try_t rustos_try_new_str(const char *data, size_t len);
@@ -74,6 +75,45 @@ typedef struct _rustos_root_iter_t {
 } rustos_root_iter_t;
 rustos_try_t rustos_try_new_root_iter(mp_vfs_mount_t *first, bool is_str);
 rustos_ret_t rustos_vfs_root_iternext(rustos_root_iter_t *self);
+
+#if MICROPY_VFS_POSIX
+// vfs.VfsPosix (src/posix.rs): the object, its files and its directory iterator.
+typedef struct _rustos_posix_t {
+    mp_obj_base_t base;
+    const char *root;   // "" or an absolute directory with a trailing '/', GC copy
+    size_t root_len;
+    bool readonly;
+} rustos_posix_t;
+
+typedef struct _rustos_posix_file_t {
+    mp_obj_base_t base;
+    int fd;             // -1 once closed
+} rustos_posix_file_t;
+
+typedef struct _rustos_posix_dir_t {
+    mp_obj_base_t base;
+    mp_fun_1_t iternext;
+    mp_fun_1_t finaliser;
+    bool is_str;
+    void *dir;          // a Rust-owned directory reader, NULL once finished
+} rustos_posix_dir_t;
+
+// Outcome of a stream-protocol call: an exception to raise (err), or an errno for
+// MP_STREAM_ERROR (errcode), or a count.
+typedef struct _rustos_io_t {
+    rustos_ret_t err;
+    mp_uint_t n;
+    int errcode;
+} rustos_io_t;
+
+extern const mp_obj_type_t rustos_type_posix;
+extern const mp_obj_type_t rustos_type_posix_fileio;
+extern const mp_obj_type_t rustos_type_posix_textio;
+rustos_try_t rustos_try_new_posix(const char *root, size_t root_len);
+rustos_try_t rustos_try_new_posix_file(bool text, int fd);
+rustos_try_t rustos_try_new_posix_dir(bool is_str, void *dir);
+rustos_try_t rustos_try_handle_pending(void);
+#endif
 
 // Non-raising helpers over things Rust cannot reach (macros, root pointers, libc state).
 bool rustos_is_stream(mp_obj_t o, int flags);

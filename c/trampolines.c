@@ -41,6 +41,10 @@ rustos_try_t rustos_try_get_int(mp_obj_t o, mp_int_t *out) {
     TRY(*out = mp_obj_get_int(o));
 }
 
+rustos_try_t rustos_try_is_true(mp_obj_t o, bool *out) {
+    TRY(*out = mp_obj_is_true(o));
+}
+
 rustos_try_t rustos_try_str_get_data(mp_obj_t o, const char **data, size_t *len) {
     TRY(*data = mp_obj_str_get_data(o, len));
 }
@@ -135,6 +139,48 @@ rustos_try_t rustos_try_new_root_iter(mp_vfs_mount_t *first, bool is_str) {
         r.obj = MP_OBJ_FROM_PTR(it);
     });
 }
+
+#if MICROPY_VFS_POSIX
+rustos_try_t rustos_try_new_posix(const char *root, size_t root_len) {
+    TRY({
+        rustos_posix_t *vfs = mp_obj_malloc(rustos_posix_t, &rustos_type_posix);
+        char *copy = m_new(char, root_len + 1);
+        memcpy(copy, root, root_len);
+        copy[root_len] = '\0';
+        vfs->root = copy;
+        vfs->root_len = root_len;
+        vfs->readonly = false;
+        r.obj = MP_OBJ_FROM_PTR(vfs);
+    });
+}
+
+rustos_try_t rustos_try_new_posix_file(bool text, int fd) {
+    TRY({
+        rustos_posix_file_t *f = mp_obj_malloc_with_finaliser(rustos_posix_file_t,
+            text ? &rustos_type_posix_textio : &rustos_type_posix_fileio);
+        f->fd = fd;
+        r.obj = MP_OBJ_FROM_PTR(f);
+    });
+}
+
+// The directory iterator's slots call back into Rust through shims in vfs_posix.c.
+mp_obj_t rustos_posix_dir_iternext_shim(mp_obj_t self);
+mp_obj_t rustos_posix_dir_del_shim(mp_obj_t self);
+rustos_try_t rustos_try_new_posix_dir(bool is_str, void *dir) {
+    TRY({
+        rustos_posix_dir_t *it = mp_obj_malloc_with_finaliser(rustos_posix_dir_t, &mp_type_polymorph_iter_with_finaliser);
+        it->iternext = rustos_posix_dir_iternext_shim;
+        it->finaliser = rustos_posix_dir_del_shim;
+        it->is_str = is_str;
+        it->dir = dir;
+        r.obj = MP_OBJ_FROM_PTR(it);
+    });
+}
+
+rustos_try_t rustos_try_handle_pending(void) {
+    TRY(mp_handle_pending(true));
+}
+#endif
 
 mp_obj_t rustos_raise_or_return(rustos_ret_t r) {
     const mp_obj_type_t *type;

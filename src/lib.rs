@@ -20,5 +20,7 @@ mod ffi;
 mod modos;
 #[cfg(mp)]
 mod mp;
+#[cfg(all(mp, feature = "unix"))]
+mod posix;
 #[cfg(mp)]
 mod vfs;

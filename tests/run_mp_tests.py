@@ -132,14 +132,16 @@ def main():
     result_dir = args.result_dir or os.path.join(os.path.dirname(args.ours), "test-results")
     os.makedirs(result_dir, exist_ok=True)
 
+    # MicroPython's CI runs with 1024 descriptors (extmod/select_poll_fd.py relies on it,
+    # and our finaliser tests open more files than that).
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(1024, hard), hard))
+
     print("== our tests (tests/os) ==")
     own_pass, own_fail = own_tests(args.ours, args.stock, args.only)
     print("our tests: %d passed, %d failed" % (len(own_pass), len(own_fail)))
     up_pass, up_fail = [], []
     if not args.skip_upstream:
-        # MicroPython's CI runs with 1024 descriptors (extmod/select_poll_fd.py relies on it).
-        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-        resource.setrlimit(resource.RLIMIT_NOFILE, (min(1024, hard), hard))
         exclusions = read_exclusions()
         print("== MicroPython's test suite on stock (reference) ==")
         ref, ref_retried = upstream_tests(

@@ -44,6 +44,32 @@ impl Obj {
         check(unsafe { ffi::rustos_try_new_int(i as ffi::mp_int_t) })
     }
 
+    /// An unsigned value (a long int when it does not fit a small int).
+    pub fn from_uint(v: u64) -> Result<Obj> {
+        match isize::try_from(v) {
+            Ok(i) => Obj::from_int(i),
+            Err(_) => Err(Error::Overflow("value too large")),
+        }
+    }
+
+    /// The value of a small int, or None for any other object.
+    pub fn small_int(self) -> Option<isize> {
+        let bits = self.0 as usize;
+        if bits & 1 == 1 && ffi::small_int_bits(ffi::small_int_value(bits)) == bits {
+            Some(ffi::small_int_value(bits))
+        } else {
+            None
+        }
+    }
+
+    /// Truth value (mp_obj_is_true), which may call __bool__/__len__.
+    pub fn is_true(self) -> Result<bool> {
+        let mut out = false;
+        // SAFETY: trampoline call with a valid out-pointer.
+        check(unsafe { ffi::rustos_try_is_true(self.0, &mut out) })?;
+        Ok(out)
+    }
+
     /// mp_obj_get_int: TypeError/OverflowError exactly as MicroPython raises them.
     pub fn get_int(self) -> Result<isize> {
         let mut out: ffi::mp_int_t = 0;

@@ -1,0 +1,61 @@
+# VFS behaviour where we deliberately differ from stock MicroPython.
+import os
+import vfs
+
+D = "/tmp/rustos_vfs_ours"
+
+
+def show(label, f, *args):
+    try:
+        print(label, "->", f(*args))
+    except Exception as e:
+        print(label, "raised", type(e).__name__, e.errno if isinstance(e, OSError) else e)
+
+
+# Stock truncates a path at an embedded NUL and acts on another file; we refuse.
+show("stat nul", os.stat, "/tmp\x00/etc/passwd")
+show("listdir nul", os.listdir, "/\x00")
+show("mkdir nul", os.mkdir, D + "\x00x")
+show("open via VfsPosix nul", vfs.VfsPosix().open, "/tmp\x00x", "r")
+show("VfsPosix root nul", vfs.VfsPosix, "/tmp\x00x")
+
+# Stock accepts any mount point, and one without '/' can never be reached ("" even
+# reads out of bounds).  We say EINVAL.
+class FS:
+    def mount(self, readonly, mkfs):
+        pass
+
+    def umount(self):
+        pass
+
+
+for point in ("", "rel", "x/y"):
+    show("mount at %r" % point, vfs.mount, FS(), point)
+print([m[1] for m in vfs.mount()])
+
+# Stock's rooted VfsPosix builds both rename paths in one buffer, so the first is
+# overwritten and rename fails with ENOENT.  Ours renames.
+try:
+    os.mkdir(D)
+except OSError:
+    pass
+with open(D + "/a", "w") as f:
+    f.write("x")
+fs = vfs.VfsPosix(D)
+vfs.mount(fs, "/r")
+show("rename in rooted VfsPosix", os.rename, "/r/a", "/r/b")
+print(sorted(os.listdir("/r")))
+os.remove("/r/b")
+vfs.umount("/r")
+os.rmdir(D)
+
+# os.sync() exists (stock unix has none) and asks every mount that can sync to do so.
+class Syncing(FS):
+    def sync(self):
+        print("synced")
+
+
+vfs.mount(Syncing(), "/s")
+os.sync()
+vfs.umount("/s")
+print("done")
