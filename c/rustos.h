@@ -60,6 +60,27 @@ rustos_try_t rustos_try_iternext(mp_obj_t iter);
 rustos_try_t rustos_try_load_method_maybe(mp_obj_t o, qstr name, mp_obj_t *dest);
 rustos_try_t rustos_try_arg_parse_all(size_t n_pos, const mp_obj_t *pos, mp_map_t *kw, size_t n_allowed,
     const mp_arg_t *allowed, mp_arg_val_t *out);
+rustos_try_t rustos_try_load_method(mp_obj_t o, qstr name, mp_obj_t *dest);
+// Call a loaded method (dest of mp_load_method: [fun, self]) with up to 3 arguments.
+rustos_try_t rustos_try_call_loaded(const mp_obj_t *meth, size_t n_args, const mp_obj_t *args);
+// Block-device readblocks/writeblocks: the buffer is passed as a bytearray view, no copy.
+// n_args is 2 (block, buf) or 3 (block, buf, offset).
+rustos_try_t rustos_try_blockdev_rw(const mp_obj_t *meth, size_t block, size_t offset, void *buf, size_t len, size_t n_args);
+// A zeroed GC object of `size` bytes with type `type` (and a finaliser if asked).
+rustos_try_t rustos_try_new_obj(const mp_obj_type_t *type, size_t size, bool finaliser);
+// A zeroed iterator object of `size` bytes (its first fields are base, iternext,
+// finaliser) using the polymorph iterator type with finaliser.
+rustos_try_t rustos_try_new_iter(size_t size, mp_fun_1_t iternext, mp_fun_1_t finaliser);
+uint64_t rustos_time_ns_1970(void);
+int64_t rustos_seconds_from_ns_1970(uint64_t ns);
+extern const mp_obj_type_t rustos_type_lfs2;
+extern const mp_obj_type_t rustos_type_lfs2_fileio;
+extern const mp_obj_type_t rustos_type_lfs2_textio;
+mp_obj_t rustos_lfs2_dir_iternext_shim(mp_obj_t self);
+mp_obj_t rustos_lfs2_dir_del_shim(mp_obj_t self);
+
+rustos_try_t rustos_try_arg_parse_all_kw_array(size_t n_pos, size_t n_kw, const mp_obj_t *args, size_t n_allowed,
+    const mp_arg_t *allowed, mp_arg_val_t *out);
 // A new mount-table entry owning a GC copy of the mount point string (obj is the entry).
 rustos_try_t rustos_try_new_mount(const char *str, size_t len, mp_obj_t fs);
 
@@ -120,6 +141,7 @@ bool rustos_is_stream(mp_obj_t o, int flags);
 mp_obj_t *rustos_dupterm_slots(size_t *n);
 bool rustos_obj_is_str(mp_obj_t o);
 bool rustos_obj_is_exact_str(mp_obj_t o);
+bool rustos_obj_is_exact_bytes(mp_obj_t o);
 mp_obj_t rustos_empty_str(void);
 mp_vfs_mount_t **rustos_vfs_mount_table(void);
 mp_vfs_mount_t **rustos_vfs_cur(void);

@@ -6,13 +6,17 @@
 #include "py/stream.h"
 #include "py/objstr.h"
 #include "py/gc.h"
+#include "py/binary.h"
+#include "py/objarray.h"
+#include "py/mphal.h"
+#include "shared/timeutils/timeutils.h"
 #include "rustos.h"
 
-#define TRY(expr) \
+#define TRY(...) \
     rustos_try_t r = { MP_OBJ_NULL, MP_OBJ_NULL }; \
     nlr_buf_t nlr; \
     if (nlr_push(&nlr) == 0) { \
-        expr; \
+        __VA_ARGS__; \
         nlr_pop(); \
     } else { \
         r.exc = MP_OBJ_FROM_PTR(nlr.ret_val); \
@@ -110,6 +114,11 @@ rustos_try_t rustos_try_arg_parse_all(size_t n_pos, const mp_obj_t *pos, mp_map_
     TRY(mp_arg_parse_all(n_pos, pos, kw, n_allowed, allowed, out));
 }
 
+rustos_try_t rustos_try_arg_parse_all_kw_array(size_t n_pos, size_t n_kw, const mp_obj_t *args, size_t n_allowed,
+    const mp_arg_t *allowed, mp_arg_val_t *out) {
+    TRY(mp_arg_parse_all_kw_array(n_pos, n_kw, args, n_allowed, allowed, out));
+}
+
 rustos_try_t rustos_try_new_mount(const char *str, size_t len, mp_obj_t fs) {
     TRY({
         char *copy = m_new(char, len + 1);
@@ -138,6 +147,67 @@ rustos_try_t rustos_try_new_root_iter(mp_vfs_mount_t *first, bool is_str) {
         it->is_iter = false;
         r.obj = MP_OBJ_FROM_PTR(it);
     });
+}
+
+rustos_try_t rustos_try_load_method(mp_obj_t o, qstr name, mp_obj_t *dest) {
+    TRY(mp_load_method(o, name, dest));
+}
+
+rustos_try_t rustos_try_call_loaded(const mp_obj_t *meth, size_t n_args, const mp_obj_t *args) {
+    TRY({
+        mp_obj_t call[2 + 3];
+        if (n_args > 3) {
+            mp_raise_TypeError(NULL);
+        }
+        call[0] = meth[0];
+        call[1] = meth[1];
+        for (size_t i = 0; i < n_args; ++i) {
+            call[2 + i] = args[i];
+        }
+        r.obj = mp_call_method_n_kw(n_args, 0, call);
+    });
+}
+
+rustos_try_t rustos_try_blockdev_rw(const mp_obj_t *meth, size_t block, size_t offset, void *buf, size_t len, size_t n_args) {
+    TRY({
+        mp_obj_array_t ar = {{&mp_type_bytearray}, BYTEARRAY_TYPECODE, 0, len, buf};
+        mp_obj_t call[5] = { meth[0], meth[1], mp_obj_new_int_from_uint(block), MP_OBJ_FROM_PTR(&ar), mp_obj_new_int_from_uint(offset) };
+        r.obj = mp_call_method_n_kw(n_args, 0, call);
+    });
+}
+
+rustos_try_t rustos_try_new_obj(const mp_obj_type_t *type, size_t size, bool finaliser) {
+    TRY({
+        mp_obj_base_t *o = finaliser ? m_malloc_with_finaliser(size) : m_malloc(size);
+        memset(o, 0, size);
+        o->type = type;
+        r.obj = MP_OBJ_FROM_PTR(o);
+    });
+}
+
+typedef struct _rustos_iter_head_t {
+    mp_obj_base_t base;
+    mp_fun_1_t iternext;
+    mp_fun_1_t finaliser;
+} rustos_iter_head_t;
+
+rustos_try_t rustos_try_new_iter(size_t size, mp_fun_1_t iternext, mp_fun_1_t finaliser) {
+    TRY({
+        rustos_iter_head_t *it = m_malloc_with_finaliser(size);
+        memset(it, 0, size);
+        it->base.type = &mp_type_polymorph_iter_with_finaliser;
+        it->iternext = iternext;
+        it->finaliser = finaliser;
+        r.obj = MP_OBJ_FROM_PTR(it);
+    });
+}
+
+uint64_t rustos_time_ns_1970(void) {
+    return timeutils_nanoseconds_since_epoch_to_nanoseconds_since_1970(mp_hal_time_ns());
+}
+
+int64_t rustos_seconds_from_ns_1970(uint64_t ns) {
+    return timeutils_seconds_since_epoch_from_nanoseconds_since_1970(ns);
 }
 
 #if MICROPY_VFS_POSIX
@@ -238,6 +308,10 @@ mp_obj_t *rustos_dupterm_slots(size_t *n) {
 
 bool rustos_obj_is_str(mp_obj_t o) {
     return mp_obj_is_str(o);
+}
+
+bool rustos_obj_is_exact_bytes(mp_obj_t o) {
+    return mp_obj_get_type(o) == &mp_type_bytes;
 }
 
 bool rustos_obj_is_exact_str(mp_obj_t o) {

@@ -15,7 +15,11 @@ pub mod path;
 #[cfg(all(mp, not(feature = "std")))]
 mod baremetal;
 #[cfg(mp)]
+mod blockdev;
+#[cfg(mp)]
 mod ffi;
+#[cfg(mp)]
+mod lfs2;
 #[cfg(mp)]
 mod modos;
 #[cfg(mp)]

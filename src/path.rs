@@ -126,3 +126,75 @@ mod tests {
         }
     }
 }
+
+/// The current directory a littlefs VFS keeps after chdir(`path`), `path` being absolute:
+/// "/" for the root, else the normalised path with a trailing '/' (repeated slashes
+/// folded, "." dropped, ".." going up but never above the root).  Stock's algorithm.
+pub fn normalize_dir(path: &[u8]) -> alloc::vec::Vec<u8> {
+    let mut cwd = alloc::vec::Vec::with_capacity(path.len() + 1);
+    cwd.extend_from_slice(path);
+    if cwd.len() == 1 {
+        return cwd;
+    }
+    cwd.push(b'/');
+    let (mut to, mut from) = (1usize, 1usize);
+    while from < cwd.len() {
+        while from < cwd.len() && cwd[from] == b'/' {
+            from += 1;
+        }
+        if from > to {
+            cwd.drain(to..from);
+            from = to;
+        }
+        while from < cwd.len() && cwd[from] != b'/' {
+            from += 1;
+        }
+        let seg = &cwd[to..from];
+        if seg == b"." {
+            from += 1;
+            cwd.drain(to..from.min(cwd.len()));
+            from = to;
+        } else if seg == b".." {
+            if to > 1 {
+                to -= 1;
+                while to > 1 && cwd[to - 1] != b'/' {
+                    to -= 1;
+                }
+            }
+            from += 1;
+            cwd.drain(to..from.min(cwd.len()));
+            from = to;
+        } else {
+            from += 1;
+            to = from;
+        }
+    }
+    cwd
+}
+
+#[cfg(test)]
+mod dir_tests {
+    use super::normalize_dir;
+
+    #[test]
+    fn normalize() {
+        for (path, want) in [
+            ("/", "/"),
+            ("/a", "/a/"),
+            ("/a/", "/a/"),
+            ("//a//b//", "/a/b/"),
+            ("/a/./b", "/a/b/"),
+            ("/a/b/..", "/a/"),
+            ("/a/b/../..", "/"),
+            ("/..", "/"),
+            ("/../../a", "/a/"),
+            ("/a/../b/./c/..", "/b/"),
+            ("/.", "/"),
+            ("/a/.b/..c", "/a/.b/..c/"),
+            ("/a/...", "/a/.../"),
+        ] {
+            let got = normalize_dir(path.as_bytes());
+            assert_eq!(core::str::from_utf8(&got).unwrap(), want, "path {path:?}");
+        }
+    }
+}

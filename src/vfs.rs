@@ -218,8 +218,7 @@ fn mount(n: usize, pos: *const ffi::mp_obj_t, kw: *mut ffi::mp_map_t) -> Result<
     let fs = if fs.has_method(qstr!(MP_QSTR_mount))? {
         fs
     } else {
-        // A block device: filesystem auto-detection comes with the block-device layer.
-        return Err(Errno::ENODEV.into());
+        autodetect(fs)?
     };
     let vfs = Obj::new_mount(point_str, fs)?;
     // Let the filesystem do its own mounting first, as stock does.
@@ -244,6 +243,24 @@ fn mount(n: usize, pos: *const ffi::mp_obj_t, kw: *mut ffi::mp_map_t) -> Result<
         *link = vfs;
     }
     Ok(Obj::NONE)
+}
+
+/// A block device was mounted: find which filesystem is on it.  littlefs keeps its
+/// superblock in blocks 0 and 1 (either may be mid-rewrite), "littlefs" at offset 8.
+/// As in stock, any exception while probing just means "not littlefs".
+fn autodetect(dev: Obj) -> Result<Obj> {
+    if let Ok(bdev) = crate::blockdev::BlockDev::new(dev) {
+        for block in 0..=1 {
+            let mut buf = [0u8; 44];
+            if bdev.read_ext(block, 8, &mut buf).is_err() {
+                break;
+            }
+            if &buf[..8] == b"littlefs" {
+                return crate::lfs2::new_mounted(dev).map_err(|_| Errno::ENODEV.into());
+            }
+        }
+    }
+    Err(Errno::ENODEV.into())
 }
 
 fn umount(target: Obj) -> Result<Obj> {

@@ -5,7 +5,7 @@
 //! call that can raise goes through a trampoline, which returns the exception as a value;
 //! errors travel up as `Result` to the `extern "C"` entry point, which hands them to its
 //! C shim as a `rustos_ret_t`, and the shim raises after our frames are gone.
-mod error;
+pub mod error;
 mod obj;
 
 pub use error::{Error, Result};
@@ -57,6 +57,54 @@ pub const fn arg(name: Qstr, flags: u32, default: Obj) -> ffi::mp_arg_t {
         flags: flags as u16,
         defval: ffi::mp_arg_val_t { u_obj: default.0 },
     }
+}
+
+pub const fn arg_int(name: Qstr, flags: u32, default: isize) -> ffi::mp_arg_t {
+    ffi::mp_arg_t {
+        qst: name as u16,
+        flags: flags as u16,
+        defval: ffi::mp_arg_val_t {
+            u_int: default as ffi::mp_int_t,
+        },
+    }
+}
+
+pub const fn arg_bool(name: Qstr, flags: u32, default: bool) -> ffi::mp_arg_t {
+    ffi::mp_arg_t {
+        qst: name as u16,
+        flags: flags as u16,
+        defval: ffi::mp_arg_val_t { u_bool: default },
+    }
+}
+
+/// mp_arg_parse_all, returning the raw values (read each with its entry's type).
+pub fn parse_args_raw<const N: usize>(
+    n_pos: usize,
+    pos: *const ffi::mp_obj_t,
+    kw: *mut ffi::mp_map_t,
+    allowed: &[ffi::mp_arg_t; N],
+) -> Result<[ffi::mp_arg_val_t; N]> {
+    let mut out = [ffi::mp_arg_val_t {
+        u_obj: core::ptr::null_mut(),
+    }; N];
+    // SAFETY: trampoline call; `out` has one slot per entry of `allowed`.
+    check(unsafe { ffi::rustos_try_arg_parse_all(n_pos, pos, kw, N, allowed.as_ptr(), out.as_mut_ptr()) })?;
+    Ok(out)
+}
+
+/// mp_arg_parse_all_kw_array (the make_new calling convention), raw values.
+pub fn parse_args_kw_array<const N: usize>(
+    n_pos: usize,
+    n_kw: usize,
+    args: *const ffi::mp_obj_t,
+    allowed: &[ffi::mp_arg_t; N],
+) -> Result<[ffi::mp_arg_val_t; N]> {
+    let mut out = [ffi::mp_arg_val_t {
+        u_obj: core::ptr::null_mut(),
+    }; N];
+    // SAFETY: trampoline call; `out` has one slot per entry of `allowed`.
+    check(unsafe { ffi::rustos_try_arg_parse_all_kw_array(n_pos, n_kw, args, N, allowed.as_ptr(), out.as_mut_ptr()) })?;
+    Ok(out)
 }
 
 /// mp_arg_parse_all over object-valued arguments: TypeErrors exactly as stock's.

@@ -12,6 +12,7 @@ pub struct Obj(pub ffi::mp_obj_t);
 impl Obj {
     pub const NONE: Obj = Obj(ffi::NONE_BITS as ffi::mp_obj_t);
     pub const FALSE: Obj = Obj(ffi::FALSE_BITS as ffi::mp_obj_t);
+    pub const TRUE: Obj = Obj(ffi::TRUE_BITS as ffi::mp_obj_t);
     /// MP_OBJ_STOP_ITERATION (MP_OBJ_NULL): what iternext returns at the end.
     pub const STOP_ITERATION: Obj = Obj(core::ptr::null_mut());
 
@@ -27,6 +28,12 @@ impl Obj {
     pub fn is_str(self) -> bool {
         // SAFETY: a non-raising C helper that reads the object's type.
         unsafe { ffi::rustos_obj_is_str(self.0) }
+    }
+
+    /// Exactly of type bytes.
+    pub fn is_bytes(self) -> bool {
+        // SAFETY: a non-raising C helper that reads the object's type.
+        unsafe { ffi::rustos_obj_is_exact_bytes(self.0) }
     }
 
     /// Exactly of type str (MicroPython lists names as str only for str paths).
