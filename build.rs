@@ -48,9 +48,11 @@ fn main() {
         .layout_tests(false)
         .generate_comments(false)
         .derive_default(true)
-        .allowlist_function("mp_.*|rustos_.*|gc_.*|vstr_.*|qstr_.*|statvfs|poll|open|read|write|close|lseek|fsync")
-        .allowlist_type("mp_.*|rustos_.*|vstr_t|qstr|statvfs|pollfd")
-        .allowlist_var("mp_.*|MP_.*|RUSTOS_.*|MICROPY_.*|rustos_.*")
+        .allowlist_function(
+            "mp_.*|rustos_.*|gc_.*|vstr_.*|qstr_.*|lfs1_.*|statvfs|poll|open|read|write|close|lseek|fsync",
+        )
+        .allowlist_type("mp_.*|rustos_.*|vstr_t|qstr|lfs1_.*|statvfs|pollfd")
+        .allowlist_var("mp_.*|MP_.*|RUSTOS_.*|MICROPY_.*|rustos_.*|LFS1_.*")
         .generate()
         .unwrap_or_else(|e| panic!("bindgen failed on the MicroPython headers: {e}\nclang args: {args:?}"));
     let out = PathBuf::from(env::var("OUT_DIR").unwrap()).join("bindings.rs");

@@ -8,6 +8,7 @@
 #include "py/gc.h"
 #include "extmod/vfs.h"
 #include "rustos.h"
+#include "lib/littlefs/lfs1.h"
 #if MICROPY_VFS_POSIX
 #include <errno.h>
 #include <fcntl.h>

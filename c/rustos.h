@@ -37,6 +37,14 @@ typedef struct _rustos_try_t {
 
 mp_obj_t rustos_raise_or_return(rustos_ret_t r);
 
+// Outcome of a stream-protocol call: an exception to raise (err), or an errno for
+// MP_STREAM_ERROR (errcode), or a count.
+typedef struct _rustos_io_t {
+    rustos_ret_t err;
+    mp_uint_t n;
+    int errcode;
+} rustos_io_t;
+
 // Trampolines: each runs one MicroPython call under nlr_push and returns any exception as a value.
 rustos_try_t rustos_try_call(mp_obj_t fun, size_t n_args, size_t n_kw, const mp_obj_t *args);
 rustos_try_t rustos_try_call_method(mp_obj_t self, qstr name, size_t n_args, const mp_obj_t *args);
@@ -73,6 +81,11 @@ rustos_try_t rustos_try_new_obj(const mp_obj_type_t *type, size_t size, bool fin
 rustos_try_t rustos_try_new_iter(size_t size, mp_fun_1_t iternext, mp_fun_1_t finaliser);
 uint64_t rustos_time_ns_1970(void);
 int64_t rustos_seconds_from_ns_1970(uint64_t ns);
+extern const mp_obj_type_t rustos_type_lfs1;
+extern const mp_obj_type_t rustos_type_lfs1_fileio;
+extern const mp_obj_type_t rustos_type_lfs1_textio;
+mp_obj_t rustos_lfs1_dir_iternext_shim(mp_obj_t self);
+mp_obj_t rustos_lfs1_dir_del_shim(mp_obj_t self);
 extern const mp_obj_type_t rustos_type_lfs2;
 extern const mp_obj_type_t rustos_type_lfs2_fileio;
 extern const mp_obj_type_t rustos_type_lfs2_textio;
@@ -118,14 +131,6 @@ typedef struct _rustos_posix_dir_t {
     bool is_str;
     void *dir;          // a Rust-owned directory reader, NULL once finished
 } rustos_posix_dir_t;
-
-// Outcome of a stream-protocol call: an exception to raise (err), or an errno for
-// MP_STREAM_ERROR (errcode), or a count.
-typedef struct _rustos_io_t {
-    rustos_ret_t err;
-    mp_uint_t n;
-    int errcode;
-} rustos_io_t;
 
 extern const mp_obj_type_t rustos_type_posix;
 extern const mp_obj_type_t rustos_type_posix_fileio;

@@ -1,91 +1,34 @@
-// vfs.VfsLfs2 type definitions.  The logic is Rust (src/lfs2.rs); files use MicroPython's
-// generic stream methods over our read/write/ioctl, as the stock C VfsLfs2 does.
+// vfs.VfsLfs1 and vfs.VfsLfs2 type definitions.  The logic is Rust (src/littlefs.rs),
+// one implementation for both versions: every shim passes its version number.  Files use
+// MicroPython's generic stream methods over our read/write/ioctl, as stock does.
 #include "py/runtime.h"
 #include "py/stream.h"
 #include "rustos.h"
 
-#define SHIM_1(name) \
-    rustos_ret_t rustos_##name(mp_obj_t); \
-    static mp_obj_t name(mp_obj_t a) { return rustos_raise_or_return(rustos_##name(a)); } \
-    static MP_DEFINE_CONST_FUN_OBJ_1(name##_obj, name)
-#define SHIM_2(name) \
-    rustos_ret_t rustos_##name(mp_obj_t, mp_obj_t); \
-    static mp_obj_t name(mp_obj_t a, mp_obj_t b) { return rustos_raise_or_return(rustos_##name(a, b)); } \
-    static MP_DEFINE_CONST_FUN_OBJ_2(name##_obj, name)
-#define SHIM_3(name) \
-    rustos_ret_t rustos_##name(mp_obj_t, mp_obj_t, mp_obj_t); \
-    static mp_obj_t name(mp_obj_t a, mp_obj_t b, mp_obj_t c) { return rustos_raise_or_return(rustos_##name(a, b, c)); } \
-    static MP_DEFINE_CONST_FUN_OBJ_3(name##_obj, name)
+rustos_ret_t rustos_lfs_make_new(uint8_t v, size_t n_args, size_t n_kw, const mp_obj_t *args);
+rustos_ret_t rustos_lfs_mkfs(uint8_t v, size_t n, const mp_obj_t *pos, mp_map_t *kw);
+rustos_ret_t rustos_lfs_mount(uint8_t v, mp_obj_t self, mp_obj_t readonly, mp_obj_t mkfs);
+rustos_ret_t rustos_lfs_umount(uint8_t v, mp_obj_t self);
+rustos_ret_t rustos_lfs_open(uint8_t v, mp_obj_t self, mp_obj_t path, mp_obj_t mode);
+rustos_ret_t rustos_lfs_chdir(uint8_t v, mp_obj_t self, mp_obj_t path);
+rustos_ret_t rustos_lfs_getcwd(uint8_t v, mp_obj_t self);
+rustos_ret_t rustos_lfs_mkdir(uint8_t v, mp_obj_t self, mp_obj_t path);
+rustos_ret_t rustos_lfs_remove(uint8_t v, mp_obj_t self, mp_obj_t path);
+rustos_ret_t rustos_lfs_rename(uint8_t v, mp_obj_t self, mp_obj_t old, mp_obj_t new_);
+rustos_ret_t rustos_lfs_stat(uint8_t v, mp_obj_t self, mp_obj_t path);
+rustos_ret_t rustos_lfs_statvfs(uint8_t v, mp_obj_t self, mp_obj_t path);
+rustos_ret_t rustos_lfs_ilistdir(uint8_t v, size_t n, const mp_obj_t *args);
+mp_import_stat_t rustos_lfs_import_stat(uint8_t v, void *self, const char *path);
+rustos_ret_t rustos_lfs_dir_iternext(uint8_t v, mp_obj_t self);
+rustos_ret_t rustos_lfs_dir_del(uint8_t v, mp_obj_t self);
+rustos_io_t rustos_lfs_file_read(uint8_t v, mp_obj_t self, void *buf, mp_uint_t size);
+rustos_io_t rustos_lfs_file_write(uint8_t v, mp_obj_t self, const void *buf, mp_uint_t size);
+rustos_io_t rustos_lfs_file_ioctl(uint8_t v, mp_obj_t self, mp_uint_t request, uintptr_t arg);
 
-SHIM_3(lfs2_mount);
-SHIM_1(lfs2_umount);
-SHIM_3(lfs2_open);
-SHIM_2(lfs2_chdir);
-SHIM_1(lfs2_getcwd);
-SHIM_2(lfs2_mkdir);
-SHIM_2(lfs2_remove);
-SHIM_3(lfs2_rename);
-SHIM_2(lfs2_rmdir);
-SHIM_2(lfs2_stat);
-SHIM_2(lfs2_statvfs);
+#define R rustos_raise_or_return
 
-rustos_ret_t rustos_lfs2_ilistdir(size_t, const mp_obj_t *);
-static mp_obj_t lfs2_ilistdir(size_t n, const mp_obj_t *a) {
-    return rustos_raise_or_return(rustos_lfs2_ilistdir(n, a));
-}
-static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(lfs2_ilistdir_obj, 1, 2, lfs2_ilistdir);
-
-rustos_ret_t rustos_lfs2_mkfs(size_t, const mp_obj_t *, mp_map_t *);
-static mp_obj_t lfs2_mkfs(size_t n, const mp_obj_t *a, mp_map_t *kw) {
-    return rustos_raise_or_return(rustos_lfs2_mkfs(n, a, kw));
-}
-static MP_DEFINE_CONST_FUN_OBJ_KW(lfs2_mkfs_fun_obj, 0, lfs2_mkfs);
-static MP_DEFINE_CONST_STATICMETHOD_OBJ(lfs2_mkfs_obj, MP_ROM_PTR(&lfs2_mkfs_fun_obj));
-
-rustos_ret_t rustos_lfs2_make_new(size_t n_args, size_t n_kw, const mp_obj_t *args);
-static mp_obj_t lfs2_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
-    (void)type;
-    return rustos_raise_or_return(rustos_lfs2_make_new(n_args, n_kw, args));
-}
-
-mp_import_stat_t rustos_lfs2_import_stat(void *self, const char *path);
-static mp_import_stat_t lfs2_import_stat(void *self, const char *path) {
-    return rustos_lfs2_import_stat(self, path);
-}
-
-static const mp_rom_map_elem_t lfs2_locals_table[] = {
-    { MP_ROM_QSTR(MP_QSTR_mkfs), MP_ROM_PTR(&lfs2_mkfs_obj) },
-    { MP_ROM_QSTR(MP_QSTR_open), MP_ROM_PTR(&lfs2_open_obj) },
-    { MP_ROM_QSTR(MP_QSTR_ilistdir), MP_ROM_PTR(&lfs2_ilistdir_obj) },
-    { MP_ROM_QSTR(MP_QSTR_mkdir), MP_ROM_PTR(&lfs2_mkdir_obj) },
-    { MP_ROM_QSTR(MP_QSTR_rmdir), MP_ROM_PTR(&lfs2_rmdir_obj) },
-    { MP_ROM_QSTR(MP_QSTR_chdir), MP_ROM_PTR(&lfs2_chdir_obj) },
-    { MP_ROM_QSTR(MP_QSTR_getcwd), MP_ROM_PTR(&lfs2_getcwd_obj) },
-    { MP_ROM_QSTR(MP_QSTR_remove), MP_ROM_PTR(&lfs2_remove_obj) },
-    { MP_ROM_QSTR(MP_QSTR_rename), MP_ROM_PTR(&lfs2_rename_obj) },
-    { MP_ROM_QSTR(MP_QSTR_stat), MP_ROM_PTR(&lfs2_stat_obj) },
-    { MP_ROM_QSTR(MP_QSTR_statvfs), MP_ROM_PTR(&lfs2_statvfs_obj) },
-    { MP_ROM_QSTR(MP_QSTR_mount), MP_ROM_PTR(&lfs2_mount_obj) },
-    { MP_ROM_QSTR(MP_QSTR_umount), MP_ROM_PTR(&lfs2_umount_obj) },
-};
-static MP_DEFINE_CONST_DICT(lfs2_locals, lfs2_locals_table);
-
-static const mp_vfs_proto_t lfs2_proto = {
-    .import_stat = lfs2_import_stat,
-};
-
-MP_DEFINE_CONST_OBJ_TYPE(
-    rustos_type_lfs2,
-    MP_QSTR_VfsLfs2,
-    MP_TYPE_FLAG_NONE,
-    make_new, lfs2_make_new,
-    protocol, &lfs2_proto,
-    locals_dict, &lfs2_locals
-    );
-
-// Files.
-static mp_uint_t lfs2_io(rustos_io_t r, int *errcode) {
-    rustos_raise_or_return(r.err);
+static mp_uint_t lfs_io(rustos_io_t r, int *errcode) {
+    R(r.err);
     if (r.errcode != 0) {
         *errcode = r.errcode;
         return MP_STREAM_ERROR;
@@ -93,27 +36,13 @@ static mp_uint_t lfs2_io(rustos_io_t r, int *errcode) {
     return r.n;
 }
 
-rustos_io_t rustos_lfs2_file_read(mp_obj_t self, void *buf, mp_uint_t size);
-static mp_uint_t lfs2_file_read(mp_obj_t self, void *buf, mp_uint_t size, int *errcode) {
-    return lfs2_io(rustos_lfs2_file_read(self, buf, size), errcode);
-}
-
-rustos_io_t rustos_lfs2_file_write(mp_obj_t self, const void *buf, mp_uint_t size);
-static mp_uint_t lfs2_file_write(mp_obj_t self, const void *buf, mp_uint_t size, int *errcode) {
-    return lfs2_io(rustos_lfs2_file_write(self, buf, size), errcode);
-}
-
-rustos_io_t rustos_lfs2_file_ioctl(mp_obj_t self, mp_uint_t request, uintptr_t arg);
-static mp_uint_t lfs2_file_ioctl(mp_obj_t self, mp_uint_t request, uintptr_t arg, int *errcode) {
-    return lfs2_io(rustos_lfs2_file_ioctl(self, request, arg), errcode);
-}
-
-static void lfs2_file_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
+static void lfs_file_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
     (void)kind;
     mp_printf(print, "<io.%s>", mp_obj_get_type_str(self_in));
 }
 
-static const mp_rom_map_elem_t lfs2_file_locals_table[] = {
+// The file locals are the same generic stream methods for both versions.
+static const mp_rom_map_elem_t lfs_file_locals_table[] = {
     { MP_ROM_QSTR(MP_QSTR_read), MP_ROM_PTR(&mp_stream_read_obj) },
     { MP_ROM_QSTR(MP_QSTR_readinto), MP_ROM_PTR(&mp_stream_readinto_obj) },
     { MP_ROM_QSTR(MP_QSTR_readline), MP_ROM_PTR(&mp_stream_unbuffered_readline_obj) },
@@ -127,46 +56,72 @@ static const mp_rom_map_elem_t lfs2_file_locals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___enter__), MP_ROM_PTR(&mp_identity_obj) },
     { MP_ROM_QSTR(MP_QSTR___exit__), MP_ROM_PTR(&mp_stream___exit___obj) },
 };
-static MP_DEFINE_CONST_DICT(lfs2_file_locals, lfs2_file_locals_table);
+static MP_DEFINE_CONST_DICT(lfs_file_locals, lfs_file_locals_table);
 
-static const mp_stream_p_t lfs2_fileio_stream = {
-    .read = lfs2_file_read,
-    .write = lfs2_file_write,
-    .ioctl = lfs2_file_ioctl,
-};
+#define RUSTOS_LFS_TYPES(V, NAME) \
+    static mp_obj_t lfs##V##_make_new(const mp_obj_type_t *t, size_t n, size_t k, const mp_obj_t *a) { \
+        (void)t; return R(rustos_lfs_make_new(V, n, k, a)); } \
+    static mp_obj_t lfs##V##_mkfs(size_t n, const mp_obj_t *a, mp_map_t *kw) { return R(rustos_lfs_mkfs(V, n, a, kw)); } \
+    static MP_DEFINE_CONST_FUN_OBJ_KW(lfs##V##_mkfs_fun_obj, 0, lfs##V##_mkfs); \
+    static MP_DEFINE_CONST_STATICMETHOD_OBJ(lfs##V##_mkfs_obj, MP_ROM_PTR(&lfs##V##_mkfs_fun_obj)); \
+    static mp_obj_t lfs##V##_mount(mp_obj_t s, mp_obj_t r, mp_obj_t m) { return R(rustos_lfs_mount(V, s, r, m)); } \
+    static MP_DEFINE_CONST_FUN_OBJ_3(lfs##V##_mount_obj, lfs##V##_mount); \
+    static mp_obj_t lfs##V##_umount(mp_obj_t s) { return R(rustos_lfs_umount(V, s)); } \
+    static MP_DEFINE_CONST_FUN_OBJ_1(lfs##V##_umount_obj, lfs##V##_umount); \
+    static mp_obj_t lfs##V##_open(mp_obj_t s, mp_obj_t p, mp_obj_t m) { return R(rustos_lfs_open(V, s, p, m)); } \
+    static MP_DEFINE_CONST_FUN_OBJ_3(lfs##V##_open_obj, lfs##V##_open); \
+    static mp_obj_t lfs##V##_chdir(mp_obj_t s, mp_obj_t p) { return R(rustos_lfs_chdir(V, s, p)); } \
+    static MP_DEFINE_CONST_FUN_OBJ_2(lfs##V##_chdir_obj, lfs##V##_chdir); \
+    static mp_obj_t lfs##V##_getcwd(mp_obj_t s) { return R(rustos_lfs_getcwd(V, s)); } \
+    static MP_DEFINE_CONST_FUN_OBJ_1(lfs##V##_getcwd_obj, lfs##V##_getcwd); \
+    static mp_obj_t lfs##V##_mkdir(mp_obj_t s, mp_obj_t p) { return R(rustos_lfs_mkdir(V, s, p)); } \
+    static MP_DEFINE_CONST_FUN_OBJ_2(lfs##V##_mkdir_obj, lfs##V##_mkdir); \
+    static mp_obj_t lfs##V##_remove(mp_obj_t s, mp_obj_t p) { return R(rustos_lfs_remove(V, s, p)); } \
+    static MP_DEFINE_CONST_FUN_OBJ_2(lfs##V##_remove_obj, lfs##V##_remove); \
+    static mp_obj_t lfs##V##_rename(mp_obj_t s, mp_obj_t a, mp_obj_t b) { return R(rustos_lfs_rename(V, s, a, b)); } \
+    static MP_DEFINE_CONST_FUN_OBJ_3(lfs##V##_rename_obj, lfs##V##_rename); \
+    static mp_obj_t lfs##V##_stat(mp_obj_t s, mp_obj_t p) { return R(rustos_lfs_stat(V, s, p)); } \
+    static MP_DEFINE_CONST_FUN_OBJ_2(lfs##V##_stat_obj, lfs##V##_stat); \
+    static mp_obj_t lfs##V##_statvfs(mp_obj_t s, mp_obj_t p) { return R(rustos_lfs_statvfs(V, s, p)); } \
+    static MP_DEFINE_CONST_FUN_OBJ_2(lfs##V##_statvfs_obj, lfs##V##_statvfs); \
+    static mp_obj_t lfs##V##_ilistdir(size_t n, const mp_obj_t *a) { return R(rustos_lfs_ilistdir(V, n, a)); } \
+    static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(lfs##V##_ilistdir_obj, 1, 2, lfs##V##_ilistdir); \
+    static mp_import_stat_t lfs##V##_import_stat(void *s, const char *p) { return rustos_lfs_import_stat(V, s, p); } \
+    mp_obj_t rustos_lfs##V##_dir_iternext_shim(mp_obj_t s) { return R(rustos_lfs_dir_iternext(V, s)); } \
+    mp_obj_t rustos_lfs##V##_dir_del_shim(mp_obj_t s) { return R(rustos_lfs_dir_del(V, s)); } \
+    static const mp_rom_map_elem_t lfs##V##_locals_table[] = { \
+        { MP_ROM_QSTR(MP_QSTR_mkfs), MP_ROM_PTR(&lfs##V##_mkfs_obj) }, \
+        { MP_ROM_QSTR(MP_QSTR_open), MP_ROM_PTR(&lfs##V##_open_obj) }, \
+        { MP_ROM_QSTR(MP_QSTR_ilistdir), MP_ROM_PTR(&lfs##V##_ilistdir_obj) }, \
+        { MP_ROM_QSTR(MP_QSTR_mkdir), MP_ROM_PTR(&lfs##V##_mkdir_obj) }, \
+        { MP_ROM_QSTR(MP_QSTR_rmdir), MP_ROM_PTR(&lfs##V##_remove_obj) }, \
+        { MP_ROM_QSTR(MP_QSTR_chdir), MP_ROM_PTR(&lfs##V##_chdir_obj) }, \
+        { MP_ROM_QSTR(MP_QSTR_getcwd), MP_ROM_PTR(&lfs##V##_getcwd_obj) }, \
+        { MP_ROM_QSTR(MP_QSTR_remove), MP_ROM_PTR(&lfs##V##_remove_obj) }, \
+        { MP_ROM_QSTR(MP_QSTR_rename), MP_ROM_PTR(&lfs##V##_rename_obj) }, \
+        { MP_ROM_QSTR(MP_QSTR_stat), MP_ROM_PTR(&lfs##V##_stat_obj) }, \
+        { MP_ROM_QSTR(MP_QSTR_statvfs), MP_ROM_PTR(&lfs##V##_statvfs_obj) }, \
+        { MP_ROM_QSTR(MP_QSTR_mount), MP_ROM_PTR(&lfs##V##_mount_obj) }, \
+        { MP_ROM_QSTR(MP_QSTR_umount), MP_ROM_PTR(&lfs##V##_umount_obj) }, \
+    }; \
+    static MP_DEFINE_CONST_DICT(lfs##V##_locals, lfs##V##_locals_table); \
+    static const mp_vfs_proto_t lfs##V##_proto = { .import_stat = lfs##V##_import_stat }; \
+    MP_DEFINE_CONST_OBJ_TYPE(rustos_type_lfs##V, NAME, MP_TYPE_FLAG_NONE, \
+        make_new, lfs##V##_make_new, protocol, &lfs##V##_proto, locals_dict, &lfs##V##_locals); \
+    static mp_uint_t lfs##V##_file_read(mp_obj_t s, void *b, mp_uint_t n, int *e) { \
+        return lfs_io(rustos_lfs_file_read(V, s, b, n), e); } \
+    static mp_uint_t lfs##V##_file_write(mp_obj_t s, const void *b, mp_uint_t n, int *e) { \
+        return lfs_io(rustos_lfs_file_write(V, s, b, n), e); } \
+    static mp_uint_t lfs##V##_file_ioctl(mp_obj_t s, mp_uint_t r, uintptr_t a, int *e) { \
+        return lfs_io(rustos_lfs_file_ioctl(V, s, r, a), e); } \
+    static const mp_stream_p_t lfs##V##_fileio_stream = { \
+        .read = lfs##V##_file_read, .write = lfs##V##_file_write, .ioctl = lfs##V##_file_ioctl }; \
+    static const mp_stream_p_t lfs##V##_textio_stream = { \
+        .read = lfs##V##_file_read, .write = lfs##V##_file_write, .ioctl = lfs##V##_file_ioctl, .is_text = true }; \
+    MP_DEFINE_CONST_OBJ_TYPE(rustos_type_lfs##V##_fileio, MP_QSTR_FileIO, MP_TYPE_FLAG_ITER_IS_STREAM, \
+        print, lfs_file_print, protocol, &lfs##V##_fileio_stream, locals_dict, &lfs_file_locals); \
+    MP_DEFINE_CONST_OBJ_TYPE(rustos_type_lfs##V##_textio, MP_QSTR_TextIOWrapper, MP_TYPE_FLAG_ITER_IS_STREAM, \
+        print, lfs_file_print, protocol, &lfs##V##_textio_stream, locals_dict, &lfs_file_locals)
 
-static const mp_stream_p_t lfs2_textio_stream = {
-    .read = lfs2_file_read,
-    .write = lfs2_file_write,
-    .ioctl = lfs2_file_ioctl,
-    .is_text = true,
-};
-
-MP_DEFINE_CONST_OBJ_TYPE(
-    rustos_type_lfs2_fileio,
-    MP_QSTR_FileIO,
-    MP_TYPE_FLAG_ITER_IS_STREAM,
-    print, lfs2_file_print,
-    protocol, &lfs2_fileio_stream,
-    locals_dict, &lfs2_file_locals
-    );
-
-MP_DEFINE_CONST_OBJ_TYPE(
-    rustos_type_lfs2_textio,
-    MP_QSTR_TextIOWrapper,
-    MP_TYPE_FLAG_ITER_IS_STREAM,
-    print, lfs2_file_print,
-    protocol, &lfs2_textio_stream,
-    locals_dict, &lfs2_file_locals
-    );
-
-// Directory iterator slots.
-rustos_ret_t rustos_lfs2_dir_iternext(mp_obj_t self);
-mp_obj_t rustos_lfs2_dir_iternext_shim(mp_obj_t self) {
-    return rustos_raise_or_return(rustos_lfs2_dir_iternext(self));
-}
-
-rustos_ret_t rustos_lfs2_dir_del(mp_obj_t self);
-mp_obj_t rustos_lfs2_dir_del_shim(mp_obj_t self) {
-    return rustos_raise_or_return(rustos_lfs2_dir_del(self));
-}
+RUSTOS_LFS_TYPES(1, MP_QSTR_VfsLfs1);
+RUSTOS_LFS_TYPES(2, MP_QSTR_VfsLfs2);

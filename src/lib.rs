@@ -19,7 +19,7 @@ mod blockdev;
 #[cfg(mp)]
 mod ffi;
 #[cfg(mp)]
-mod lfs2;
+mod littlefs;
 #[cfg(mp)]
 mod modos;
 #[cfg(mp)]

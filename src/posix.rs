@@ -13,7 +13,7 @@ use std::path::Path;
 
 use crate::errno::Errno;
 use crate::ffi;
-use crate::mp::{self, entry, Error, Obj, Result};
+use crate::mp::{self, entry, io_entry, Error, Io, Obj, Result};
 
 type Posix = ffi::rustos_posix_t;
 type File = ffi::rustos_posix_file_t;
@@ -441,31 +441,6 @@ fn open_fd(f: ffi::mp_obj_t) -> Result<i32> {
         return Err(Error::Value("I/O operation on closed file"));
     }
     Ok(fd)
-}
-
-enum Io {
-    Done(usize),
-    Errno(i32),
-}
-
-fn io_entry(f: impl FnOnce() -> Result<Io>) -> ffi::rustos_io_t {
-    let mut out = ffi::rustos_io_t {
-        err: entry(|| Ok(Obj::NONE)),
-        n: 0,
-        errcode: 0,
-    };
-    let mut outcome = None;
-    let ret = entry(|| {
-        outcome = Some(f()?);
-        Ok(Obj::NONE)
-    });
-    out.err = ret;
-    match outcome {
-        Some(Io::Done(n)) => out.n = n as ffi::mp_uint_t,
-        Some(Io::Errno(e)) => out.errcode = e,
-        None => {}
-    }
-    out
 }
 
 #[no_mangle]

@@ -246,7 +246,8 @@ fn mount(n: usize, pos: *const ffi::mp_obj_t, kw: *mut ffi::mp_map_t) -> Result<
 }
 
 /// A block device was mounted: find which filesystem is on it.  littlefs keeps its
-/// superblock in blocks 0 and 1 (either may be mid-rewrite), "littlefs" at offset 8.
+/// superblock in blocks 0 and 1 (either may be mid-rewrite): v2 has "littlefs" at
+/// offset 8, v1 at offset 40.
 /// As in stock, any exception while probing just means "not littlefs".
 fn autodetect(dev: Obj) -> Result<Obj> {
     if let Ok(bdev) = crate::blockdev::BlockDev::new(dev) {
@@ -255,9 +256,14 @@ fn autodetect(dev: Obj) -> Result<Obj> {
             if bdev.read_ext(block, 8, &mut buf).is_err() {
                 break;
             }
-            if &buf[..8] == b"littlefs" {
-                return crate::lfs2::new_mounted(dev).map_err(|_| Errno::ENODEV.into());
-            }
+            let version = if &buf[32..40] == b"littlefs" {
+                1
+            } else if &buf[..8] == b"littlefs" {
+                2
+            } else {
+                continue;
+            };
+            return crate::littlefs::new_mounted(version, dev).map_err(|_| Errno::ENODEV.into());
         }
     }
     Err(Errno::ENODEV.into())

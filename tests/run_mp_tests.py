@@ -70,16 +70,11 @@ def own_tests(ours, stock, only):
 # running the same restricted script.  The originals stay listed in upstream-excluded.txt.
 DERIVED = {
     "VfsLfs2": [
-        "extmod/vfs_lfs.py",
-        "extmod/vfs_lfs_file.py",
-        "extmod/vfs_lfs_mount.py",
-        "extmod/vfs_lfs_error.py",
-        "extmod/vfs_lfs_corrupt.py",
         "extmod/vfs_blockdev.py",
         "extmod/vfs_blockdev_invalid.py",
     ],
 }
-MISSING = ["VfsLfs1", "VfsFat"]
+MISSING = ["VfsFat"]
 
 
 def derive(src, keep):
@@ -125,6 +120,7 @@ def derived_tests(micropy_dir, ours, stock, out_dir, only):
 
 # (block size, block count, progsize): 512- and 4096-byte blocks, and rp2's progsize 256.
 IMAGE_GEOMETRIES = [(512, 64, 32), (4096, 32, 32), (4096, 64, 256)]
+IMAGE_VERSIONS = ["VfsLfs2", "VfsLfs1"]
 
 
 def run_fw_args(fw, path, args, timeout=120):
@@ -140,15 +136,17 @@ def run_fw_args(fw, path, args, timeout=120):
 def interop_tests(ours, stock, out_dir, only):
     """An image written by either firmware must read identically on both."""
     passed, failed = [], []
-    script = os.path.join(HERE, "interop", "lfs2_image.py")
+    script = os.path.join(HERE, "interop", "lfs_image.py")
     os.makedirs(out_dir, exist_ok=True)
-    for bs, bc, prog in IMAGE_GEOMETRIES:
-        geo = [str(bs), str(bc), str(prog)]
-        for writer_name, writer in (("stock", stock), ("ours", ours)):
-            name = "interop/lfs2 %dx%d progsize=%d written by %s" % (bs, bc, prog, writer_name)
+    for fs, (bs, bc, prog), (writer_name, writer) in (
+        (f, g, w) for f in IMAGE_VERSIONS for g in IMAGE_GEOMETRIES for w in (("stock", stock), ("ours", ours))
+    ):
+        geo = [str(bs), str(bc), str(prog), fs]
+        if True:
+            name = "interop/%s %dx%d progsize=%d written by %s" % (fs, bs, bc, prog, writer_name)
             if only and not re.search(only, name):
                 continue
-            image = os.path.join(out_dir, "lfs2-%d-%d-%d-%s.img" % (bs, bc, prog, writer_name))
+            image = os.path.join(out_dir, "%s-%d-%d-%d-%s.img" % (fs, bs, bc, prog, writer_name))
             out, rc = run_fw_args(writer, script, ["write", image] + geo)
             if rc != 0:
                 print("FAIL ", name, "(writer failed)", out.decode(errors="replace")[-300:])

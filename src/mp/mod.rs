@@ -25,6 +25,30 @@ pub fn entry(f: impl FnOnce() -> Result<Obj>) -> ffi::rustos_ret_t {
     error::to_ret(r)
 }
 
+/// The outcome of a stream-protocol call (read, write, ioctl): a count or value, or an
+/// errno that the stream layer turns into OSError.
+pub enum Io {
+    Done(usize),
+    Errno(i32),
+}
+
+/// Run the body of a stream-protocol entry point: an exception (or a panic) travels in
+/// `err` and is raised by the C shim; an errno becomes MP_STREAM_ERROR.
+pub fn io_entry(f: impl FnOnce() -> Result<Io>) -> ffi::rustos_io_t {
+    let mut outcome = None;
+    let err = entry(|| {
+        outcome = Some(f()?);
+        Ok(Obj::NONE)
+    });
+    let mut out = ffi::rustos_io_t { err, n: 0, errcode: 0 };
+    match outcome {
+        Some(Io::Done(n)) => out.n = n as ffi::mp_uint_t,
+        Some(Io::Errno(e)) => out.errcode = e,
+        None => {}
+    }
+    out
+}
+
 /// Turn a trampoline's outcome into a Result.
 pub(crate) fn check(t: ffi::rustos_try_t) -> Result<Obj> {
     if t.exc.is_null() {

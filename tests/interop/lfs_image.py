@@ -1,6 +1,6 @@
-# littlefs v2 image interoperability.  Run by tests/run_mp_tests.py on both firmwares:
-#   micropython lfs2_image.py write IMAGE BLOCK_SIZE BLOCK_COUNT PROGSIZE
-#   micropython lfs2_image.py read IMAGE BLOCK_SIZE BLOCK_COUNT PROGSIZE
+# littlefs (v1 and v2) image interoperability.  Run by tests/run_mp_tests.py on both firmwares:
+#   micropython lfs_image.py write IMAGE BLOCK_SIZE BLOCK_COUNT PROGSIZE VfsLfs2|VfsLfs1
+#   micropython lfs_image.py read IMAGE BLOCK_SIZE BLOCK_COUNT PROGSIZE VfsLfs2|VfsLfs1
 # "write" formats a RAM device, fills it and saves the raw image; "read" mounts a saved
 # image and prints everything in it.  The runner checks that an image written by one
 # firmware reads identically on both.
@@ -38,11 +38,12 @@ class RAMBlockDev:
 
 mode, image = sys.argv[1], sys.argv[2]
 bs, bc, progsize = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+Fs = getattr(vfs, sys.argv[6])
 
 if mode == "write":
     dev = RAMBlockDev(bs, bytearray(b"\xff" * (bs * bc)))
-    vfs.VfsLfs2.mkfs(dev, progsize=progsize)
-    fs = vfs.VfsLfs2(dev, progsize=progsize)
+    Fs.mkfs(dev, progsize=progsize)
+    fs = Fs(dev, progsize=progsize)
     vfs.mount(fs, "/img")
     os.mkdir("/img/a")
     os.mkdir("/img/a/b")

@@ -1,0 +1,1362 @@
+//! vfs.VfsLfs1 and vfs.VfsLfs2: littlefs v1 (MicroPython's lib/littlefs/lfs1.c) and v2
+//! (littlefs2-sys; on-disk 2.1, the format stock MicroPython writes) over a block device.
+//! One implementation serves both, generic over a `Flavor` naming each version's types,
+//! calls and constants (the C glue passes the version to every entry point).
+//!
+//! Behaviour follows stock `extmod/vfs_lfsx*.c`.  One structural difference: when the
+//! block device raises inside a littlefs callback, stock longjmps straight out of littlefs
+//! (leaving its state mid-operation); here the callback returns an I/O error, littlefs
+//! unwinds normally, and the device's exception is re-raised unchanged afterwards.
+//! v2 timestamps are littlefs attribute 1: 8 bytes, little-endian ns since 1970.
+use core::ffi::{c_char, c_int, c_void};
+use core::ptr::addr_of_mut;
+
+use littlefs2_sys as l2;
+
+use crate::blockdev::{self, BlockDev};
+use crate::errno::Errno;
+use crate::ffi;
+use crate::mp::{self, check, entry, io_entry, Error, Io, Obj, Result};
+use crate::path::normalize_dir;
+use crate::qstr;
+
+const ATTR_MTIME: u8 = 1;
+
+/// One littlefs version.  The unsafe fns are the C library's calls, one to one.
+pub trait Flavor {
+    type Lfs;
+    type Config;
+    type File;
+    type FileCfg;
+    type Dir;
+    type Info: Default;
+    /// Per-file storage the version needs besides FileCfg (v2: the mtime attribute).
+    type FileExtra;
+    const HAS_MTIME: bool;
+    const NAME_MAX: u32;
+    const O_RDONLY: u32;
+    const O_WRONLY: u32;
+    const O_RDWR: u32;
+    const O_CREAT: u32;
+    const O_EXCL: u32;
+    const O_TRUNC: u32;
+    const O_APPEND: u32;
+    fn vfs_type() -> *const ffi::mp_obj_type_t;
+    fn file_type(text: bool) -> *const ffi::mp_obj_type_t;
+    fn dir_slots() -> (ffi::mp_fun_1_t, ffi::mp_fun_1_t);
+    /// Sizes of the read, prog and lookahead buffers, and of each open file's buffer.
+    fn buffer_sizes(g: &Geometry) -> [usize; 4];
+    /// # Safety
+    /// `c` points at a zeroed config inside `ctx`, buffers are as `buffer_sizes` says.
+    unsafe fn configure(c: *mut Self::Config, ctx: *mut Vfs<Self>, g: &Geometry, bufs: [*mut c_void; 3])
+    where
+        Self: Sized;
+    /// # Safety
+    /// `c` is a config made by `configure`.
+    unsafe fn geometry(c: *const Self::Config) -> (u32, u32);
+    /// # Safety
+    /// As the C call.
+    unsafe fn mount(l: *mut Self::Lfs, c: *const Self::Config) -> c_int;
+    /// # Safety
+    /// As the C call.
+    unsafe fn format(l: *mut Self::Lfs, c: *const Self::Config) -> c_int;
+    /// # Safety
+    /// As the C call.
+    unsafe fn unmount(l: *mut Self::Lfs) -> c_int;
+    /// # Safety
+    /// As the C call.
+    unsafe fn remove(l: *mut Self::Lfs, p: *const c_char) -> c_int;
+    /// # Safety
+    /// As the C call.
+    unsafe fn mkdir(l: *mut Self::Lfs, p: *const c_char) -> c_int;
+    /// # Safety
+    /// As the C call.
+    unsafe fn rename(l: *mut Self::Lfs, a: *const c_char, b: *const c_char) -> c_int;
+    /// # Safety
+    /// As the C call.
+    unsafe fn stat(l: *mut Self::Lfs, p: *const c_char, i: *mut Self::Info) -> c_int;
+    /// The v2 mtime attribute into `buf` (bytes read, or negative); v1 has none.
+    /// # Safety
+    /// As the C call.
+    unsafe fn get_mtime(l: *mut Self::Lfs, p: *const c_char, buf: *mut [u8; 8]) -> c_int;
+    /// Point the file config at its buffer and, where enabled, the mtime attribute.
+    /// # Safety
+    /// All pointers are inside one live file object.
+    unsafe fn file_setup(
+        cfg: *mut Self::FileCfg,
+        extra: *mut Self::FileExtra,
+        buffer: *mut c_void,
+        mtime: Option<*mut [u8; 8]>,
+    );
+    /// # Safety
+    /// As the C call.
+    unsafe fn file_open(
+        l: *mut Self::Lfs,
+        f: *mut Self::File,
+        p: *const c_char,
+        flags: c_int,
+        cfg: *const Self::FileCfg,
+    ) -> c_int;
+    /// # Safety
+    /// As the C call.
+    unsafe fn file_read(l: *mut Self::Lfs, f: *mut Self::File, b: *mut c_void, n: u32) -> c_int;
+    /// # Safety
+    /// As the C call.
+    unsafe fn file_write(l: *mut Self::Lfs, f: *mut Self::File, b: *const c_void, n: u32) -> c_int;
+    /// # Safety
+    /// As the C call.
+    unsafe fn file_seek(l: *mut Self::Lfs, f: *mut Self::File, off: i32, whence: c_int) -> c_int;
+    /// # Safety
+    /// As the C call.
+    unsafe fn file_tell(l: *mut Self::Lfs, f: *mut Self::File) -> c_int;
+    /// # Safety
+    /// As the C call.
+    unsafe fn file_sync(l: *mut Self::Lfs, f: *mut Self::File) -> c_int;
+    /// # Safety
+    /// As the C call.
+    unsafe fn file_close(l: *mut Self::Lfs, f: *mut Self::File) -> c_int;
+    /// # Safety
+    /// As the C call.
+    unsafe fn dir_open(l: *mut Self::Lfs, d: *mut Self::Dir, p: *const c_char) -> c_int;
+    /// # Safety
+    /// As the C call.
+    unsafe fn dir_read(l: *mut Self::Lfs, d: *mut Self::Dir, i: *mut Self::Info) -> c_int;
+    /// # Safety
+    /// As the C call.
+    unsafe fn dir_close(l: *mut Self::Lfs, d: *mut Self::Dir) -> c_int;
+    /// # Safety
+    /// As the C call; `cb` counts blocks into `data`.
+    unsafe fn traverse(
+        l: *mut Self::Lfs,
+        cb: unsafe extern "C" fn(*mut c_void, u32) -> c_int,
+        data: *mut c_void,
+    ) -> c_int;
+    fn info_is_file(i: &Self::Info) -> bool;
+    fn info_size(i: &Self::Info) -> u32;
+    fn info_name(i: &Self::Info) -> &[c_char];
+}
+
+/// Block geometry and littlefs options of one filesystem.
+pub struct Geometry {
+    read_size: u32,
+    prog_size: u32,
+    block_size: u32,
+    block_count: u32,
+    lookahead: u32,
+}
+
+#[repr(C)]
+pub struct Vfs<F: Flavor> {
+    base: ffi::mp_obj_base_t,
+    bdev: BlockDev,
+    /// An exception the block device raised during the current littlefs call.
+    pending: ffi::mp_obj_t,
+    /// The current directory as a str: "/" or "/a/b/" (always with a trailing '/').
+    cur_dir: ffi::mp_obj_t,
+    enable_mtime: bool,
+    file_buffer: usize,
+    lfs: F::Lfs,
+    config: F::Config,
+    // followed by the read, prog and lookahead buffers (see `new_vfs`)
+}
+
+#[repr(C)]
+struct File<F: Flavor> {
+    base: ffi::mp_obj_base_t,
+    /// The filesystem, or null once closed.
+    vfs: *mut Vfs<F>,
+    mtime: [u8; 8],
+    file: F::File,
+    cfg: F::FileCfg,
+    extra: F::FileExtra,
+    // followed by the file's buffer
+}
+
+#[repr(C)]
+struct Dir<F: Flavor> {
+    base: ffi::mp_obj_base_t,
+    iternext: ffi::mp_fun_1_t,
+    finaliser: ffi::mp_fun_1_t,
+    is_str: bool,
+    /// The filesystem, or null once the listing is finished.
+    vfs: *mut Vfs<F>,
+    dir: F::Dir,
+}
+
+const fn align8(n: usize) -> usize {
+    (n + 7) & !7
+}
+
+// The littlefs callbacks, generic over the version.  They run inside littlefs, so they
+// never raise: errors become codes, exceptions wait in `pending`.
+
+fn context<F: Flavor>(ctx: *mut c_void) -> *mut Vfs<F> {
+    ctx as *mut Vfs<F>
+}
+
+fn code<F: Flavor>(vfs: *mut Vfs<F>, r: Result<i32>) -> c_int {
+    // SAFETY: a raw projection to this live object's pending slot.
+    blockdev::callback_code(r, unsafe { &mut *addr_of_mut!((*vfs).pending) }, -5)
+}
+
+fn dev_read<F: Flavor>(vfs: *mut Vfs<F>, block: u32, off: u32, buf: *mut c_void, size: u32) -> c_int {
+    // SAFETY: littlefs hands a buffer of `size` writable bytes for this call.
+    let buf = unsafe { core::slice::from_raw_parts_mut(buf as *mut u8, size as usize) };
+    // SAFETY: vfs is the live object whose config littlefs is using.
+    let r = unsafe { (*vfs).bdev.read_ext(block as usize, off as usize, buf) };
+    code(vfs, r)
+}
+
+fn dev_prog<F: Flavor>(vfs: *mut Vfs<F>, block: u32, off: u32, buf: *const c_void, size: u32) -> c_int {
+    // SAFETY: littlefs hands a buffer of `size` readable bytes for this call.
+    let buf = unsafe { core::slice::from_raw_parts(buf as *const u8, size as usize) };
+    // SAFETY: as dev_read.
+    let r = unsafe { (*vfs).bdev.write_ext(block as usize, off as usize, buf) };
+    code(vfs, r)
+}
+
+fn dev_erase<F: Flavor>(vfs: *mut Vfs<F>, block: u32) -> c_int {
+    // SAFETY: as dev_read.
+    let r = unsafe { (*vfs).bdev.ioctl_int(blockdev::IOCTL_BLOCK_ERASE, block as usize, true) };
+    code(vfs, r.map(|v| v as i32))
+}
+
+fn dev_sync<F: Flavor>(vfs: *mut Vfs<F>) -> c_int {
+    // SAFETY: as dev_read.
+    let r = unsafe { (*vfs).bdev.ioctl_int(blockdev::IOCTL_SYNC, 0, false) };
+    code(vfs, r.map(|v| v as i32))
+}
+
+macro_rules! callbacks {
+    ($cfg:ty, $F:ty) => {
+        /// # Safety
+        /// Called by littlefs with our config, whose context is our Vfs.
+        pub unsafe extern "C" fn read(c: *const $cfg, b: u32, o: u32, buf: *mut c_void, n: u32) -> c_int {
+            // SAFETY: c is our config.
+            dev_read::<$F>(context(unsafe { (*c).context }), b, o, buf, n)
+        }
+        /// # Safety
+        /// As read.
+        pub unsafe extern "C" fn prog(c: *const $cfg, b: u32, o: u32, buf: *const c_void, n: u32) -> c_int {
+            // SAFETY: c is our config.
+            dev_prog::<$F>(context(unsafe { (*c).context }), b, o, buf, n)
+        }
+        /// # Safety
+        /// As read.
+        pub unsafe extern "C" fn erase(c: *const $cfg, b: u32) -> c_int {
+            // SAFETY: c is our config.
+            dev_erase::<$F>(context(unsafe { (*c).context }), b)
+        }
+        /// # Safety
+        /// As read.
+        pub unsafe extern "C" fn sync(c: *const $cfg) -> c_int {
+            // SAFETY: c is our config.
+            dev_sync::<$F>(context(unsafe { (*c).context }))
+        }
+    };
+}
+
+pub enum V1 {}
+pub enum V2 {}
+
+mod v1_callbacks {
+    use super::*;
+    callbacks!(ffi::lfs1_config, V1);
+}
+
+mod v2_callbacks {
+    use super::*;
+    callbacks!(l2::lfs_config, V2);
+}
+
+impl Flavor for V1 {
+    type Lfs = ffi::lfs1_t;
+    type Config = ffi::lfs1_config;
+    type File = ffi::lfs1_file_t;
+    type FileCfg = ffi::lfs1_file_config;
+    type Dir = ffi::lfs1_dir_t;
+    type Info = ffi::lfs1_info;
+    type FileExtra = ();
+    const HAS_MTIME: bool = false;
+    const NAME_MAX: u32 = ffi::LFS1_NAME_MAX;
+    const O_RDONLY: u32 = ffi::lfs1_open_flags_LFS1_O_RDONLY;
+    const O_WRONLY: u32 = ffi::lfs1_open_flags_LFS1_O_WRONLY;
+    const O_RDWR: u32 = ffi::lfs1_open_flags_LFS1_O_RDWR;
+    const O_CREAT: u32 = ffi::lfs1_open_flags_LFS1_O_CREAT;
+    const O_EXCL: u32 = ffi::lfs1_open_flags_LFS1_O_EXCL;
+    const O_TRUNC: u32 = ffi::lfs1_open_flags_LFS1_O_TRUNC;
+    const O_APPEND: u32 = ffi::lfs1_open_flags_LFS1_O_APPEND;
+    fn vfs_type() -> *const ffi::mp_obj_type_t {
+        &raw const ffi::rustos_type_lfs1
+    }
+    fn file_type(text: bool) -> *const ffi::mp_obj_type_t {
+        if text {
+            &raw const ffi::rustos_type_lfs1_textio
+        } else {
+            &raw const ffi::rustos_type_lfs1_fileio
+        }
+    }
+    fn dir_slots() -> (ffi::mp_fun_1_t, ffi::mp_fun_1_t) {
+        (
+            Some(ffi::rustos_lfs1_dir_iternext_shim),
+            Some(ffi::rustos_lfs1_dir_del_shim),
+        )
+    }
+    fn buffer_sizes(g: &Geometry) -> [usize; 4] {
+        // v1: the lookahead is counted in bits.
+        [
+            g.read_size as usize,
+            g.prog_size as usize,
+            (g.lookahead / 8) as usize,
+            g.prog_size as usize,
+        ]
+    }
+    unsafe fn configure(c: *mut Self::Config, ctx: *mut Vfs<Self>, g: &Geometry, bufs: [*mut c_void; 3]) {
+        // SAFETY: by the caller's guarantee.
+        let c = unsafe { &mut *c };
+        c.context = ctx as *mut c_void;
+        c.read = Some(v1_callbacks::read);
+        c.prog = Some(v1_callbacks::prog);
+        c.erase = Some(v1_callbacks::erase);
+        c.sync = Some(v1_callbacks::sync);
+        c.read_size = g.read_size;
+        c.prog_size = g.prog_size;
+        c.block_size = g.block_size;
+        c.block_count = g.block_count;
+        c.lookahead = g.lookahead;
+        [c.read_buffer, c.prog_buffer, c.lookahead_buffer] = bufs;
+    }
+    unsafe fn geometry(c: *const Self::Config) -> (u32, u32) {
+        // SAFETY: by the caller's guarantee.
+        unsafe { ((*c).block_size, (*c).block_count) }
+    }
+    unsafe fn mount(l: *mut Self::Lfs, c: *const Self::Config) -> c_int {
+        // SAFETY: the C call.
+        unsafe { ffi::lfs1_mount(l, c) }
+    }
+    unsafe fn format(l: *mut Self::Lfs, c: *const Self::Config) -> c_int {
+        // SAFETY: the C call.
+        unsafe { ffi::lfs1_format(l, c) }
+    }
+    unsafe fn unmount(l: *mut Self::Lfs) -> c_int {
+        // SAFETY: the C call.
+        unsafe { ffi::lfs1_unmount(l) }
+    }
+    unsafe fn remove(l: *mut Self::Lfs, p: *const c_char) -> c_int {
+        // SAFETY: the C call.
+        unsafe { ffi::lfs1_remove(l, p) }
+    }
+    unsafe fn mkdir(l: *mut Self::Lfs, p: *const c_char) -> c_int {
+        // SAFETY: the C call.
+        unsafe { ffi::lfs1_mkdir(l, p) }
+    }
+    unsafe fn rename(l: *mut Self::Lfs, a: *const c_char, b: *const c_char) -> c_int {
+        // SAFETY: the C call.
+        unsafe { ffi::lfs1_rename(l, a, b) }
+    }
+    unsafe fn stat(l: *mut Self::Lfs, p: *const c_char, i: *mut Self::Info) -> c_int {
+        // SAFETY: the C call.
+        unsafe { ffi::lfs1_stat(l, p, i) }
+    }
+    unsafe fn get_mtime(_l: *mut Self::Lfs, _p: *const c_char, _buf: *mut [u8; 8]) -> c_int {
+        0
+    }
+    unsafe fn file_setup(cfg: *mut Self::FileCfg, _extra: *mut (), buffer: *mut c_void, _mtime: Option<*mut [u8; 8]>) {
+        // SAFETY: by the caller's guarantee.
+        unsafe { (*cfg).buffer = buffer };
+    }
+    unsafe fn file_open(
+        l: *mut Self::Lfs,
+        f: *mut Self::File,
+        p: *const c_char,
+        flags: c_int,
+        cfg: *const Self::FileCfg,
+    ) -> c_int {
+        // SAFETY: the C call.
+        unsafe { ffi::lfs1_file_opencfg(l, f, p, flags, cfg) }
+    }
+    unsafe fn file_read(l: *mut Self::Lfs, f: *mut Self::File, b: *mut c_void, n: u32) -> c_int {
+        // SAFETY: the C call.
+        unsafe { ffi::lfs1_file_read(l, f, b, n) }
+    }
+    unsafe fn file_write(l: *mut Self::Lfs, f: *mut Self::File, b: *const c_void, n: u32) -> c_int {
+        // SAFETY: the C call.
+        unsafe { ffi::lfs1_file_write(l, f, b, n) }
+    }
+    unsafe fn file_seek(l: *mut Self::Lfs, f: *mut Self::File, off: i32, whence: c_int) -> c_int {
+        // SAFETY: the C call.
+        unsafe { ffi::lfs1_file_seek(l, f, off, whence) }
+    }
+    unsafe fn file_tell(l: *mut Self::Lfs, f: *mut Self::File) -> c_int {
+        // SAFETY: the C call.
+        unsafe { ffi::lfs1_file_tell(l, f) }
+    }
+    unsafe fn file_sync(l: *mut Self::Lfs, f: *mut Self::File) -> c_int {
+        // SAFETY: the C call.
+        unsafe { ffi::lfs1_file_sync(l, f) }
+    }
+    unsafe fn file_close(l: *mut Self::Lfs, f: *mut Self::File) -> c_int {
+        // SAFETY: the C call.
+        unsafe { ffi::lfs1_file_close(l, f) }
+    }
+    unsafe fn dir_open(l: *mut Self::Lfs, d: *mut Self::Dir, p: *const c_char) -> c_int {
+        // SAFETY: the C call.
+        unsafe { ffi::lfs1_dir_open(l, d, p) }
+    }
+    unsafe fn dir_read(l: *mut Self::Lfs, d: *mut Self::Dir, i: *mut Self::Info) -> c_int {
+        // SAFETY: the C call.
+        unsafe { ffi::lfs1_dir_read(l, d, i) }
+    }
+    unsafe fn dir_close(l: *mut Self::Lfs, d: *mut Self::Dir) -> c_int {
+        // SAFETY: the C call.
+        unsafe { ffi::lfs1_dir_close(l, d) }
+    }
+    unsafe fn traverse(
+        l: *mut Self::Lfs,
+        cb: unsafe extern "C" fn(*mut c_void, u32) -> c_int,
+        data: *mut c_void,
+    ) -> c_int {
+        // SAFETY: the C call.
+        unsafe { ffi::lfs1_traverse(l, Some(cb), data) }
+    }
+    fn info_is_file(i: &Self::Info) -> bool {
+        i.type_ as u32 == ffi::lfs1_type_LFS1_TYPE_REG
+    }
+    fn info_size(i: &Self::Info) -> u32 {
+        i.size
+    }
+    fn info_name(i: &Self::Info) -> &[c_char] {
+        &i.name
+    }
+}
+
+impl Flavor for V2 {
+    type Lfs = l2::lfs_t;
+    type Config = l2::lfs_config;
+    type File = l2::lfs_file_t;
+    type FileCfg = l2::lfs_file_config;
+    type Dir = l2::lfs_dir_t;
+    type Info = l2::lfs_info;
+    type FileExtra = l2::lfs_attr;
+    const HAS_MTIME: bool = true;
+    const NAME_MAX: u32 = l2::LFS_NAME_MAX;
+    const O_RDONLY: u32 = l2::lfs_open_flags_LFS_O_RDONLY;
+    const O_WRONLY: u32 = l2::lfs_open_flags_LFS_O_WRONLY;
+    const O_RDWR: u32 = l2::lfs_open_flags_LFS_O_RDWR;
+    const O_CREAT: u32 = l2::lfs_open_flags_LFS_O_CREAT;
+    const O_EXCL: u32 = l2::lfs_open_flags_LFS_O_EXCL;
+    const O_TRUNC: u32 = l2::lfs_open_flags_LFS_O_TRUNC;
+    const O_APPEND: u32 = l2::lfs_open_flags_LFS_O_APPEND;
+    fn vfs_type() -> *const ffi::mp_obj_type_t {
+        &raw const ffi::rustos_type_lfs2
+    }
+    fn file_type(text: bool) -> *const ffi::mp_obj_type_t {
+        if text {
+            &raw const ffi::rustos_type_lfs2_textio
+        } else {
+            &raw const ffi::rustos_type_lfs2_fileio
+        }
+    }
+    fn dir_slots() -> (ffi::mp_fun_1_t, ffi::mp_fun_1_t) {
+        (
+            Some(ffi::rustos_lfs2_dir_iternext_shim),
+            Some(ffi::rustos_lfs2_dir_del_shim),
+        )
+    }
+    fn buffer_sizes(g: &Geometry) -> [usize; 4] {
+        let cache = g.block_size.min(4 * g.read_size.max(g.prog_size)) as usize;
+        [cache, cache, g.lookahead as usize, cache]
+    }
+    unsafe fn configure(c: *mut Self::Config, ctx: *mut Vfs<Self>, g: &Geometry, bufs: [*mut c_void; 3]) {
+        // SAFETY: by the caller's guarantee.
+        let c = unsafe { &mut *c };
+        c.context = ctx as *mut c_void;
+        c.read = Some(v2_callbacks::read);
+        c.prog = Some(v2_callbacks::prog);
+        c.erase = Some(v2_callbacks::erase);
+        c.sync = Some(v2_callbacks::sync);
+        c.read_size = g.read_size;
+        c.prog_size = g.prog_size;
+        c.block_size = g.block_size;
+        c.block_count = g.block_count;
+        c.block_cycles = 100;
+        c.cache_size = Self::buffer_sizes(g)[0] as u32;
+        c.lookahead_size = g.lookahead;
+        [c.read_buffer, c.prog_buffer, c.lookahead_buffer] = bufs;
+    }
+    unsafe fn geometry(c: *const Self::Config) -> (u32, u32) {
+        // SAFETY: by the caller's guarantee.
+        unsafe { ((*c).block_size, (*c).block_count) }
+    }
+    unsafe fn mount(l: *mut Self::Lfs, c: *const Self::Config) -> c_int {
+        // SAFETY: the C call.
+        unsafe { l2::lfs_mount(l, c) }
+    }
+    unsafe fn format(l: *mut Self::Lfs, c: *const Self::Config) -> c_int {
+        // SAFETY: the C call.
+        unsafe { l2::lfs_format(l, c) }
+    }
+    unsafe fn unmount(l: *mut Self::Lfs) -> c_int {
+        // SAFETY: the C call.
+        unsafe { l2::lfs_unmount(l) }
+    }
+    unsafe fn remove(l: *mut Self::Lfs, p: *const c_char) -> c_int {
+        // SAFETY: the C call.
+        unsafe { l2::lfs_remove(l, p) }
+    }
+    unsafe fn mkdir(l: *mut Self::Lfs, p: *const c_char) -> c_int {
+        // SAFETY: the C call.
+        unsafe { l2::lfs_mkdir(l, p) }
+    }
+    unsafe fn rename(l: *mut Self::Lfs, a: *const c_char, b: *const c_char) -> c_int {
+        // SAFETY: the C call.
+        unsafe { l2::lfs_rename(l, a, b) }
+    }
+    unsafe fn stat(l: *mut Self::Lfs, p: *const c_char, i: *mut Self::Info) -> c_int {
+        // SAFETY: the C call.
+        unsafe { l2::lfs_stat(l, p, i) }
+    }
+    unsafe fn get_mtime(l: *mut Self::Lfs, p: *const c_char, buf: *mut [u8; 8]) -> c_int {
+        // SAFETY: the C call, reading at most 8 bytes into buf.
+        unsafe { l2::lfs_getattr(l, p, ATTR_MTIME, buf as *mut c_void, 8) }
+    }
+    unsafe fn file_setup(
+        cfg: *mut Self::FileCfg,
+        extra: *mut l2::lfs_attr,
+        buffer: *mut c_void,
+        mtime: Option<*mut [u8; 8]>,
+    ) {
+        // SAFETY: by the caller's guarantee.
+        unsafe {
+            (*cfg).buffer = buffer;
+            if let Some(m) = mtime {
+                *extra = l2::lfs_attr {
+                    type_: ATTR_MTIME,
+                    buffer: m as *mut c_void,
+                    size: 8,
+                };
+                (*cfg).attrs = extra;
+                (*cfg).attr_count = 1;
+            }
+        }
+    }
+    unsafe fn file_open(
+        l: *mut Self::Lfs,
+        f: *mut Self::File,
+        p: *const c_char,
+        flags: c_int,
+        cfg: *const Self::FileCfg,
+    ) -> c_int {
+        // SAFETY: the C call.
+        unsafe { l2::lfs_file_opencfg(l, f, p, flags, cfg) }
+    }
+    unsafe fn file_read(l: *mut Self::Lfs, f: *mut Self::File, b: *mut c_void, n: u32) -> c_int {
+        // SAFETY: the C call.
+        unsafe { l2::lfs_file_read(l, f, b, n) }
+    }
+    unsafe fn file_write(l: *mut Self::Lfs, f: *mut Self::File, b: *const c_void, n: u32) -> c_int {
+        // SAFETY: the C call.
+        unsafe { l2::lfs_file_write(l, f, b, n) }
+    }
+    unsafe fn file_seek(l: *mut Self::Lfs, f: *mut Self::File, off: i32, whence: c_int) -> c_int {
+        // SAFETY: the C call.
+        unsafe { l2::lfs_file_seek(l, f, off, whence) }
+    }
+    unsafe fn file_tell(l: *mut Self::Lfs, f: *mut Self::File) -> c_int {
+        // SAFETY: the C call.
+        unsafe { l2::lfs_file_tell(l, f) }
+    }
+    unsafe fn file_sync(l: *mut Self::Lfs, f: *mut Self::File) -> c_int {
+        // SAFETY: the C call.
+        unsafe { l2::lfs_file_sync(l, f) }
+    }
+    unsafe fn file_close(l: *mut Self::Lfs, f: *mut Self::File) -> c_int {
+        // SAFETY: the C call.
+        unsafe { l2::lfs_file_close(l, f) }
+    }
+    unsafe fn dir_open(l: *mut Self::Lfs, d: *mut Self::Dir, p: *const c_char) -> c_int {
+        // SAFETY: the C call.
+        unsafe { l2::lfs_dir_open(l, d, p) }
+    }
+    unsafe fn dir_read(l: *mut Self::Lfs, d: *mut Self::Dir, i: *mut Self::Info) -> c_int {
+        // SAFETY: the C call.
+        unsafe { l2::lfs_dir_read(l, d, i) }
+    }
+    unsafe fn dir_close(l: *mut Self::Lfs, d: *mut Self::Dir) -> c_int {
+        // SAFETY: the C call.
+        unsafe { l2::lfs_dir_close(l, d) }
+    }
+    unsafe fn traverse(
+        l: *mut Self::Lfs,
+        cb: unsafe extern "C" fn(*mut c_void, u32) -> c_int,
+        data: *mut c_void,
+    ) -> c_int {
+        // SAFETY: the C call.
+        unsafe { l2::lfs_fs_traverse(l, Some(cb), data) }
+    }
+    fn info_is_file(i: &Self::Info) -> bool {
+        i.type_ as u32 == l2::lfs_type_LFS_TYPE_REG
+    }
+    fn info_size(i: &Self::Info) -> u32 {
+        i.size
+    }
+    fn info_name(i: &Self::Info) -> &[c_char] {
+        &i.name
+    }
+}
+
+/// Run one littlefs call and turn its outcome into a Result: the device's exception if
+/// it raised one, OSError(-code) for a littlefs error, else the (non-negative) value.
+fn run<F: Flavor>(vfs: *mut Vfs<F>, f: impl FnOnce(*mut F::Lfs) -> c_int) -> Result<c_int> {
+    // SAFETY: vfs is a live object; fields are reached through raw projections so the
+    // littlefs callbacks may touch `pending` and `bdev` meanwhile.
+    unsafe {
+        *addr_of_mut!((*vfs).pending) = core::ptr::null_mut();
+        let ret = f(addr_of_mut!((*vfs).lfs));
+        let pending = core::mem::replace(&mut *addr_of_mut!((*vfs).pending), core::ptr::null_mut());
+        if !pending.is_null() {
+            return Err(Error::Exc(Obj(pending)));
+        }
+        if ret < 0 {
+            return Err(Error::OsRaw(-ret));
+        }
+        Ok(ret)
+    }
+}
+
+fn config<F: Flavor>(vfs: *mut Vfs<F>) -> *mut F::Config {
+    // SAFETY: a raw projection to the config inside a live Vfs.
+    unsafe { addr_of_mut!((*vfs).config) }
+}
+
+const MAKE_ARGS: [ffi::mp_arg_t; 5] = [
+    mp::arg(
+        qstr!(MP_QSTR_),
+        ffi::RUSTOS_ARG_REQUIRED | ffi::RUSTOS_ARG_OBJ,
+        Obj::NONE,
+    ),
+    mp::arg_int(
+        qstr!(MP_QSTR_readsize),
+        ffi::RUSTOS_ARG_KW_ONLY | ffi::RUSTOS_ARG_INT,
+        32,
+    ),
+    mp::arg_int(
+        qstr!(MP_QSTR_progsize),
+        ffi::RUSTOS_ARG_KW_ONLY | ffi::RUSTOS_ARG_INT,
+        32,
+    ),
+    mp::arg_int(
+        qstr!(MP_QSTR_lookahead),
+        ffi::RUSTOS_ARG_KW_ONLY | ffi::RUSTOS_ARG_INT,
+        32,
+    ),
+    mp::arg_bool(
+        qstr!(MP_QSTR_mtime),
+        ffi::RUSTOS_ARG_KW_ONLY | ffi::RUSTOS_ARG_BOOL,
+        true,
+    ),
+];
+
+/// v1 takes no mtime argument (stock's v1 table stops before it).
+const MAKE_ARGS_V1: [ffi::mp_arg_t; 4] = [MAKE_ARGS[0], MAKE_ARGS[1], MAKE_ARGS[2], MAKE_ARGS[3]];
+
+struct MakeArgs {
+    bdev: Obj,
+    read_size: isize,
+    prog_size: isize,
+    lookahead: isize,
+    mtime: bool,
+}
+
+fn make_args(v: &[ffi::mp_arg_val_t]) -> MakeArgs {
+    // SAFETY: each union field read is the one its table entry's type writes.
+    unsafe {
+        MakeArgs {
+            bdev: Obj(v[0].u_obj),
+            read_size: v[1].u_int as isize,
+            prog_size: v[2].u_int as isize,
+            lookahead: v[3].u_int as isize,
+            mtime: v.get(4).is_some_and(|m| m.u_bool),
+        }
+    }
+}
+
+fn parse_make_new(v: u8, n_args: usize, n_kw: usize, args: *const ffi::mp_obj_t) -> Result<MakeArgs> {
+    Ok(if v == 1 {
+        make_args(&mp::parse_args_kw_array(n_args, n_kw, args, &MAKE_ARGS_V1)?)
+    } else {
+        make_args(&mp::parse_args_kw_array(n_args, n_kw, args, &MAKE_ARGS)?)
+    })
+}
+
+fn parse_mkfs(v: u8, n: usize, pos: *const ffi::mp_obj_t, kw: *mut ffi::mp_map_t) -> Result<MakeArgs> {
+    Ok(if v == 1 {
+        make_args(&mp::parse_args_raw(n, pos, kw, &MAKE_ARGS_V1)?)
+    } else {
+        make_args(&mp::parse_args_raw(n, pos, kw, &MAKE_ARGS)?)
+    })
+}
+
+fn positive_u32(v: isize) -> Result<u32> {
+    u32::try_from(v).ok().filter(|&v| v > 0).ok_or(Error::Os(Errno::EINVAL))
+}
+
+/// A filesystem object with its block device and littlefs configuration (not mounted).
+fn new_vfs<F: Flavor>(a: &MakeArgs) -> Result<*mut Vfs<F>> {
+    let bdev = BlockDev::new(a.bdev)?;
+    bdev.ioctl(blockdev::IOCTL_INIT, 1)?;
+    let block_size = bdev.ioctl_int(blockdev::IOCTL_BLOCK_SIZE, 0, true)?;
+    let block_count = bdev.ioctl_int(blockdev::IOCTL_BLOCK_COUNT, 0, true)?;
+    // Zero sizes would divide by zero inside littlefs (its asserts are compiled out).
+    let g = Geometry {
+        read_size: positive_u32(a.read_size)?,
+        prog_size: positive_u32(a.prog_size)?,
+        block_size: positive_u32(block_size)?,
+        block_count: positive_u32(block_count)?,
+        lookahead: positive_u32(a.lookahead)?,
+    };
+    let [rb, pb, lb, fb] = F::buffer_sizes(&g);
+    let head = align8(core::mem::size_of::<Vfs<F>>());
+    let size = head + align8(rb) + align8(pb) + align8(lb.max(1));
+    // SAFETY: trampoline allocating a zeroed GC object of `size` bytes.
+    let o = check(unsafe { ffi::rustos_try_new_obj(F::vfs_type(), size, false) })?;
+    let vfs = o.0 as *mut Vfs<F>;
+    // SAFETY: `vfs` is a fresh, zeroed allocation of `size` bytes; we fill in our fields.
+    unsafe {
+        let base = vfs as *mut u8;
+        core::ptr::write(addr_of_mut!((*vfs).bdev), bdev);
+        (*vfs).bdev.block_size = g.block_size as usize;
+        (*vfs).cur_dir = Obj::from_qstr(qstr!(MP_QSTR__slash_)).0;
+        (*vfs).enable_mtime = F::HAS_MTIME && a.mtime;
+        (*vfs).file_buffer = fb;
+        let bufs = [
+            base.add(head) as *mut c_void,
+            base.add(head + align8(rb)) as *mut c_void,
+            base.add(head + align8(rb) + align8(pb)) as *mut c_void,
+        ];
+        F::configure(config(vfs), vfs, &g, bufs);
+    }
+    Ok(vfs)
+}
+
+fn mounted<F: Flavor>(a: &MakeArgs) -> Result<Obj> {
+    let vfs = new_vfs::<F>(a)?;
+    // SAFETY: lfs and config live inside the vfs object.
+    run(vfs, |l| unsafe { F::mount(l, config(vfs)) })?;
+    Ok(Obj(vfs as ffi::mp_obj_t))
+}
+
+/// A filesystem with the default options, mounted (for vfs.mount's auto-detection).
+pub fn new_mounted(version: u8, dev: Obj) -> Result<Obj> {
+    let a = MakeArgs {
+        bdev: dev,
+        read_size: 32,
+        prog_size: 32,
+        lookahead: 32,
+        mtime: true,
+    };
+    if version == 1 {
+        mounted::<V1>(&a)
+    } else {
+        mounted::<V2>(&a)
+    }
+}
+
+/// The littlefs path (NUL-terminated) for a path argument: relative paths are joined
+/// to the current directory.
+fn make_path<F: Flavor>(vfs: *mut Vfs<F>, path: Obj) -> Result<alloc::vec::Vec<u8>> {
+    let p = path.str_bytes()?;
+    if p.contains(&0) {
+        return Err(Error::Value("embedded null byte"));
+    }
+    let mut out = alloc::vec::Vec::new();
+    if p.first() != Some(&b'/') {
+        // SAFETY: cur_dir is the str object this vfs keeps.
+        let cwd = Obj(unsafe { (*vfs).cur_dir }).str_bytes()?;
+        out.try_reserve(cwd.len() + p.len() + 1)
+            .map_err(|_| Error::Os(Errno::ENOMEM))?;
+        out.extend_from_slice(cwd);
+    } else {
+        out.try_reserve(p.len() + 1).map_err(|_| Error::Os(Errno::ENOMEM))?;
+    }
+    out.extend_from_slice(p);
+    out.push(0);
+    Ok(out)
+}
+
+fn cstr(p: &[u8]) -> *const c_char {
+    p.as_ptr() as *const c_char
+}
+
+fn stat_info<F: Flavor>(vfs: *mut Vfs<F>, p: &[u8]) -> Result<F::Info> {
+    let mut info = F::Info::default();
+    // SAFETY: p is NUL-terminated; info is filled by littlefs.
+    run(vfs, |l| unsafe { F::stat(l, cstr(p), &mut info) })?;
+    Ok(info)
+}
+
+fn mode_of<F: Flavor>(info: &F::Info) -> isize {
+    if F::info_is_file(info) {
+        ffi::RUSTOS_S_IFREG as isize
+    } else {
+        ffi::RUSTOS_S_IFDIR as isize
+    }
+}
+
+// The operations, generic; the entry points at the end dispatch on the version.
+
+fn mkfs<F: Flavor>(a: &MakeArgs) -> Result<Obj> {
+    let vfs = new_vfs::<F>(a)?;
+    // SAFETY: lfs and config live inside the (temporary) vfs object.
+    run(vfs, |l| unsafe { F::format(l, config(vfs)) })?;
+    Ok(Obj::NONE)
+}
+
+fn mount<F: Flavor>(vfs: *mut Vfs<F>, readonly: Obj) -> Result<Obj> {
+    if readonly.is_true()? {
+        // SAFETY: self of the method; only the device's write method is dropped.
+        unsafe { (*vfs).bdev.set_readonly() };
+    }
+    Ok(Obj::NONE)
+}
+
+fn umount<F: Flavor>(vfs: *mut Vfs<F>) -> Result<Obj> {
+    // SAFETY: littlefs unmount only releases state.
+    run(vfs, |l| unsafe { F::unmount(l) })?;
+    Ok(Obj::NONE)
+}
+
+fn path_call<F: Flavor>(vfs: *mut Vfs<F>, path: Obj, f: unsafe fn(*mut F::Lfs, *const c_char) -> c_int) -> Result<Obj> {
+    let p = make_path(vfs, path)?;
+    // SAFETY: p is NUL-terminated.
+    run(vfs, |l| unsafe { f(l, cstr(&p)) })?;
+    Ok(Obj::NONE)
+}
+
+fn rename<F: Flavor>(vfs: *mut Vfs<F>, old: Obj, new: Obj) -> Result<Obj> {
+    let (a, b) = (make_path(vfs, old)?, make_path(vfs, new)?);
+    // SAFETY: both paths are NUL-terminated.
+    run(vfs, |l| unsafe { F::rename(l, cstr(&a), cstr(&b)) })?;
+    Ok(Obj::NONE)
+}
+
+fn chdir<F: Flavor>(vfs: *mut Vfs<F>, path: Obj) -> Result<Obj> {
+    let p = make_path(vfs, path)?;
+    let bare = &p[..p.len() - 1];
+    if bare.len() > 1 {
+        match stat_info(vfs, &p) {
+            Ok(info) if !F::info_is_file(&info) => {}
+            Err(Error::Exc(e)) => return Err(Error::Exc(e)),
+            _ => return Err(Errno::ENOENT.into()),
+        }
+    }
+    let cwd = Obj::new_str(&normalize_dir(bare))?;
+    // SAFETY: self of the method; the new str is kept by the object from now on.
+    unsafe { (*vfs).cur_dir = cwd.0 };
+    Ok(Obj::NONE)
+}
+
+fn getcwd<F: Flavor>(vfs: *mut Vfs<F>) -> Result<Obj> {
+    // SAFETY: cur_dir is the str object this vfs keeps.
+    let b = Obj(unsafe { (*vfs).cur_dir }).str_bytes()?;
+    if b.len() <= 1 {
+        return Ok(Obj::from_qstr(qstr!(MP_QSTR__slash_)));
+    }
+    Obj::new_str(&b[..b.len() - 1])
+}
+
+fn stat<F: Flavor>(vfs: *mut Vfs<F>, path: Obj) -> Result<Obj> {
+    let p = make_path(vfs, path)?;
+    let info = stat_info(vfs, &p)?;
+    let mut buf = [0u8; 8];
+    // SAFETY: p is NUL-terminated; buf receives at most 8 bytes.  A missing attribute is
+    // not an error here: the file simply has no timestamp.
+    let n = run(vfs, |l| unsafe { F::get_mtime(l, cstr(&p), &mut buf).max(0) })?;
+    let mtime = if n == 8 {
+        // SAFETY: a pure conversion in C (to the port's epoch).
+        unsafe { ffi::rustos_seconds_from_ns_1970(u64::from_le_bytes(buf)) as isize }
+    } else {
+        0
+    };
+    let (zero, t) = (Obj::from_int(0)?, Obj::from_int(mtime)?);
+    let size = Obj::from_uint(F::info_size(&info) as u64)?;
+    Obj::new_tuple(&[
+        Obj::from_int(mode_of::<F>(&info))?,
+        zero,
+        zero,
+        zero,
+        zero,
+        zero,
+        size,
+        t,
+        t,
+        t,
+    ])
+}
+
+/// # Safety
+/// Called by littlefs with the counter we passed.
+unsafe extern "C" fn count_block(data: *mut c_void, _block: u32) -> c_int {
+    // SAFETY: data is the u32 counter in statvfs.
+    unsafe { *(data as *mut u32) += 1 };
+    0
+}
+
+fn statvfs<F: Flavor>(vfs: *mut Vfs<F>) -> Result<Obj> {
+    let mut used: u32 = 0;
+    // SAFETY: the callback only counts into `used`.
+    run(vfs, |l| unsafe {
+        F::traverse(l, count_block, &mut used as *mut u32 as *mut c_void)
+    })?;
+    // SAFETY: reading our own config.
+    let (bs, bc) = unsafe { F::geometry(config(vfs)) };
+    let bsize = Obj::from_uint(bs as u64)?;
+    let free = Obj::from_int(bc as isize - used as isize)?;
+    let zero = Obj::from_int(0)?;
+    let name_max = Obj::from_int(F::NAME_MAX as isize)?;
+    Obj::new_tuple(&[
+        bsize,
+        bsize,
+        Obj::from_uint(bc as u64)?,
+        free,
+        free,
+        zero,
+        zero,
+        zero,
+        zero,
+        name_max,
+    ])
+}
+
+fn import_stat<F: Flavor>(vfs: *mut Vfs<F>, path: &[u8]) -> ffi::mp_import_stat_t {
+    let Ok(p) = Obj::new_str(path).and_then(|o| make_path(vfs, o)) else {
+        return ffi::RUSTOS_IMPORT_STAT_NO_EXIST as ffi::mp_import_stat_t;
+    };
+    (match stat_info(vfs, &p) {
+        Ok(info) if F::info_is_file(&info) => ffi::RUSTOS_IMPORT_STAT_FILE,
+        Ok(_) => ffi::RUSTOS_IMPORT_STAT_DIR,
+        Err(_) => ffi::RUSTOS_IMPORT_STAT_NO_EXIST,
+    }) as ffi::mp_import_stat_t
+}
+
+fn ilistdir<F: Flavor>(vfs: *mut Vfs<F>, path: Option<Obj>) -> Result<Obj> {
+    let (p, is_str) = match path {
+        Some(path) => (make_path(vfs, path)?, !path.is_bytes()),
+        None => {
+            // SAFETY: cur_dir is the str object this vfs keeps.
+            let cwd = Obj(unsafe { (*vfs).cur_dir }).str_bytes()?;
+            ([cwd, b"\0"].concat(), true)
+        }
+    };
+    let (iternext, finaliser) = F::dir_slots();
+    // SAFETY: a trampoline allocating the iterator (zeroed, with our slots set).
+    let it = check(unsafe { ffi::rustos_try_new_iter(core::mem::size_of::<Dir<F>>(), iternext, finaliser) })?;
+    let d = it.0 as *mut Dir<F>;
+    // SAFETY: d is the fresh iterator; dir lives inside it, p is NUL-terminated.
+    unsafe {
+        (*d).is_str = is_str;
+        run(vfs, |l| F::dir_open(l, addr_of_mut!((*d).dir), cstr(&p)))?;
+        (*d).vfs = vfs;
+    }
+    Ok(it)
+}
+
+fn dir_next<F: Flavor>(d: *mut Dir<F>) -> Result<Obj> {
+    // SAFETY: `d` is one of our directory iterators.
+    let vfs = unsafe { (*d).vfs };
+    if vfs.is_null() {
+        return Ok(Obj::STOP_ITERATION);
+    }
+    let mut info = F::Info::default();
+    loop {
+        // SAFETY: the directory is open on this vfs; info is filled by littlefs.
+        let r = run(vfs, |l| unsafe { F::dir_read(l, addr_of_mut!((*d).dir), &mut info) })?;
+        if r == 0 {
+            dir_close(d);
+            return Ok(Obj::STOP_ITERATION);
+        }
+        // SAFETY: littlefs NUL-terminates the name within the array.
+        let name = unsafe { core::ffi::CStr::from_ptr(F::info_name(&info).as_ptr()) }.to_bytes();
+        if name != b"." && name != b".." {
+            // SAFETY: reading our iterator's flag.
+            let name = if unsafe { (*d).is_str } {
+                Obj::new_str(name)?
+            } else {
+                Obj::new_bytes(name)?
+            };
+            let mode = Obj::from_int(mode_of::<F>(&info))?;
+            return Obj::new_tuple(&[
+                name,
+                mode,
+                Obj::from_int(0)?,
+                Obj::from_uint(F::info_size(&info) as u64)?,
+            ]);
+        }
+    }
+}
+
+fn dir_close<F: Flavor>(d: *mut Dir<F>) {
+    // SAFETY: d is our iterator; the directory is closed once and vfs cleared.
+    unsafe {
+        let vfs = (*d).vfs;
+        if !vfs.is_null() {
+            F::dir_close(addr_of_mut!((*vfs).lfs), addr_of_mut!((*d).dir));
+            (*d).vfs = core::ptr::null_mut();
+        }
+    }
+}
+
+fn now_mtime() -> [u8; 8] {
+    // SAFETY: reads the port's clock (mp_hal_time_ns); cannot raise.
+    unsafe { ffi::rustos_time_ns_1970() }.to_le_bytes()
+}
+
+/// Open flags and text/binary from a mode string, as stock parses it.
+fn open_flags<F: Flavor>(mode: &[u8]) -> Result<(u32, bool)> {
+    let (mut flags, mut text) = (0u32, true);
+    for &c in mode {
+        let new = match c {
+            b'r' => F::O_RDONLY,
+            b'w' => F::O_WRONLY | F::O_CREAT | F::O_TRUNC,
+            b'x' => F::O_WRONLY | F::O_CREAT | F::O_EXCL,
+            b'a' => F::O_WRONLY | F::O_CREAT | F::O_APPEND,
+            b'+' => {
+                flags |= F::O_RDWR;
+                0
+            }
+            b'b' => {
+                text = false;
+                0
+            }
+            b't' => {
+                text = true;
+                0
+            }
+            _ => 0,
+        };
+        if new != 0 {
+            if flags != 0 {
+                // Two of r/w/x/a (stock raises a bare ValueError).
+                return Err(Error::Value(""));
+            }
+            flags = new;
+        }
+    }
+    Ok((if flags == 0 { F::O_RDONLY } else { flags }, text))
+}
+
+fn open<F: Flavor>(vfs: *mut Vfs<F>, path: Obj, mode: Obj) -> Result<Obj> {
+    let (flags, text) = open_flags::<F>(mode.str_bytes()?)?;
+    let p = make_path(vfs, path)?;
+    // SAFETY: reading our own field.
+    let buffer = unsafe { (*vfs).file_buffer };
+    let head = align8(core::mem::size_of::<File<F>>());
+    // SAFETY: a trampoline allocating a zeroed file object with a finaliser.
+    let o = check(unsafe { ffi::rustos_try_new_obj(F::file_type(text), head + buffer, true) })?;
+    let f = o.0 as *mut File<F>;
+    // SAFETY: f is the fresh zeroed file object; file/cfg/extra/buffer live inside it,
+    // which the GC keeps alive (and closes by finaliser) while littlefs lists it.
+    unsafe {
+        let mtime = if (*vfs).enable_mtime {
+            (*f).mtime = now_mtime();
+            Some(addr_of_mut!((*f).mtime))
+        } else {
+            None
+        };
+        F::file_setup(
+            addr_of_mut!((*f).cfg),
+            addr_of_mut!((*f).extra),
+            (f as *mut u8).add(head) as *mut c_void,
+            mtime,
+        );
+        run(vfs, |l| {
+            F::file_open(
+                l,
+                addr_of_mut!((*f).file),
+                cstr(&p),
+                flags as c_int,
+                addr_of_mut!((*f).cfg),
+            )
+        })?;
+        (*f).vfs = vfs;
+    }
+    Ok(o)
+}
+
+/// A littlefs result as a stream outcome: a device exception propagates, a littlefs
+/// error becomes the stream's errno.
+fn io_result(r: Result<c_int>) -> Result<Io> {
+    match r {
+        Ok(n) => Ok(Io::Done(n as usize)),
+        Err(Error::OsRaw(e)) => Ok(Io::Errno(e)),
+        Err(e) => Err(e),
+    }
+}
+
+fn open_file<F: Flavor>(o: ffi::mp_obj_t) -> Result<(*mut File<F>, *mut Vfs<F>)> {
+    let f = o as *mut File<F>;
+    // SAFETY: the stream shims pass only our file objects.
+    let vfs = unsafe { (*f).vfs };
+    if vfs.is_null() {
+        // Stock raises a bare ValueError for a closed littlefs file.
+        return Err(Error::Value(""));
+    }
+    Ok((f, vfs))
+}
+
+fn file_read<F: Flavor>(o: ffi::mp_obj_t, buf: *mut c_void, size: usize) -> Result<Io> {
+    let (f, vfs) = open_file::<F>(o)?;
+    let size = u32::try_from(size).unwrap_or(u32::MAX);
+    // SAFETY: buf holds `size` writable bytes; the file is open on vfs.
+    io_result(run(vfs, |l| unsafe {
+        F::file_read(l, addr_of_mut!((*f).file), buf, size)
+    }))
+}
+
+fn file_write<F: Flavor>(o: ffi::mp_obj_t, buf: *const c_void, size: usize) -> Result<Io> {
+    let (f, vfs) = open_file::<F>(o)?;
+    // SAFETY: reading our flag and updating the file's own timestamp buffer.
+    unsafe {
+        if (*vfs).enable_mtime {
+            (*f).mtime = now_mtime();
+        }
+    }
+    let size = u32::try_from(size).unwrap_or(u32::MAX);
+    // SAFETY: buf holds `size` readable bytes; the file is open on vfs.
+    io_result(run(vfs, |l| unsafe {
+        F::file_write(l, addr_of_mut!((*f).file), buf, size)
+    }))
+}
+
+fn file_ioctl<F: Flavor>(o: ffi::mp_obj_t, request: u32, arg: usize) -> Result<Io> {
+    if request == ffi::RUSTOS_STREAM_CLOSE {
+        let f = o as *mut File<F>;
+        // SAFETY: the stream shims pass only our file objects.
+        let vfs = unsafe { (*f).vfs };
+        if vfs.is_null() {
+            return Ok(Io::Done(0));
+        }
+        // SAFETY: closing the open file once, then marking it closed.
+        let r = run(vfs, |l| unsafe { F::file_close(l, addr_of_mut!((*f).file)) });
+        // SAFETY: as above.
+        unsafe { (*f).vfs = core::ptr::null_mut() };
+        return io_result(r).map(|r| {
+            if let Io::Errno(e) = r {
+                Io::Errno(e)
+            } else {
+                Io::Done(0)
+            }
+        });
+    }
+    let (f, vfs) = open_file::<F>(o)?;
+    let einval = Io::Errno(ffi::RUSTOS_EINVAL_MP as i32);
+    match request {
+        ffi::RUSTOS_STREAM_SEEK => {
+            // SAFETY: for MP_STREAM_SEEK, arg points at the caller's mp_stream_seek_t.
+            let s = unsafe { &mut *(arg as *mut ffi::mp_stream_seek_t) };
+            let Ok(off) = i32::try_from(s.offset) else {
+                return Ok(einval);
+            };
+            // SAFETY: the file is open on vfs.
+            if let Io::Errno(e) = io_result(run(vfs, |l| unsafe {
+                F::file_seek(l, addr_of_mut!((*f).file), off, s.whence)
+            }))? {
+                return Ok(Io::Errno(e));
+            }
+            // SAFETY: the file is open on vfs.
+            match io_result(run(vfs, |l| unsafe { F::file_tell(l, addr_of_mut!((*f).file)) }))? {
+                Io::Done(pos) => {
+                    s.offset = pos as _;
+                    Ok(Io::Done(0))
+                }
+                e => Ok(e),
+            }
+        }
+        ffi::RUSTOS_STREAM_FLUSH => {
+            // SAFETY: the file is open on vfs.
+            let r = io_result(run(vfs, |l| unsafe { F::file_sync(l, addr_of_mut!((*f).file)) }))?;
+            Ok(if let Io::Errno(e) = r {
+                Io::Errno(e)
+            } else {
+                Io::Done(0)
+            })
+        }
+        _ => Ok(einval),
+    }
+}
+
+// Entry points.  The C glue (c/vfs_lfs.c) instantiates each type for version 1 and 2
+// and passes the version; `self` is always an object of that version's types.
+
+macro_rules! dispatch {
+    ($v:expr, $f:ident ( $($a:expr),* )) => {
+        if $v == 1 {
+            $f::<V1>($($a),*)
+        } else {
+            $f::<V2>($($a),*)
+        }
+    };
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_lfs_make_new(
+    v: u8,
+    n_args: usize,
+    n_kw: usize,
+    args: *const ffi::mp_obj_t,
+) -> ffi::rustos_ret_t {
+    entry(|| {
+        let a = parse_make_new(v, n_args, n_kw, args)?;
+        dispatch!(v, mounted(&a))
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_lfs_mkfs(
+    v: u8,
+    n: usize,
+    pos: *const ffi::mp_obj_t,
+    kw: *mut ffi::mp_map_t,
+) -> ffi::rustos_ret_t {
+    entry(|| {
+        let a = parse_mkfs(v, n, pos, kw)?;
+        dispatch!(v, mkfs(&a))
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_lfs_mount(
+    v: u8,
+    s: ffi::mp_obj_t,
+    readonly: ffi::mp_obj_t,
+    _mkfs: ffi::mp_obj_t,
+) -> ffi::rustos_ret_t {
+    entry(|| dispatch!(v, mount(s as _, Obj(readonly))))
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_lfs_umount(v: u8, s: ffi::mp_obj_t) -> ffi::rustos_ret_t {
+    entry(|| dispatch!(v, umount(s as _)))
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_lfs_open(
+    v: u8,
+    s: ffi::mp_obj_t,
+    path: ffi::mp_obj_t,
+    mode: ffi::mp_obj_t,
+) -> ffi::rustos_ret_t {
+    entry(|| dispatch!(v, open(s as _, Obj(path), Obj(mode))))
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_lfs_chdir(v: u8, s: ffi::mp_obj_t, path: ffi::mp_obj_t) -> ffi::rustos_ret_t {
+    entry(|| dispatch!(v, chdir(s as _, Obj(path))))
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_lfs_getcwd(v: u8, s: ffi::mp_obj_t) -> ffi::rustos_ret_t {
+    entry(|| dispatch!(v, getcwd(s as _)))
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_lfs_mkdir(v: u8, s: ffi::mp_obj_t, path: ffi::mp_obj_t) -> ffi::rustos_ret_t {
+    entry(|| {
+        if v == 1 {
+            path_call::<V1>(s as _, Obj(path), V1::mkdir)
+        } else {
+            path_call::<V2>(s as _, Obj(path), V2::mkdir)
+        }
+    })
+}
+
+/// remove and rmdir: littlefs removes files and empty directories alike.
+#[no_mangle]
+pub extern "C" fn rustos_lfs_remove(v: u8, s: ffi::mp_obj_t, path: ffi::mp_obj_t) -> ffi::rustos_ret_t {
+    entry(|| {
+        if v == 1 {
+            path_call::<V1>(s as _, Obj(path), V1::remove)
+        } else {
+            path_call::<V2>(s as _, Obj(path), V2::remove)
+        }
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_lfs_rename(
+    v: u8,
+    s: ffi::mp_obj_t,
+    old: ffi::mp_obj_t,
+    new: ffi::mp_obj_t,
+) -> ffi::rustos_ret_t {
+    entry(|| dispatch!(v, rename(s as _, Obj(old), Obj(new))))
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_lfs_stat(v: u8, s: ffi::mp_obj_t, path: ffi::mp_obj_t) -> ffi::rustos_ret_t {
+    entry(|| dispatch!(v, stat(s as _, Obj(path))))
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_lfs_statvfs(v: u8, s: ffi::mp_obj_t, _path: ffi::mp_obj_t) -> ffi::rustos_ret_t {
+    entry(|| dispatch!(v, statvfs(s as _)))
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_lfs_ilistdir(v: u8, n: usize, args: *const ffi::mp_obj_t) -> ffi::rustos_ret_t {
+    entry(|| {
+        let args = mp::args(n, args);
+        let s = args.first().ok_or(Error::Type("ilistdir needs self"))?.0;
+        dispatch!(v, ilistdir(s as _, args.get(1).copied()))
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_lfs_import_stat(v: u8, s: *mut c_void, path: *const c_char) -> ffi::mp_import_stat_t {
+    // SAFETY: the VFS passes our object and a NUL-terminated path.
+    let path = unsafe { core::ffi::CStr::from_ptr(path) }.to_bytes();
+    dispatch!(v, import_stat(s as _, path))
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_lfs_dir_iternext(v: u8, it: ffi::mp_obj_t) -> ffi::rustos_ret_t {
+    entry(|| dispatch!(v, dir_next(it as _)))
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_lfs_dir_del(v: u8, it: ffi::mp_obj_t) -> ffi::rustos_ret_t {
+    entry(|| {
+        dispatch!(v, dir_close(it as _));
+        Ok(Obj::NONE)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_lfs_file_read(
+    v: u8,
+    o: ffi::mp_obj_t,
+    buf: *mut c_void,
+    size: ffi::mp_uint_t,
+) -> ffi::rustos_io_t {
+    io_entry(|| dispatch!(v, file_read(o, buf, size as usize)))
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_lfs_file_write(
+    v: u8,
+    o: ffi::mp_obj_t,
+    buf: *const c_void,
+    size: ffi::mp_uint_t,
+) -> ffi::rustos_io_t {
+    io_entry(|| dispatch!(v, file_write(o, buf, size as usize)))
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_lfs_file_ioctl(
+    v: u8,
+    o: ffi::mp_obj_t,
+    request: ffi::mp_uint_t,
+    arg: usize,
+) -> ffi::rustos_io_t {
+    io_entry(|| dispatch!(v, file_ioctl(o, request as u32, arg)))
+}
