@@ -19,7 +19,7 @@ ifeq ($(wildcard $(MPY)/lib/micropython-lib/README.md),)
 UNIX_ARGS += MPY_LIB_DIR=$(TOP)/ports/no-micropython-lib
 endif
 
-.PHONY: all deps firmware stock run test test-cargo test-mp check-tree lint clean
+.PHONY: all deps deps-qemu firmware stock firmware-qemu stock-qemu run test test-cargo test-mp test-qemu size check-tree lint clean
 all: firmware
 
 deps:
@@ -34,8 +34,30 @@ check-tree: $(if $(filter $(MPY),$(DEFAULT_MPY)),$(DEFAULT_MPY)/py/mpconfig.h)
 $(MPYCROSS): | deps check-tree
 	@$(MAKE) -s -C $(MPY)/mpy-cross -j$(JOBS) BUILD=$(B)/mpy-cross
 
+deps-qemu:
+	@$(TOP)/tools/install-deps.sh qemu
+
 $(B)/usermods/rustos:
 	@mkdir -p $(B)/usermods && ln -sfn $(TOP) $@
+
+# QEMU (MPS2_AN385, Cortex-M3): ours and stock, both with the port HAL shims the QEMU
+# port lacks (ports/qemu/hal) and our frozen manifest; stock with FAT, LFS1 and LFS2.
+QEMU_ARGS = -C $(MPY)/ports/qemu -j$(JOBS) BOARD=MPS2_AN385 \
+	FROZEN_MANIFEST=$(TOP)/ports/qemu/manifest.py MPY_LIB_DIR=$(TOP)/ports/no-micropython-lib \
+	MICROPY_MPYCROSS=$(MPYCROSS) MICROPY_MPYCROSS_DEPENDENCY=$(MPYCROSS)
+QEMU_FAT_FLAGS = -DMICROPY_FATFS_ENABLE_LFN=1 -DMICROPY_FATFS_RPATH=2 -DMICROPY_FATFS_MAX_SS=4096 \
+	-DMICROPY_FATFS_LFN_CODE_PAGE=437
+
+$(B)/usermods-qemu/rustos $(B)/usermods-qemu/qemu_hal $(B)/usermods-qemu-stock/qemu_hal:
+	@mkdir -p $(dir $@) && ln -sfn $(if $(filter rustos,$(notdir $@)),$(TOP),$(TOP)/ports/qemu/hal) $@
+
+firmware-qemu: deps-qemu check-tree $(MPYCROSS) $(B)/usermods-qemu/rustos $(B)/usermods-qemu/qemu_hal
+	@$(MAKE) $(QEMU_ARGS) BUILD=$(B)/qemu-mps2 USER_C_MODULES=$(B)/usermods-qemu \
+		RUSTOS_TARGET=thumbv7m-none-eabi RUSTOS_CLANG_TARGET=thumbv7m-none-eabi
+
+stock-qemu: deps-qemu check-tree $(MPYCROSS) $(B)/usermods-qemu-stock/qemu_hal
+	@$(MAKE) $(QEMU_ARGS) BUILD=$(B)/qemu-mps2-stock USER_C_MODULES=$(B)/usermods-qemu-stock \
+		MICROPY_VFS_FAT=1 MICROPY_VFS_LFS1=1 MICROPY_VFS_LFS2=1 CFLAGS_EXTRA="$(QEMU_FAT_FLAGS)"
 
 # Our firmware: stock os/vfs off (guarded flags in micropython.mk), our module in.
 # The unix port leaves dupterm off; we turn its hooks on so os.dupterm has somewhere to go.
@@ -50,17 +72,33 @@ stock: deps check-tree $(MPYCROSS)
 run: firmware
 	@$(B)/unix/micropython
 
-test: lint test-cargo test-mp
+# Each MicroPython run leaves its counts in build/*.summary; the last line is the total.
+test: lint test-cargo
+	@rm -f $(B)/unix.summary $(B)/qemu.summary
+	@$(MAKE) --no-print-directory test-mp test-qemu -k; rc=$$?; \
+	cat $(B)/unix.summary $(B)/qemu.summary 2>/dev/null | \
+	awk '{p+=$$1; f+=$$2} END {printf "MicroPython tests (unix and QEMU), total:\n%d passed, %d failed\n", p, f}'; \
+	exit $$rc
 
 test-cargo: deps
 	cargo test --quiet
 
 test-mp: firmware stock
 	@python3 $(TOP)/tests/run_mp_tests.py --micropy-dir $(MPY) \
-		--ours $(B)/unix/micropython --stock $(B)/unix-stock/micropython
+		--ours $(B)/unix/micropython --stock $(B)/unix-stock/micropython --summary $(B)/unix.summary
 
 # Lint both configurations: the host one (what cargo test builds) and the firmware one,
 # where bindgen sees the unix port's real flags and the boundary code is compiled.
+# MicroPython's suite and tests/qemu on the QEMU firmware, stock under QEMU as the reference.
+test-qemu: firmware-qemu stock-qemu
+	@python3 $(TOP)/tests/run_mp_tests.py --qemu --micropy-dir $(MPY) \
+		--ours $(B)/qemu-mps2/firmware.elf --stock $(B)/qemu-mps2-stock/firmware.elf --summary $(B)/qemu.summary
+
+# Firmware size, ours against stock (QEMU MPS2_AN385), with what our part is made of.
+size: firmware-qemu stock-qemu
+	@python3 $(TOP)/tools/size_report.py $(B)/qemu-mps2/firmware.elf $(B)/qemu-mps2-stock/firmware.elf \
+		--markdown $(B)/size.md
+
 lint: firmware
 	cargo fmt --check
 	cargo clippy --quiet --all-targets -- -D warnings
@@ -68,4 +106,4 @@ lint: firmware
 		cargo clippy --quiet --features unix --all-targets -- -D warnings
 
 clean:
-	rm -rf $(B)/unix $(B)/unix-stock $(B)/mpy-cross $(B)/usermods target
+	rm -rf $(B)/unix $(B)/unix-stock $(B)/qemu-mps2 $(B)/qemu-mps2-stock $(B)/mpy-cross $(B)/usermods* target

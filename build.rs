@@ -25,6 +25,10 @@ fn main() {
 
     let mut args = clang_args(text.lines().map(str::trim).filter(|l| !l.is_empty()), &port_dir);
     args.push(format!("-I{}", manifest.join("c").display()));
+    println!("cargo:rerun-if-env-changed=RUSTOS_CLANG_ARGS");
+    if let Ok(extra) = env::var("RUSTOS_CLANG_ARGS") {
+        args.extend(extra.split_whitespace().map(String::from));
+    }
     if let Ok(t) = env::var("RUSTOS_CLANG_TARGET") {
         if !t.is_empty() {
             args.push(format!("--target={t}"));

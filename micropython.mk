@@ -31,13 +31,33 @@ ifeq ($(RUSTOS_TARGET),)
 RUSTOS_FEATURES ?= unix
 RUSTOS_LIB := $(RUSTOS_BUILD)/cargo/release/librustos.a
 RUSTOS_TARGET_ARG :=
-LDFLAGS_USERMOD += $(RUSTOS_LIB) -lpthread -ldl -lm -lgcc_s
+RUSTOS_CARGO_ENV :=
 else
 RUSTOS_FEATURES ?=
 RUSTOS_LIB := $(RUSTOS_BUILD)/cargo/$(RUSTOS_TARGET)/release/librustos.a
 RUSTOS_TARGET_ARG := --target $(RUSTOS_TARGET)
-LDFLAGS_USERMOD += $(RUSTOS_LIB)
+RUSTOS_TARGET_ENV := $(shell echo $(RUSTOS_TARGET) | tr a-z- A-Z_)
+RUSTOS_TARGET_LOWER := $(subst -,_,$(RUSTOS_TARGET))
+# clang (bindgen, ours and littlefs2-sys's) needs the cross compiler's system headers.
+RUSTOS_CLANG_ARGS = $(shell echo | $(CC) $(filter -m%,$(CFLAGS)) -E -Wp,-v -xc - 2>&1 | sed -n 's|^ \(/.*\)|-isystem \1|p')
+# getrandom has no OS here: its custom backend calls the port's RNG hook (src/baremetal.rs);
+# size matters more than speed on a microcontroller.
+RUSTOS_CARGO_ENV = CARGO_TARGET_$(RUSTOS_TARGET_ENV)_RUSTFLAGS='--cfg getrandom_backend="custom"' \
+	CARGO_PROFILE_RELEASE_OPT_LEVEL=s \
+	BINDGEN_EXTRA_CLANG_ARGS_$(RUSTOS_TARGET_LOWER)="$(RUSTOS_CLANG_ARGS)" \
+	CC_$(RUSTOS_TARGET_LOWER)="$(CC)" CFLAGS_$(RUSTOS_TARGET_LOWER)="$(filter -m%,$(CFLAGS))"
 endif
+
+# The firmware links one relocatable object made from the library: unlike an archive,
+# an object is linked whatever its place on the command line (ports order the link
+# differently), and --gc-sections still drops what nothing uses.
+RUSTOS_OBJ := $(RUSTOS_BUILD)/rustos.o
+LDFLAGS_USERMOD += $(RUSTOS_OBJ)
+ifeq ($(RUSTOS_TARGET),)
+LDFLAGS_USERMOD += -lpthread -ldl -lm -lgcc_s
+endif
+$(RUSTOS_OBJ): $(RUSTOS_LIB)
+	$(Q)$(LD) -r -o $@ --whole-archive $<
 
 # bindgen needs the generated qstr and root-pointer headers, and the port's exact flags,
 # which the shell splits for us exactly as it does for the C compiler.  Cargo decides
@@ -48,11 +68,11 @@ $(RUSTOS_LIB): $(HEADER_BUILD)/qstrdefs.generated.h $(HEADER_BUILD)/root_pointer
 	$(Q)printf '%s\n' $(CFLAGS) > $(RUSTOS_BUILD)/cflags.new
 	$(Q)cmp -s $(RUSTOS_BUILD)/cflags.new $(RUSTOS_BUILD)/cflags.txt || mv $(RUSTOS_BUILD)/cflags.new $(RUSTOS_BUILD)/cflags.txt
 	$(Q)RUSTOS_CFLAGS_FILE=$(RUSTOS_BUILD)/cflags.txt RUSTOS_PORT_DIR=$(CURDIR) \
-		RUSTOS_CLANG_TARGET=$(RUSTOS_CLANG_TARGET) \
+		RUSTOS_CLANG_TARGET=$(RUSTOS_CLANG_TARGET) RUSTOS_CLANG_ARGS="$(RUSTOS_CLANG_ARGS)" $(RUSTOS_CARGO_ENV) \
 		$(CARGO) build --quiet --release --manifest-path $(RUSTOS_DIR)/Cargo.toml \
 		--target-dir $(RUSTOS_BUILD)/cargo $(RUSTOS_TARGET_ARG) \
 		$(if $(strip $(RUSTOS_FEATURES)),--features "$(RUSTOS_FEATURES)")
 
 # The firmware's link must wait for the library: hang it on our glue object, which every
 # port links.  (The object itself does not depend on the library's contents.)
-$(BUILD)/$(patsubst $(USER_C_MODULES)/%,%,$(RUSTOS_DIR))/c/modos.o: $(RUSTOS_LIB) $(RUSTOS_QSTRS)
+$(BUILD)/$(patsubst $(USER_C_MODULES)/%,%,$(RUSTOS_DIR))/c/modos.o: $(RUSTOS_OBJ) $(RUSTOS_QSTRS)

@@ -153,6 +153,9 @@ mp_vfs_mount_t **rustos_vfs_cur(void);
 int rustos_errno_get(void);
 void rustos_errno_set(int e);
 void *rustos_gc_alloc(size_t n);
+// The port's hardware RNG for os.urandom on bare metal: fill buf, return 0, or non-zero
+// when there is none.  Weak default: none.
+int rustos_port_random(uint8_t *buf, size_t len);
 void rustos_gc_free(void *p);
 
 // Firmware identity strings for os.uname(), from the port's own macros.

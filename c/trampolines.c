@@ -338,6 +338,12 @@ void rustos_errno_set(int e) {
     errno = e;
 }
 
+MP_WEAK int rustos_port_random(uint8_t *buf, size_t len) {
+    (void)buf;
+    (void)len;
+    return -1;
+}
+
 // The Rust global allocator on bare metal: the GC heap, never the raising allocators.
 void *rustos_gc_alloc(size_t n) {
     return gc_alloc(n, 0);

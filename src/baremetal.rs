@@ -35,6 +35,22 @@ unsafe impl GlobalAlloc for GcHeap {
 #[global_allocator]
 static HEAP: GcHeap = GcHeap;
 
+/// getrandom's custom backend (selected by the build with --cfg getrandom_backend="custom"):
+/// the port's hardware RNG through `rustos_port_random`, a weak C hook that ports with an
+/// RNG override.  Without one, urandom raises OSError(ENODEV) instead of weak bytes.
+///
+/// # Safety
+/// getrandom passes a writable buffer of `len` bytes.
+#[no_mangle]
+unsafe extern "Rust" fn __getrandom_v03_custom(dest: *mut u8, len: usize) -> Result<(), getrandom::Error> {
+    // SAFETY: forwards the caller's buffer to the port's hook.
+    if unsafe { ffi::rustos_port_random(dest, len) } == 0 {
+        Ok(())
+    } else {
+        Err(getrandom::Error::UNSUPPORTED)
+    }
+}
+
 /// A panic is a bug in this crate: no user input may reach one.  With panic=abort there is
 /// no unwinding; stop here so a debugger or watchdog sees it rather than running on with
 /// broken state.

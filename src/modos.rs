@@ -61,6 +61,10 @@ fn urandom(n: Obj) -> Result<Obj> {
 }
 
 fn random_error(e: getrandom::Error) -> Error {
+    if e == getrandom::Error::UNSUPPORTED {
+        // No random source on this board: say so rather than return weak bytes.
+        return Error::Os(crate::errno::Errno::ENODEV);
+    }
     match e.raw_os_error() {
         Some(code) if code > 0 => Error::OsRaw(code),
         _ => Error::Os(crate::errno::Errno::EIO),

@@ -179,9 +179,19 @@ def read_exclusions():
     return excl
 
 
+QEMU = "qemu-system-arm -machine mps2-an385 -nographic -monitor null -semihosting -serial pty -kernel "
+
+
+def instance_args(fw):
+    """run-tests.py arguments that select a firmware: a unix binary, or a QEMU ELF."""
+    if fw.endswith(".elf"):
+        return ["-t", "execpty:" + QEMU + fw]
+    return []
+
+
 def run_tests_py(tests_dir, fw, args, quiet):
     env = dict(os.environ, MICROPY_MICROPYTHON=fw)
-    cmd = [sys.executable, "run-tests.py"] + args
+    cmd = [sys.executable, "run-tests.py"] + instance_args(fw) + args
     p = subprocess.run(cmd, cwd=tests_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if not quiet:
         sys.stdout.write(p.stdout)
@@ -197,11 +207,11 @@ def read_results(result_dir, p):
         sys.exit("run-tests.py produced no results (exit %d)" % p.returncode)
 
 
-def upstream_tests(micropy_dir, fw, jobs, result_dir, only, exclusions, quiet=False):
+def upstream_tests(micropy_dir, fw, jobs, result_dir, only, exclusions, quiet=False, extra=()):
     """Run the suite; failures get one sequential re-run (some of upstream's thread stress
     tests crash under parallel load on stock too).  Returns (results, passed_on_retry)."""
     tests_dir = os.path.join(micropy_dir, "tests")
-    args = ["-j", str(jobs), "-r", result_dir]
+    args = ["-j", str(jobs), "-r", result_dir] + list(extra)
     for t in exclusions:
         args += ["-e", "^" + re.escape(t) + "$"]
     if only:
@@ -227,6 +237,12 @@ def main():
     ap.add_argument("--result-dir", default=None)
     ap.add_argument("--only", default=None, help="regex: run only matching tests")
     ap.add_argument("--skip-upstream", action="store_true")
+    ap.add_argument("--summary", default=None, help="also write 'PASSED FAILED' to this file")
+    ap.add_argument(
+        "--qemu",
+        action="store_true",
+        help="--ours/--stock are QEMU ELFs: run the upstream suite and tests/qemu/ under qemu-system-arm",
+    )
     args = ap.parse_args()
     args.ours, args.stock = os.path.abspath(args.ours), os.path.abspath(args.stock)
     args.micropy_dir = os.path.abspath(args.micropy_dir)
@@ -237,6 +253,9 @@ def main():
     # and our finaliser tests open more files than that).
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(1024, hard), hard))
+
+    if args.qemu:
+        return main_qemu(args, result_dir)
 
     print("== our tests (tests/os) ==")
     own_pass, own_fail = own_tests(args.ours, args.stock, args.only)
@@ -276,8 +295,53 @@ def main():
     failed = own_fail + up_fail
     if failed:
         print("failed:", " ".join(failed))
-    print("%d passed, %d failed" % (len(own_pass) + len(up_pass), len(failed)))
-    sys.exit(1 if failed else 0)
+    finish(args, "unix", len(own_pass) + len(up_pass), len(failed))
+
+
+def finish(args, label, n_pass, n_fail):
+    print("%s: %d passed, %d failed" % (label, n_pass, n_fail))
+    if args.summary:
+        with open(args.summary, "w") as f:
+            f.write("%d %d\n" % (n_pass, n_fail))
+    sys.exit(1 if n_fail else 0)
+
+
+def main_qemu(args, result_dir):
+    exclusions = read_exclusions()
+    print("== MicroPython's test suite on stock, under QEMU (reference) ==")
+    ref, ref_retried = upstream_tests(
+        args.micropy_dir, args.stock, 1, result_dir + "-stock", args.only, exclusions, quiet=True
+    )
+    ref_pass = sorted(t for t, v in ref.items() if v == "pass")
+    print("stock: %d passed, %d failed" % (len(ref_pass), sum(v == "fail" for v in ref.values())))
+    print("== MicroPython's test suite and tests/qemu on our firmware, under QEMU ==")
+    # Our QEMU tests run last and in order: each run-tests.py test starts with a soft
+    # reset, which tests/qemu/softreset_* rely on.
+    own = sorted(
+        os.path.join(HERE, "qemu", f) for f in os.listdir(os.path.join(HERE, "qemu")) if f.endswith(".py")
+    )
+    res, retried = upstream_tests(args.micropy_dir, args.ours, 1, result_dir, args.only, exclusions)
+    own_res, _ = upstream_tests(args.micropy_dir, args.ours, 1, result_dir + "-own", None, [], extra=own)
+    for t in ref_retried:
+        print("flaky on stock (passed on a sequential re-run): %s" % t)
+    for t in retried:
+        print("flaky on ours (passed on a sequential re-run): %s" % t)
+    passed = sorted(t for t, v in res.items() if v == "pass")
+    failed = sorted(t for t, v in res.items() if v == "fail")
+    missing = [t for t in ref_pass if res.get(t) != "pass" and t not in failed]
+    for t in missing:
+        print("FAIL  %s (passes on stock, %s on ours)" % (t, res.get(t, "not run")))
+    failed += missing
+    own_pass = [t for t, v in own_res.items() if v == "pass"]
+    own_fail = [t for t, v in own_res.items() if v != "pass"]
+    for t in own_fail:
+        print("FAIL  %s (%s)" % (t, own_res[t]))
+    print("our QEMU tests: %d passed, %d failed" % (len(own_pass), len(own_fail)))
+    print("upstream tests under QEMU: %d passed, %d failed" % (len(passed), len(failed)))
+    failed += own_fail
+    if failed:
+        print("failed:", " ".join(failed))
+    finish(args, "qemu", len(passed) + len(own_pass), len(failed))
 
 
 if __name__ == "__main__":
