@@ -7,6 +7,7 @@
 #include "py/mperrno.h"
 #include "py/gc.h"
 #include "extmod/vfs.h"
+#include "py/mphal.h"
 #include "rustos.h"
 #include "lib/littlefs/lfs1.h"
 #if MICROPY_VFS_POSIX

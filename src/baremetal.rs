@@ -52,10 +52,19 @@ unsafe extern "Rust" fn __getrandom_v03_custom(dest: *mut u8, len: usize) -> Res
 }
 
 /// A panic is a bug in this crate: no user input may reach one.  With panic=abort there is
-/// no unwinding; stop here so a debugger or watchdog sees it rather than running on with
+/// no unwinding, and jumping back into the VM over our frames is not sound, so: say so on
+/// the console, then stop, for a debugger or watchdog to see rather than running on with
 /// broken state.
 #[panic_handler]
-fn panic(_info: &core::panic::PanicInfo) -> ! {
+fn panic(info: &core::panic::PanicInfo) -> ! {
+    let msg: &[u8] = b"\r\nFATAL: Rust panic in the os module (a bug): ";
+    // SAFETY: the port's console output; it does not raise.
+    unsafe { ffi::mp_hal_stdout_tx_strn(msg.as_ptr() as *const core::ffi::c_char, msg.len()) };
+    if let Some(loc) = info.location() {
+        let f = loc.file().as_bytes();
+        // SAFETY: as above.
+        unsafe { ffi::mp_hal_stdout_tx_strn(f.as_ptr() as *const core::ffi::c_char, f.len()) };
+    }
     loop {
         core::hint::spin_loop();
     }

@@ -850,7 +850,7 @@ fn chdir<F: Flavor>(vfs: *mut Vfs<F>, path: Obj) -> Result<Obj> {
             _ => return Err(Errno::ENOENT.into()),
         }
     }
-    let cwd = Obj::new_str(&normalize_dir(bare))?;
+    let cwd = Obj::new_str(&normalize_dir(bare).ok_or(Error::Os(Errno::ENOMEM))?)?;
     // SAFETY: self of the method; the new str is kept by the object from now on.
     unsafe { (*vfs).cur_dir = cwd.0 };
     Ok(Obj::NONE)
@@ -942,11 +942,8 @@ fn import_stat<F: Flavor>(vfs: *mut Vfs<F>, path: &[u8]) -> ffi::mp_import_stat_
 fn ilistdir<F: Flavor>(vfs: *mut Vfs<F>, path: Option<Obj>) -> Result<Obj> {
     let (p, is_str) = match path {
         Some(path) => (make_path(vfs, path)?, !path.is_bytes()),
-        None => {
-            // SAFETY: cur_dir is the str object this vfs keeps.
-            let cwd = Obj(unsafe { (*vfs).cur_dir }).str_bytes()?;
-            ([cwd, b"\0"].concat(), true)
-        }
+        // No path: the current directory (make_path of "" joins it with nothing).
+        None => (make_path(vfs, mp::empty_str())?, true),
     };
     let (iternext, finaliser) = F::dir_slots();
     // SAFETY: a trampoline allocating the iterator (zeroed, with our slots set).

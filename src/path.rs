@@ -130,11 +130,13 @@ mod tests {
 /// The current directory a littlefs VFS keeps after chdir(`path`), `path` being absolute:
 /// "/" for the root, else the normalised path with a trailing '/' (repeated slashes
 /// folded, "." dropped, ".." going up but never above the root).  Stock's algorithm.
-pub fn normalize_dir(path: &[u8]) -> alloc::vec::Vec<u8> {
-    let mut cwd = alloc::vec::Vec::with_capacity(path.len() + 1);
+/// None when memory for it cannot be had (on bare metal allocation can fail).
+pub fn normalize_dir(path: &[u8]) -> Option<alloc::vec::Vec<u8>> {
+    let mut cwd = alloc::vec::Vec::new();
+    cwd.try_reserve(path.len() + 1).ok()?;
     cwd.extend_from_slice(path);
     if cwd.len() == 1 {
-        return cwd;
+        return Some(cwd);
     }
     cwd.push(b'/');
     let (mut to, mut from) = (1usize, 1usize);
@@ -169,7 +171,7 @@ pub fn normalize_dir(path: &[u8]) -> alloc::vec::Vec<u8> {
             to = from;
         }
     }
-    cwd
+    Some(cwd)
 }
 
 #[cfg(test)]
@@ -193,7 +195,7 @@ mod dir_tests {
             ("/a/.b/..c", "/a/.b/..c/"),
             ("/a/...", "/a/.../"),
         ] {
-            let got = normalize_dir(path.as_bytes());
+            let got = normalize_dir(path.as_bytes()).unwrap();
             assert_eq!(core::str::from_utf8(&got).unwrap(), want, "path {path:?}");
         }
     }
