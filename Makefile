@@ -19,7 +19,7 @@ ifeq ($(wildcard $(MPY)/lib/micropython-lib/README.md),)
 UNIX_ARGS += MPY_LIB_DIR=$(TOP)/ports/no-micropython-lib
 endif
 
-.PHONY: all deps deps-qemu firmware stock firmware-qemu stock-qemu run test test-cargo test-mp test-qemu size check-tree lint clean
+.PHONY: all deps deps-qemu firmware stock firmware-qemu firmware-qemu-m0plus stock-qemu run test test-cargo test-mp test-qemu test-qemu-m0plus size check-tree lint clean
 all: firmware
 
 deps:
@@ -55,6 +55,13 @@ firmware-qemu: deps-qemu check-tree $(MPYCROSS) $(B)/usermods-qemu/rustos $(B)/u
 	@$(MAKE) $(QEMU_ARGS) BUILD=$(B)/qemu-mps2 USER_C_MODULES=$(B)/usermods-qemu \
 		RUSTOS_TARGET=thumbv7m-none-eabi RUSTOS_CLANG_TARGET=thumbv7m-none-eabi
 
+# The same board built for the Cortex-M0+ ISA (RP2040's; the emulated M3 executes it).
+firmware-qemu-m0plus: deps-qemu check-tree $(MPYCROSS) $(B)/usermods-qemu/rustos $(B)/usermods-qemu/qemu_hal
+	@$(MAKE) $(QEMU_ARGS) BUILD=$(B)/qemu-m0plus USER_C_MODULES=$(B)/usermods-qemu \
+		BOARD=MPS2_AN385_M0PLUS BOARD_DIR=$(TOP)/ports/qemu/boards/MPS2_AN385_M0PLUS \
+		FROZEN_MANIFEST=$(TOP)/ports/qemu/manifest-m0plus.py \
+		RUSTOS_TARGET=thumbv6m-none-eabi RUSTOS_CLANG_TARGET=thumbv6m-none-eabi
+
 stock-qemu: deps-qemu check-tree $(MPYCROSS) $(B)/usermods-qemu-stock/qemu_hal
 	@$(MAKE) $(QEMU_ARGS) BUILD=$(B)/qemu-mps2-stock USER_C_MODULES=$(B)/usermods-qemu-stock \
 		MICROPY_VFS_FAT=1 MICROPY_VFS_LFS1=1 MICROPY_VFS_LFS2=1 CFLAGS_EXTRA="$(QEMU_FAT_FLAGS)"
@@ -74,10 +81,10 @@ run: firmware
 
 # Each MicroPython run leaves its counts in build/*.summary; the last line is the total.
 test: lint test-cargo
-	@rm -f $(B)/unix.summary $(B)/qemu.summary
-	@$(MAKE) --no-print-directory test-mp test-qemu -k; rc=$$?; \
-	cat $(B)/unix.summary $(B)/qemu.summary 2>/dev/null | \
-	awk '{p+=$$1; f+=$$2} END {printf "MicroPython tests (unix and QEMU), total:\n%d passed, %d failed\n", p, f}'; \
+	@rm -f $(B)/unix.summary $(B)/qemu.summary $(B)/qemu-m0plus.summary
+	@$(MAKE) --no-print-directory test-mp test-qemu test-qemu-m0plus -k; rc=$$?; \
+	cat $(B)/unix.summary $(B)/qemu.summary $(B)/qemu-m0plus.summary 2>/dev/null | \
+	awk '{p+=$$1; f+=$$2} END {printf "MicroPython tests (unix, QEMU M3 and M0+), total:\n%d passed, %d failed\n", p, f}'; \
 	exit $$rc
 
 test-cargo: deps
@@ -93,6 +100,13 @@ test-mp: firmware stock
 test-qemu: firmware-qemu stock-qemu
 	@python3 $(TOP)/tests/run_mp_tests.py --qemu --micropy-dir $(MPY) \
 		--ours $(B)/qemu-mps2/firmware.elf --stock $(B)/qemu-mps2-stock/firmware.elf --summary $(B)/qemu.summary
+
+# The os/vfs tests (and tests/qemu) on the Cortex-M0+ build: RP2040's instruction set,
+# proven by execution.  Stock for M3 is the reference for which of them must pass.
+test-qemu-m0plus: firmware-qemu-m0plus stock-qemu
+	@python3 $(TOP)/tests/run_mp_tests.py --qemu --only 'extmod/(vfs_|os_)' --micropy-dir $(MPY) \
+		--ours $(B)/qemu-m0plus/firmware.elf --stock $(B)/qemu-mps2-stock/firmware.elf \
+		--label qemu-m0plus --summary $(B)/qemu-m0plus.summary
 
 # Firmware size, ours against stock (QEMU MPS2_AN385), with what our part is made of.
 size: firmware-qemu stock-qemu

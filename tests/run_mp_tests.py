@@ -212,10 +212,11 @@ def upstream_tests(micropy_dir, fw, jobs, result_dir, only, exclusions, quiet=Fa
     tests crash under parallel load on stock too).  Returns (results, passed_on_retry)."""
     tests_dir = os.path.join(micropy_dir, "tests")
     args = ["-j", str(jobs), "-r", result_dir] + list(extra)
-    for t in exclusions:
-        args += ["-e", "^" + re.escape(t) + "$"]
+    # run-tests.py applies filters in order, the last match deciding: include, then exclude.
     if only:
         args += ["-i", only]
+    for t in exclusions:
+        args += ["-e", "^" + re.escape(t) + "$"]
     results = read_results(result_dir, run_tests_py(tests_dir, fw, args, quiet))
     failed = [t for t, v in results.items() if v == "fail"]
     retried = []
@@ -238,6 +239,7 @@ def main():
     ap.add_argument("--only", default=None, help="regex: run only matching tests")
     ap.add_argument("--skip-upstream", action="store_true")
     ap.add_argument("--summary", default=None, help="also write 'PASSED FAILED' to this file")
+    ap.add_argument("--label", default=None, help="name of this run in its closing line")
     ap.add_argument(
         "--qemu",
         action="store_true",
@@ -295,7 +297,7 @@ def main():
     failed = own_fail + up_fail
     if failed:
         print("failed:", " ".join(failed))
-    finish(args, "unix", len(own_pass) + len(up_pass), len(failed))
+    finish(args, args.label or "unix", len(own_pass) + len(up_pass), len(failed))
 
 
 def finish(args, label, n_pass, n_fail):
@@ -341,7 +343,7 @@ def main_qemu(args, result_dir):
     failed += own_fail
     if failed:
         print("failed:", " ".join(failed))
-    finish(args, "qemu", len(passed) + len(own_pass), len(failed))
+    finish(args, args.label or "qemu", len(passed) + len(own_pass), len(failed))
 
 
 if __name__ == "__main__":
