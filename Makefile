@@ -19,7 +19,7 @@ ifeq ($(wildcard $(MPY)/lib/micropython-lib/README.md),)
 UNIX_ARGS += MPY_LIB_DIR=$(TOP)/ports/no-micropython-lib
 endif
 
-.PHONY: all deps deps-qemu firmware stock firmware-qemu firmware-qemu-m0plus stock-qemu run test test-cargo test-mp test-qemu test-qemu-m0plus size check-tree lint clean
+.PHONY: all deps deps-qemu firmware stock firmware-qemu firmware-qemu-m0plus stock-qemu run test test-cargo test-mp test-qemu test-qemu-m0plus cross size check-tree lint clean
 all: firmware
 
 deps:
@@ -80,7 +80,7 @@ run: firmware
 	@$(B)/unix/micropython
 
 # Each MicroPython run leaves its counts in build/*.summary; the last line is the total.
-test: lint test-cargo
+test: lint test-cargo cross
 	@rm -f $(B)/unix.summary $(B)/qemu.summary $(B)/qemu-m0plus.summary
 	@$(MAKE) --no-print-directory test-mp test-qemu test-qemu-m0plus -k; rc=$$?; \
 	cat $(B)/unix.summary $(B)/qemu.summary $(B)/qemu-m0plus.summary 2>/dev/null | \
@@ -107,6 +107,10 @@ test-qemu-m0plus: firmware-qemu-m0plus stock-qemu
 	@python3 $(TOP)/tests/run_mp_tests.py --qemu --only 'extmod/(vfs_|os_)' --micropy-dir $(MPY) \
 		--ours $(B)/qemu-m0plus/firmware.elf --stock $(B)/qemu-mps2-stock/firmware.elf \
 		--label qemu-m0plus --summary $(B)/qemu-m0plus.summary
+
+# Cross builds of the crate for the rp2/esp32 Rust targets rustup provides (issue 7).
+cross: firmware-qemu
+	@$(TOP)/tools/cross_check.sh $(B) $(MPY)
 
 # Firmware size, ours against stock (QEMU MPS2_AN385), with what our part is made of.
 size: firmware-qemu stock-qemu

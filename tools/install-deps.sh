@@ -5,7 +5,8 @@ set -euo pipefail
 what=${1:-unix}
 pkgs=(build-essential pkg-config libffi-dev libclang-dev clang python3)
 case "$what" in
-    qemu|all) pkgs+=(gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm) ;;
+    qemu|all) pkgs+=(gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
+                     gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf) ;;
 esac
 missing=()
 for p in "${pkgs[@]}"; do
@@ -25,6 +26,9 @@ for c in rustfmt clippy; do
 done
 case "$what" in
     qemu|all)
-        rustup target list --installed | grep -q '^thumbv7m-none-eabi$' || rustup target add thumbv7m-none-eabi
+        for t in thumbv7m-none-eabi thumbv6m-none-eabi thumbv8m.main-none-eabihf \
+                 riscv32imac-unknown-none-elf riscv32imc-unknown-none-elf; do
+            rustup target list --installed | grep -qx "$t" || rustup target add "$t" >/dev/null
+        done
         python3 -c 'import serial' 2>/dev/null || pip install -q pyserial ;;
 esac
