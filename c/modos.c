@@ -12,28 +12,6 @@
 #error "the Rust os module replaces the stock one: build with MICROPY_PY_OS=0 MICROPY_PY_VFS=0"
 #endif
 
-#define RUSTOS_FUN_0(name) \
-    rustos_ret_t rustos_##name(void); \
-    static mp_obj_t name(void) { return rustos_raise_or_return(rustos_##name()); } \
-    static MP_DEFINE_CONST_FUN_OBJ_0(name##_obj, name)
-#define RUSTOS_FUN_1(name) \
-    rustos_ret_t rustos_##name(mp_obj_t); \
-    static mp_obj_t name(mp_obj_t a) { return rustos_raise_or_return(rustos_##name(a)); } \
-    static MP_DEFINE_CONST_FUN_OBJ_1(name##_obj, name)
-#define RUSTOS_FUN_2(name) \
-    rustos_ret_t rustos_##name(mp_obj_t, mp_obj_t); \
-    static mp_obj_t name(mp_obj_t a, mp_obj_t b) { return rustos_raise_or_return(rustos_##name(a, b)); } \
-    static MP_DEFINE_CONST_FUN_OBJ_2(name##_obj, name)
-#define RUSTOS_FUN_VAR(name, lo, hi) \
-    rustos_ret_t rustos_##name(size_t, const mp_obj_t *); \
-    static mp_obj_t name(size_t n, const mp_obj_t *a) { return rustos_raise_or_return(rustos_##name(n, a)); } \
-    static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(name##_obj, lo, hi, name)
-
-#define RUSTOS_FUN_KW(name, lo) \
-    rustos_ret_t rustos_##name(size_t, const mp_obj_t *, mp_map_t *); \
-    static mp_obj_t name(size_t n, const mp_obj_t *a, mp_map_t *kw) { return rustos_raise_or_return(rustos_##name(n, a, kw)); } \
-    static MP_DEFINE_CONST_FUN_OBJ_KW(name##_obj, lo, name)
-
 // os.uname() strings: the same macros stock modos.c uses.
 #ifdef MICROPY_BUILD_TYPE
 #define RUSTOS_BUILD_TYPE_PAREN " (" MICROPY_BUILD_TYPE ")"

@@ -137,7 +137,8 @@ extern const mp_obj_type_t rustos_type_posix_fileio;
 extern const mp_obj_type_t rustos_type_posix_textio;
 rustos_try_t rustos_try_new_posix(const char *root, size_t root_len);
 rustos_try_t rustos_try_new_posix_file(bool text, int fd);
-rustos_try_t rustos_try_new_posix_dir(bool is_str, void *dir);
+mp_obj_t rustos_posix_dir_iternext_shim(mp_obj_t self);
+mp_obj_t rustos_posix_dir_del_shim(mp_obj_t self);
 rustos_try_t rustos_try_handle_pending(void);
 #endif
 
@@ -163,5 +164,33 @@ extern const char rustos_uname_sysname[];
 extern const char rustos_uname_release[];
 extern const char rustos_uname_version[];
 extern const char rustos_uname_machine[];
+
+// One-line shims for the module tables: call the Rust entry point rustos_<name>, then raise
+// (in C, with Rust frames gone) or return its value.
+#define RUSTOS_FUN_0(name) \
+    rustos_ret_t rustos_##name(void); \
+    static mp_obj_t name(void) { return rustos_raise_or_return(rustos_##name()); } \
+    static MP_DEFINE_CONST_FUN_OBJ_0(name##_obj, name)
+#define RUSTOS_FUN_1(name) \
+    rustos_ret_t rustos_##name(mp_obj_t); \
+    static mp_obj_t name(mp_obj_t a) { return rustos_raise_or_return(rustos_##name(a)); } \
+    static MP_DEFINE_CONST_FUN_OBJ_1(name##_obj, name)
+#define RUSTOS_FUN_2(name) \
+    rustos_ret_t rustos_##name(mp_obj_t, mp_obj_t); \
+    static mp_obj_t name(mp_obj_t a, mp_obj_t b) { return rustos_raise_or_return(rustos_##name(a, b)); } \
+    static MP_DEFINE_CONST_FUN_OBJ_2(name##_obj, name)
+#define RUSTOS_FUN_VAR(name, lo, hi) \
+    rustos_ret_t rustos_##name(size_t, const mp_obj_t *); \
+    static mp_obj_t name(size_t n, const mp_obj_t *a) { return rustos_raise_or_return(rustos_##name(n, a)); } \
+    static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(name##_obj, lo, hi, name)
+
+#define RUSTOS_FUN_KW(name, lo) \
+    rustos_ret_t rustos_##name(size_t, const mp_obj_t *, mp_map_t *); \
+    static mp_obj_t name(size_t n, const mp_obj_t *a, mp_map_t *kw) { return rustos_raise_or_return(rustos_##name(n, a, kw)); } \
+    static MP_DEFINE_CONST_FUN_OBJ_KW(name##_obj, lo, name)
+#define RUSTOS_FUN_3(name) \
+    rustos_ret_t rustos_##name(mp_obj_t, mp_obj_t, mp_obj_t); \
+    static mp_obj_t name(mp_obj_t a, mp_obj_t b, mp_obj_t c) { return rustos_raise_or_return(rustos_##name(a, b, c)); } \
+    static MP_DEFINE_CONST_FUN_OBJ_3(name##_obj, name)
 
 #endif // RUSTOS_H

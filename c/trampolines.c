@@ -233,20 +233,6 @@ rustos_try_t rustos_try_new_posix_file(bool text, int fd) {
     });
 }
 
-// The directory iterator's slots call back into Rust through shims in vfs_posix.c.
-mp_obj_t rustos_posix_dir_iternext_shim(mp_obj_t self);
-mp_obj_t rustos_posix_dir_del_shim(mp_obj_t self);
-rustos_try_t rustos_try_new_posix_dir(bool is_str, void *dir) {
-    TRY({
-        rustos_posix_dir_t *it = mp_obj_malloc_with_finaliser(rustos_posix_dir_t, &mp_type_polymorph_iter_with_finaliser);
-        it->iternext = rustos_posix_dir_iternext_shim;
-        it->finaliser = rustos_posix_dir_del_shim;
-        it->is_str = is_str;
-        it->dir = dir;
-        r.obj = MP_OBJ_FROM_PTR(it);
-    });
-}
-
 rustos_try_t rustos_try_handle_pending(void) {
     TRY(mp_handle_pending(true));
 }

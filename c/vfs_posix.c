@@ -7,32 +7,19 @@
 
 #if MICROPY_VFS_POSIX
 
-#define SHIM_1(name) \
-    rustos_ret_t rustos_##name(mp_obj_t); \
-    static mp_obj_t name(mp_obj_t a) { return rustos_raise_or_return(rustos_##name(a)); } \
-    static MP_DEFINE_CONST_FUN_OBJ_1(name##_obj, name)
-#define SHIM_2(name) \
-    rustos_ret_t rustos_##name(mp_obj_t, mp_obj_t); \
-    static mp_obj_t name(mp_obj_t a, mp_obj_t b) { return rustos_raise_or_return(rustos_##name(a, b)); } \
-    static MP_DEFINE_CONST_FUN_OBJ_2(name##_obj, name)
-#define SHIM_3(name) \
-    rustos_ret_t rustos_##name(mp_obj_t, mp_obj_t, mp_obj_t); \
-    static mp_obj_t name(mp_obj_t a, mp_obj_t b, mp_obj_t c) { return rustos_raise_or_return(rustos_##name(a, b, c)); } \
-    static MP_DEFINE_CONST_FUN_OBJ_3(name##_obj, name)
-
-SHIM_3(posix_mount);
-SHIM_1(posix_umount);
-SHIM_3(posix_open);
-SHIM_2(posix_chdir);
-SHIM_1(posix_getcwd);
-SHIM_2(posix_ilistdir);
-SHIM_2(posix_mkdir);
-SHIM_2(posix_remove);
-SHIM_3(posix_rename);
-SHIM_2(posix_rmdir);
-SHIM_2(posix_stat);
-SHIM_2(posix_statvfs);
-SHIM_1(posix_file_fileno);
+RUSTOS_FUN_3(posix_mount);
+RUSTOS_FUN_1(posix_umount);
+RUSTOS_FUN_3(posix_open);
+RUSTOS_FUN_2(posix_chdir);
+RUSTOS_FUN_1(posix_getcwd);
+RUSTOS_FUN_2(posix_ilistdir);
+RUSTOS_FUN_2(posix_mkdir);
+RUSTOS_FUN_2(posix_remove);
+RUSTOS_FUN_3(posix_rename);
+RUSTOS_FUN_2(posix_rmdir);
+RUSTOS_FUN_2(posix_stat);
+RUSTOS_FUN_2(posix_statvfs);
+RUSTOS_FUN_1(posix_file_fileno);
 
 rustos_ret_t rustos_posix_make_new(size_t n_args, size_t n_kw, const mp_obj_t *args);
 static mp_obj_t posix_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
@@ -155,13 +142,11 @@ MP_DEFINE_CONST_OBJ_TYPE(
 
 // Directory iterator.
 rustos_ret_t rustos_posix_dir_iternext(mp_obj_t self);
-mp_obj_t rustos_posix_dir_iternext_shim(mp_obj_t self);
 mp_obj_t rustos_posix_dir_iternext_shim(mp_obj_t self) {
     return rustos_raise_or_return(rustos_posix_dir_iternext(self));
 }
 
 rustos_ret_t rustos_posix_dir_del(mp_obj_t self);
-mp_obj_t rustos_posix_dir_del_shim(mp_obj_t self);
 mp_obj_t rustos_posix_dir_del_shim(mp_obj_t self) {
     return rustos_raise_or_return(rustos_posix_dir_del(self));
 }

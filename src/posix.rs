@@ -248,9 +248,24 @@ pub extern "C" fn rustos_posix_ilistdir(s: ffi::mp_obj_t, path: ffi::mp_obj_t) -
         }
         let reader = fs::read_dir(as_path(&hp)).map_err(os_error)?;
         let raw = Box::into_raw(Box::new(reader));
-        // SAFETY: a trampoline allocating the iterator, which takes ownership of `raw`.
-        match mp::check(unsafe { ffi::rustos_try_new_posix_dir(path.is_exact_str(), raw as *mut core::ffi::c_void) }) {
-            Ok(it) => Ok(it),
+        // SAFETY: a trampoline allocating the zeroed iterator with our slots set.
+        let it = mp::check(unsafe {
+            ffi::rustos_try_new_iter(
+                core::mem::size_of::<Dir>(),
+                Some(ffi::rustos_posix_dir_iternext_shim),
+                Some(ffi::rustos_posix_dir_del_shim),
+            )
+        });
+        match it {
+            Ok(it) => {
+                // SAFETY: `it` is the fresh iterator; it takes ownership of `raw`.
+                unsafe {
+                    let d = it.0 as *mut Dir;
+                    (*d).is_str = path.is_exact_str();
+                    (*d).dir = raw as *mut core::ffi::c_void;
+                }
+                Ok(it)
+            }
             Err(e) => {
                 // SAFETY: the iterator was not created, so we still own `raw`.
                 drop(unsafe { Box::from_raw(raw) });

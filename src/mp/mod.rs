@@ -138,11 +138,7 @@ pub fn parse_args<const N: usize>(
     kw: *mut ffi::mp_map_t,
     allowed: &[ffi::mp_arg_t; N],
 ) -> Result<[Obj; N]> {
-    let mut out = [ffi::mp_arg_val_t {
-        u_obj: core::ptr::null_mut(),
-    }; N];
-    // SAFETY: trampoline call; `out` has one slot per entry of `allowed`.
-    check(unsafe { ffi::rustos_try_arg_parse_all(n_pos, pos, kw, N, allowed.as_ptr(), out.as_mut_ptr()) })?;
+    let out = parse_args_raw(n_pos, pos, kw, allowed)?;
     // SAFETY: every entry of `allowed` is MP_ARG_OBJ, so u_obj is the field written.
     Ok(out.map(|v| Obj(unsafe { v.u_obj })))
 }
