@@ -108,9 +108,11 @@ test-qemu-m0plus: firmware-qemu-m0plus stock-qemu
 		--ours $(B)/qemu-m0plus/firmware.elf --stock $(B)/qemu-mps2-stock/firmware.elf \
 		--label qemu-m0plus --summary $(B)/qemu-m0plus.summary
 
-# Cross builds of the crate for the rp2/esp32 Rust targets rustup provides (issue 7).
+# Cross builds of the crate for the rp2/esp32 Rust targets rustup provides, and
+# micropython.cmake configured as each of those ports would (issue 7).
 cross: firmware-qemu
 	@$(TOP)/tools/cross_check.sh $(B) $(MPY)
+	@$(TOP)/tests/cmake/run.sh $(MPY) $(B)
 
 # Firmware size, ours against stock (QEMU MPS2_AN385), with what our part is made of.
 size: firmware-qemu stock-qemu
