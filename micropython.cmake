@@ -52,6 +52,12 @@ target_sources(usermod_rustos INTERFACE
     ${RUSTOS_DIR}/c/trampolines.c
     ${RUSTOS_DIR}/c/lfs1.c
 )
+# The port's hardware RNG for os.urandom (overrides the weak rustos_port_random).
+if(PICO_PLATFORM)
+    target_sources(usermod_rustos INTERFACE ${RUSTOS_DIR}/ports/rp2/rustos_rng.c)
+elseif(IDF_TARGET)
+    target_sources(usermod_rustos INTERFACE ${RUSTOS_DIR}/ports/esp32/rustos_rng.c)
+endif()
 target_include_directories(usermod_rustos INTERFACE ${RUSTOS_DIR}/c ${RUSTOS_BUILD})
 target_compile_definitions(usermod_rustos INTERFACE
     MICROPY_PY_OS=0 MICROPY_PY_VFS=0 MICROPY_PY_OS_STATVFS=1 MICROPY_VFS_LFS1=0 MICROPY_VFS_LFS2=0)
