@@ -45,8 +45,11 @@ typedef struct _rustos_io_t {
     int errcode;
 } rustos_io_t;
 
+// A stream-protocol return value from a rustos_io_t: raises its exception, or sets *errcode
+// and returns MP_STREAM_ERROR, or returns the count.
+mp_uint_t rustos_stream_result(rustos_io_t r, int *errcode);
+
 // Trampolines: each runs one MicroPython call under nlr_push and returns any exception as a value.
-rustos_try_t rustos_try_call(mp_obj_t fun, size_t n_args, size_t n_kw, const mp_obj_t *args);
 rustos_try_t rustos_try_call_method(mp_obj_t self, qstr name, size_t n_args, const mp_obj_t *args);
 rustos_try_t rustos_try_get_int(mp_obj_t o, mp_int_t *out);
 rustos_try_t rustos_try_is_true(mp_obj_t o, bool *out);

@@ -23,10 +23,6 @@
     } \
     return r
 
-rustos_try_t rustos_try_call(mp_obj_t fun, size_t n_args, size_t n_kw, const mp_obj_t *args) {
-    TRY(r.obj = mp_call_function_n_kw(fun, n_args, n_kw, args));
-}
-
 rustos_try_t rustos_try_call_method(mp_obj_t self, qstr name, size_t n_args, const mp_obj_t *args) {
     TRY({
         mp_obj_t dest[2 + 8];
@@ -269,6 +265,15 @@ mp_obj_t rustos_raise_or_return(rustos_ret_t r) {
         mp_raise_type(type);
     }
     nlr_raise(mp_obj_new_exception_arg1(type, mp_obj_new_str(r.msg, r.msg_len)));
+}
+
+mp_uint_t rustos_stream_result(rustos_io_t r, int *errcode) {
+    rustos_raise_or_return(r.err);
+    if (r.errcode != 0) {
+        *errcode = r.errcode;
+        return MP_STREAM_ERROR;
+    }
+    return r.n;
 }
 
 bool rustos_is_stream(mp_obj_t o, int flags) {

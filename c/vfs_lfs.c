@@ -27,15 +27,6 @@ rustos_io_t rustos_lfs_file_ioctl(uint8_t v, mp_obj_t self, mp_uint_t request, u
 
 #define R rustos_raise_or_return
 
-static mp_uint_t lfs_io(rustos_io_t r, int *errcode) {
-    R(r.err);
-    if (r.errcode != 0) {
-        *errcode = r.errcode;
-        return MP_STREAM_ERROR;
-    }
-    return r.n;
-}
-
 static void lfs_file_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
     (void)kind;
     mp_printf(print, "<io.%s>", mp_obj_get_type_str(self_in));
@@ -109,11 +100,11 @@ static MP_DEFINE_CONST_DICT(lfs_file_locals, lfs_file_locals_table);
     MP_DEFINE_CONST_OBJ_TYPE(rustos_type_lfs##V, NAME, MP_TYPE_FLAG_NONE, \
         make_new, lfs##V##_make_new, protocol, &lfs##V##_proto, locals_dict, &lfs##V##_locals); \
     static mp_uint_t lfs##V##_file_read(mp_obj_t s, void *b, mp_uint_t n, int *e) { \
-        return lfs_io(rustos_lfs_file_read(V, s, b, n), e); } \
+        return rustos_stream_result(rustos_lfs_file_read(V, s, b, n), e); } \
     static mp_uint_t lfs##V##_file_write(mp_obj_t s, const void *b, mp_uint_t n, int *e) { \
-        return lfs_io(rustos_lfs_file_write(V, s, b, n), e); } \
+        return rustos_stream_result(rustos_lfs_file_write(V, s, b, n), e); } \
     static mp_uint_t lfs##V##_file_ioctl(mp_obj_t s, mp_uint_t r, uintptr_t a, int *e) { \
-        return lfs_io(rustos_lfs_file_ioctl(V, s, r, a), e); } \
+        return rustos_stream_result(rustos_lfs_file_ioctl(V, s, r, a), e); } \
     static const mp_stream_p_t lfs##V##_fileio_stream = { \
         .read = lfs##V##_file_read, .write = lfs##V##_file_write, .ioctl = lfs##V##_file_ioctl }; \
     static const mp_stream_p_t lfs##V##_textio_stream = { \

@@ -62,28 +62,19 @@ MP_DEFINE_CONST_OBJ_TYPE(
     );
 
 // Files.
-static mp_uint_t io_result(rustos_io_t r, int *errcode) {
-    rustos_raise_or_return(r.err);
-    if (r.errcode != 0) {
-        *errcode = r.errcode;
-        return MP_STREAM_ERROR;
-    }
-    return r.n;
-}
-
 rustos_io_t rustos_posix_file_read(mp_obj_t self, void *buf, mp_uint_t size);
 static mp_uint_t posix_file_read(mp_obj_t self, void *buf, mp_uint_t size, int *errcode) {
-    return io_result(rustos_posix_file_read(self, buf, size), errcode);
+    return rustos_stream_result(rustos_posix_file_read(self, buf, size), errcode);
 }
 
 rustos_io_t rustos_posix_file_write(mp_obj_t self, const void *buf, mp_uint_t size);
 static mp_uint_t posix_file_write(mp_obj_t self, const void *buf, mp_uint_t size, int *errcode) {
-    return io_result(rustos_posix_file_write(self, buf, size), errcode);
+    return rustos_stream_result(rustos_posix_file_write(self, buf, size), errcode);
 }
 
 rustos_io_t rustos_posix_file_ioctl(mp_obj_t self, mp_uint_t request, uintptr_t arg);
 static mp_uint_t posix_file_ioctl(mp_obj_t self, mp_uint_t request, uintptr_t arg, int *errcode) {
-    return io_result(rustos_posix_file_ioctl(self, request, arg), errcode);
+    return rustos_stream_result(rustos_posix_file_ioctl(self, request, arg), errcode);
 }
 
 static void posix_file_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {

@@ -16,6 +16,7 @@ use littlefs2_sys as l2;
 use crate::blockdev::{self, BlockDev};
 use crate::errno::Errno;
 use crate::ffi;
+use crate::mp::error::errno_number;
 use crate::mp::{self, check, entry, io_entry, Error, Io, Obj, Result};
 use crate::path::normalize_dir;
 use crate::qstr;
@@ -1146,7 +1147,7 @@ fn file_ioctl<F: Flavor>(o: ffi::mp_obj_t, request: u32, arg: usize) -> Result<I
         });
     }
     let (f, vfs) = open_file::<F>(o)?;
-    let einval = Io::Errno(ffi::RUSTOS_EINVAL_MP as i32);
+    let einval = Io::Errno(errno_number(Errno::EINVAL));
     match request {
         ffi::RUSTOS_STREAM_SEEK => {
             // SAFETY: for MP_STREAM_SEEK, arg points at the caller's mp_stream_seek_t.

@@ -141,6 +141,13 @@ fn parse_mode(mode: &[u8]) -> (i32, bool) {
     ((rw | x) as i32, text)
 }
 
+/// The host's errno after a failed call.
+fn host_errno() -> i32 {
+    std::io::Error::last_os_error()
+        .raw_os_error()
+        .unwrap_or(ffi::RUSTOS_HOST_EINVAL as i32)
+}
+
 /// Run a syscall, retrying on EINTR after letting pending exceptions (Ctrl-C) through.
 fn retry<T: PartialEq + From<i8> + Copy>(mut f: impl FnMut() -> T) -> Result<core::result::Result<T, i32>> {
     loop {
@@ -148,9 +155,7 @@ fn retry<T: PartialEq + From<i8> + Copy>(mut f: impl FnMut() -> T) -> Result<cor
         if r != T::from(-1) {
             return Ok(Ok(r));
         }
-        let err = std::io::Error::last_os_error()
-            .raw_os_error()
-            .unwrap_or(ffi::RUSTOS_HOST_EINVAL as i32);
+        let err = host_errno();
         if err != ffi::RUSTOS_HOST_EINTR as i32 {
             return Ok(Err(err));
         }
@@ -523,11 +528,7 @@ pub extern "C" fn rustos_posix_file_ioctl(f: ffi::mp_obj_t, request: ffi::mp_uin
                 // SAFETY: lseek on our descriptor.
                 let off = unsafe { ffi::lseek(fd, s.offset as _, s.whence) };
                 if off == -1 {
-                    Io::Errno(
-                        std::io::Error::last_os_error()
-                            .raw_os_error()
-                            .unwrap_or(ffi::RUSTOS_HOST_EINVAL as i32),
-                    )
+                    Io::Errno(host_errno())
                 } else {
                     s.offset = off as _;
                     Io::Done(0)

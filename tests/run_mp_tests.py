@@ -277,27 +277,36 @@ def main():
         ref, ref_retried = upstream_tests(
             args.micropy_dir, args.stock, args.jobs, result_dir + "-stock", args.only, exclusions, quiet=True
         )
-        ref_pass = sorted(t for t, v in ref.items() if v == "pass")
-        print("stock: %d passed, %d failed" % (len(ref_pass), sum(v == "fail" for v in ref.values())))
+        stock_summary(ref)
         print("== MicroPython's test suite on our firmware ==")
         res, retried = upstream_tests(args.micropy_dir, args.ours, args.jobs, result_dir, args.only, exclusions)
-        for t in ref_retried:
-            print("flaky on stock (passed on a sequential re-run): %s" % t)
-        for t in retried:
-            print("flaky on ours (passed on a sequential re-run): %s" % t)
-        up_pass = sorted(t for t, v in res.items() if v == "pass")
-        up_fail = sorted(t for t, v in res.items() if v == "fail")
-        missing = [t for t in ref_pass if res.get(t) != "pass" and t not in up_fail]
-        for t in missing:
-            print("FAIL  %s (passes on stock, %s on ours)" % (t, res.get(t, "not run")))
-        up_fail += missing
-        excluded_passing_on_stock = len(exclusions)
+        up_pass, up_fail = compare(ref, ref_retried, res, retried)
         print("upstream tests: %d passed, %d failed, %d excluded by tests/upstream-excluded.txt" % (
-            len(up_pass), len(up_fail), excluded_passing_on_stock))
+            len(up_pass), len(up_fail), len(exclusions)))
     failed = own_fail + up_fail
     if failed:
         print("failed:", " ".join(failed))
     finish(args, args.label or "unix", len(own_pass) + len(up_pass), len(failed))
+
+
+def compare(ref, ref_retried, res, retried):
+    """Ours against stock: a test failing on ours, or passing on stock and not on ours
+    (skipped, not run), is a failure.  Returns (passed, failed) and reports flaky tests."""
+    for t in ref_retried:
+        print("flaky on stock (passed on a sequential re-run): %s" % t)
+    for t in retried:
+        print("flaky on ours (passed on a sequential re-run): %s" % t)
+    passed = sorted(t for t, v in res.items() if v == "pass")
+    failed = sorted(t for t, v in res.items() if v == "fail")
+    ref_pass = sorted(t for t, v in ref.items() if v == "pass")
+    missing = [t for t in ref_pass if res.get(t) != "pass" and t not in failed]
+    for t in missing:
+        print("FAIL  %s (passes on stock, %s on ours)" % (t, res.get(t, "not run")))
+    return passed, failed + missing
+
+
+def stock_summary(ref):
+    print("stock: %d passed, %d failed" % (sum(v == "pass" for v in ref.values()), sum(v == "fail" for v in ref.values())))
 
 
 def finish(args, label, n_pass, n_fail):
@@ -314,8 +323,7 @@ def main_qemu(args, result_dir):
     ref, ref_retried = upstream_tests(
         args.micropy_dir, args.stock, 1, result_dir + "-stock", args.only, exclusions, quiet=True
     )
-    ref_pass = sorted(t for t, v in ref.items() if v == "pass")
-    print("stock: %d passed, %d failed" % (len(ref_pass), sum(v == "fail" for v in ref.values())))
+    stock_summary(ref)
     print("== MicroPython's test suite and tests/qemu on our firmware, under QEMU ==")
     # Our QEMU tests run last and in order: each run-tests.py test starts with a soft
     # reset, which tests/qemu/softreset_* rely on.
@@ -324,16 +332,7 @@ def main_qemu(args, result_dir):
     )
     res, retried = upstream_tests(args.micropy_dir, args.ours, 1, result_dir, args.only, exclusions)
     own_res, _ = upstream_tests(args.micropy_dir, args.ours, 1, result_dir + "-own", None, [], extra=own)
-    for t in ref_retried:
-        print("flaky on stock (passed on a sequential re-run): %s" % t)
-    for t in retried:
-        print("flaky on ours (passed on a sequential re-run): %s" % t)
-    passed = sorted(t for t, v in res.items() if v == "pass")
-    failed = sorted(t for t, v in res.items() if v == "fail")
-    missing = [t for t in ref_pass if res.get(t) != "pass" and t not in failed]
-    for t in missing:
-        print("FAIL  %s (passes on stock, %s on ours)" % (t, res.get(t, "not run")))
-    failed += missing
+    passed, failed = compare(ref, ref_retried, res, retried)
     own_pass = [t for t, v in own_res.items() if v == "pass"]
     own_fail = [t for t, v in own_res.items() if v != "pass"]
     for t in own_fail:
