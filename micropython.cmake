@@ -42,13 +42,13 @@ string(REPLACE "." "_" _t_lower ${_t_lower})
 string(TOUPPER ${_t_lower} _t_upper)
 set(RUSTOS_LIB ${RUSTOS_BUILD}/cargo/${RUSTOS_TARGET}/release/librustos.a)
 
-# The C glue.  Stock os/vfs off; our littlefs replaces the C one (FAT stays the port's
-# until ours exists).
+# The C glue.  Stock os/vfs off; our littlefs and FAT replace the C ones.
 add_library(usermod_rustos INTERFACE)
 target_sources(usermod_rustos INTERFACE
     ${RUSTOS_DIR}/c/modos.c
     ${RUSTOS_DIR}/c/vfs_posix.c
     ${RUSTOS_DIR}/c/vfs_lfs.c
+    ${RUSTOS_DIR}/c/vfs_fat.c
     ${RUSTOS_DIR}/c/trampolines.c
     ${RUSTOS_DIR}/c/lfs1.c
 )

@@ -80,6 +80,10 @@ static const mp_rom_map_elem_t os_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR_sync), MP_ROM_PTR(&vfs_sync_obj) },
     { MP_ROM_QSTR(MP_QSTR_mount), MP_ROM_PTR(&vfs_mount_obj) },
     { MP_ROM_QSTR(MP_QSTR_umount), MP_ROM_PTR(&vfs_umount_obj) },
+    // Deprecated in stock (use the vfs module) but still there.
+    { MP_ROM_QSTR(MP_QSTR_VfsFat), MP_ROM_PTR(&rustos_type_fat) },
+    { MP_ROM_QSTR(MP_QSTR_VfsLfs1), MP_ROM_PTR(&rustos_type_lfs1) },
+    { MP_ROM_QSTR(MP_QSTR_VfsLfs2), MP_ROM_PTR(&rustos_type_lfs2) },
     #if MICROPY_VFS_POSIX
     { MP_ROM_QSTR(MP_QSTR_VfsPosix), MP_ROM_PTR(&rustos_type_posix) },
     #endif
@@ -106,6 +110,7 @@ static const mp_rom_map_elem_t vfs_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR_vfs) },
     { MP_ROM_QSTR(MP_QSTR_mount), MP_ROM_PTR(&vfs_mount_obj) },
     { MP_ROM_QSTR(MP_QSTR_umount), MP_ROM_PTR(&vfs_umount_obj) },
+    { MP_ROM_QSTR(MP_QSTR_VfsFat), MP_ROM_PTR(&rustos_type_fat) },
     { MP_ROM_QSTR(MP_QSTR_VfsLfs1), MP_ROM_PTR(&rustos_type_lfs1) },
     { MP_ROM_QSTR(MP_QSTR_VfsLfs2), MP_ROM_PTR(&rustos_type_lfs2) },
     #if MICROPY_VFS_POSIX

@@ -95,6 +95,22 @@ extern const mp_obj_type_t rustos_type_lfs2_textio;
 mp_obj_t rustos_lfs2_dir_iternext_shim(mp_obj_t self);
 mp_obj_t rustos_lfs2_dir_del_shim(mp_obj_t self);
 
+// The locals of our file types: MicroPython's generic stream methods (c/vfs_lfs.c).
+extern const mp_obj_dict_t rustos_file_locals;
+
+// vfs.VfsFat (src/fat.rs): the types, the iterator shims, and the port's FAT clock.
+extern const mp_obj_type_t rustos_type_fat;
+extern const mp_obj_type_t rustos_type_fat_fileio;
+extern const mp_obj_type_t rustos_type_fat_textio;
+mp_obj_t rustos_fat_dir_iternext_shim(mp_obj_t self);
+mp_obj_t rustos_fat_dir_del_shim(mp_obj_t self);
+// get_fattime(): the port's clock in FAT's packed format (every port that has FAT has one).
+uint32_t rustos_fattime(void);
+// Seconds since the port's epoch for a FAT timestamp.
+int64_t rustos_fat_seconds(uint32_t year, uint32_t month, uint32_t day, uint32_t hour, uint32_t min, uint32_t sec);
+// MICROPY_HW_FLASH_FS_LABEL, the label stock's mkfs writes, or NULL.
+const char *rustos_fat_label(void);
+
 rustos_try_t rustos_try_arg_parse_all_kw_array(size_t n_pos, size_t n_kw, const mp_obj_t *args, size_t n_allowed,
     const mp_arg_t *allowed, mp_arg_val_t *out);
 // A new mount-table entry owning a GC copy of the mount point string (obj is the entry).

@@ -206,6 +206,24 @@ int64_t rustos_seconds_from_ns_1970(uint64_t ns) {
     return timeutils_seconds_since_epoch_from_nanoseconds_since_1970(ns);
 }
 
+uint32_t get_fattime(void);
+
+uint32_t rustos_fattime(void) {
+    return get_fattime();
+}
+
+int64_t rustos_fat_seconds(uint32_t year, uint32_t month, uint32_t day, uint32_t hour, uint32_t min, uint32_t sec) {
+    return timeutils_seconds_since_epoch(year, month, day, hour, min, sec);
+}
+
+const char *rustos_fat_label(void) {
+    #ifdef MICROPY_HW_FLASH_FS_LABEL
+    return MICROPY_HW_FLASH_FS_LABEL;
+    #else
+    return NULL;
+    #endif
+}
+
 #if MICROPY_VFS_POSIX
 rustos_try_t rustos_try_new_posix(const char *root, size_t root_len) {
     TRY({

@@ -32,7 +32,8 @@ static void lfs_file_print(const mp_print_t *print, mp_obj_t self_in, mp_print_k
     mp_printf(print, "<io.%s>", mp_obj_get_type_str(self_in));
 }
 
-// The file locals are the same generic stream methods for both versions.
+// The file locals are the same generic stream methods for both versions (and for FAT's
+// files, c/vfs_fat.c).
 static const mp_rom_map_elem_t lfs_file_locals_table[] = {
     { MP_ROM_QSTR(MP_QSTR_read), MP_ROM_PTR(&mp_stream_read_obj) },
     { MP_ROM_QSTR(MP_QSTR_readinto), MP_ROM_PTR(&mp_stream_readinto_obj) },
@@ -47,7 +48,7 @@ static const mp_rom_map_elem_t lfs_file_locals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___enter__), MP_ROM_PTR(&mp_identity_obj) },
     { MP_ROM_QSTR(MP_QSTR___exit__), MP_ROM_PTR(&mp_stream___exit___obj) },
 };
-static MP_DEFINE_CONST_DICT(lfs_file_locals, lfs_file_locals_table);
+MP_DEFINE_CONST_DICT(rustos_file_locals, lfs_file_locals_table);
 
 #define RUSTOS_LFS_TYPES(V, NAME) \
     static mp_obj_t lfs##V##_make_new(const mp_obj_type_t *t, size_t n, size_t k, const mp_obj_t *a) { \
@@ -110,9 +111,9 @@ static MP_DEFINE_CONST_DICT(lfs_file_locals, lfs_file_locals_table);
     static const mp_stream_p_t lfs##V##_textio_stream = { \
         .read = lfs##V##_file_read, .write = lfs##V##_file_write, .ioctl = lfs##V##_file_ioctl, .is_text = true }; \
     MP_DEFINE_CONST_OBJ_TYPE(rustos_type_lfs##V##_fileio, MP_QSTR_FileIO, MP_TYPE_FLAG_ITER_IS_STREAM, \
-        print, lfs_file_print, protocol, &lfs##V##_fileio_stream, locals_dict, &lfs_file_locals); \
+        print, lfs_file_print, protocol, &lfs##V##_fileio_stream, locals_dict, &rustos_file_locals); \
     MP_DEFINE_CONST_OBJ_TYPE(rustos_type_lfs##V##_textio, MP_QSTR_TextIOWrapper, MP_TYPE_FLAG_ITER_IS_STREAM, \
-        print, lfs_file_print, protocol, &lfs##V##_textio_stream, locals_dict, &lfs_file_locals)
+        print, lfs_file_print, protocol, &lfs##V##_textio_stream, locals_dict, &rustos_file_locals)
 
 RUSTOS_LFS_TYPES(1, MP_QSTR_VfsLfs1);
 RUSTOS_LFS_TYPES(2, MP_QSTR_VfsLfs2);

@@ -86,6 +86,11 @@ impl BlockDev {
         self.writeblocks[0] = core::ptr::null_mut();
     }
 
+    /// No writeblocks, or a readonly mount.
+    pub fn is_readonly(&self) -> bool {
+        self.writeblocks[0].is_null()
+    }
+
     fn rw(m: &Method, block: usize, offset: usize, buf: *mut u8, len: usize, ext: bool) -> Result<i32> {
         // SAFETY: trampoline; buf/len is a buffer the caller owns for the whole call.
         let ret = check(unsafe {
@@ -104,6 +109,19 @@ impl BlockDev {
     /// readblocks(block, buf, offset): the extended interface.
     pub fn read_ext(&self, block: usize, offset: usize, buf: &mut [u8]) -> Result<i32> {
         Self::rw(&self.readblocks, block, offset, buf.as_mut_ptr(), buf.len(), true)
+    }
+
+    /// readblocks(block, buf): the simple interface, whole blocks.
+    pub fn read_blocks(&self, block: usize, buf: &mut [u8]) -> Result<i32> {
+        Self::rw(&self.readblocks, block, 0, buf.as_mut_ptr(), buf.len(), false)
+    }
+
+    /// writeblocks(block, buf): the simple interface; EROFS as write_ext.
+    pub fn write_blocks(&self, block: usize, buf: &[u8]) -> Result<i32> {
+        if self.writeblocks[0].is_null() {
+            return Ok(-errno_number(Errno::EROFS));
+        }
+        Self::rw(&self.writeblocks, block, 0, buf.as_ptr() as *mut u8, buf.len(), false)
     }
 
     /// writeblocks(block, buf, offset); EROFS without writeblocks or on a readonly mount.

@@ -10,12 +10,15 @@
 extern crate alloc;
 
 pub mod errno;
+pub mod fatlayout;
 pub mod path;
 
 #[cfg(all(mp, not(feature = "std")))]
 mod baremetal;
 #[cfg(mp)]
 mod blockdev;
+#[cfg(mp)]
+mod fat;
 #[cfg(mp)]
 mod ffi;
 #[cfg(mp)]

@@ -263,10 +263,14 @@ fn autodetect(dev: Obj) -> Result<Obj> {
             } else {
                 continue;
             };
-            return crate::littlefs::new_mounted(version, dev).map_err(|_| Errno::ENODEV.into());
+            // A littlefs mount that fails falls through to FAT, as stock.
+            if let Ok(fs) = crate::littlefs::new_mounted(version, dev) {
+                return Ok(fs);
+            }
+            break;
         }
     }
-    Err(Errno::ENODEV.into())
+    crate::fat::new_mounted(dev)
 }
 
 fn umount(target: Obj) -> Result<Obj> {

@@ -1,0 +1,1449 @@
+//! vfs.VfsFat: FAT12/16/32 on the rust-fatfs 0.4 line (crates.io `lamfat`, renamed
+//! `fatfs`), driven by a Python block device through a one-sector cache.
+//!
+//! Behaviour follows stock's extmod/vfs_fat*.c over oofatfs: the same errno for each
+//! failure, `mkfs` with oofatfs's layout (src/fatlayout.rs), names compared without case,
+//! "." and ".." resolved against the current directory, an unformatted device accepted by
+//! the constructor (every call retries the mount, as oofatfs does).
+//!
+//! Ownership: the mounted `FileSystem` lives inside the GC-allocated `VfsFat` object and
+//! is never moved or dropped (stock keeps its FATFS the same way).  Files and directory
+//! iterators borrow it for `'static`; each keeps the `VfsFat` object itself in a field, so
+//! the GC keeps the filesystem alive as long as they are.  The sector buffer follows the
+//! object in the same allocation.  A lock per filesystem serialises calls from threads and
+//! refuses a re-entrant call (a block device calling back into its own filesystem) with
+//! EBUSY instead of corrupting lamfat's `RefCell`s.
+use crate::blockdev::{self, BlockDev};
+use crate::errno::Errno;
+use crate::fatlayout::{self, FatKind};
+use crate::ffi;
+use crate::mp::{self, check, entry, error::errno_number, io_entry, Error, Io, Obj, Result};
+use crate::path::normalize_dir;
+use crate::qstr;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::ffi::{c_char, c_void};
+use core::mem::MaybeUninit;
+use core::ptr::addr_of_mut;
+use core::sync::atomic::Ordering;
+
+use fatfs::{IoBase, Read, Seek, SeekFrom, Write};
+
+type Fs = fatfs::FileSystem<SectorIo, Clock, fatfs::LossyOemCpConverter>;
+type FatFile = fatfs::File<'static, SectorIo, Clock, fatfs::LossyOemCpConverter>;
+type FatDir = fatfs::Dir<'static, SectorIo, Clock, fatfs::LossyOemCpConverter>;
+type FatDirIter = fatfs::DirIter<'static, SectorIo, Clock, fatfs::LossyOemCpConverter>;
+type FatEntry = fatfs::DirEntry<'static, SectorIo, Clock, fatfs::LossyOemCpConverter>;
+type FatError = fatfs::Error<IoErr>;
+
+/// Largest sector size we accept (oofatfs's FF_MAX_SS on unix).
+const MAX_SS: usize = 4096;
+
+#[repr(C)]
+pub struct VfsFat {
+    base: ffi::mp_obj_base_t,
+    bdev: BlockDev,
+    /// An exception the block device raised during the current call.
+    pending: ffi::mp_obj_t,
+    /// The current directory as a str: "/" or "/a/b/" (names as stored on the volume).
+    cur_dir: ffi::mp_obj_t,
+    /// The errno of the last failed device call (EIO unless the device said otherwise).
+    dev_errno: i32,
+    /// The thread inside this filesystem, 0 when none.
+    owner: Owner,
+    mounted: bool,
+    /// The sector cache (the buffer follows the object): which sector, and whether it
+    /// changed since it was read.
+    cached: u32,
+    dirty: bool,
+    /// First sector of the volume (a partition's start), and sectors on the device.
+    start: u32,
+    count: u32,
+    fs: MaybeUninit<Fs>,
+    // followed by the sector buffer (bdev.block_size bytes)
+}
+
+#[repr(C)]
+struct File {
+    base: ffi::mp_obj_base_t,
+    /// The filesystem, or null once closed.
+    vfs: *mut VfsFat,
+    readable: bool,
+    writable: bool,
+    file: MaybeUninit<FatFile>,
+}
+
+#[repr(C)]
+struct DirIt {
+    base: ffi::mp_obj_base_t,
+    iternext: ffi::mp_fun_1_t,
+    finaliser: ffi::mp_fun_1_t,
+    is_str: bool,
+    /// The filesystem, or null once the listing is finished.
+    vfs: *mut VfsFat,
+    iter: MaybeUninit<FatDirIter>,
+}
+
+const fn align8(n: usize) -> usize {
+    (n + 7) & !7
+}
+
+// ---------------------------------------------------------------------------------------
+// The lock.  Hosted builds have threads (unix runs them without a GIL); bare-metal
+// targets without compare-and-swap have none that reach us, a plain flag does.
+
+#[cfg(target_has_atomic = "ptr")]
+type Owner = core::sync::atomic::AtomicUsize;
+#[cfg(not(target_has_atomic = "ptr"))]
+type Owner = core::cell::Cell<usize>;
+
+fn thread_tag() -> usize {
+    #[cfg(feature = "std")]
+    {
+        std::thread_local!(static TAG: u8 = const { 0 });
+        TAG.with(|t| t as *const u8 as usize)
+    }
+    #[cfg(not(feature = "std"))]
+    {
+        1
+    }
+}
+
+struct Guard(*mut VfsFat);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        // SAFETY: the guard holds a live object it locked.
+        let owner = unsafe { &(*self.0).owner };
+        #[cfg(target_has_atomic = "ptr")]
+        owner.store(0, Ordering::Release);
+        #[cfg(not(target_has_atomic = "ptr"))]
+        owner.set(0);
+    }
+}
+
+fn lock(vfs: *mut VfsFat) -> Result<Guard> {
+    let me = thread_tag();
+    // SAFETY: vfs is a live VfsFat; the owner field is only touched through this lock.
+    let owner = unsafe { &(*vfs).owner };
+    loop {
+        #[cfg(target_has_atomic = "ptr")]
+        let held = match owner.compare_exchange(0, me, Ordering::Acquire, Ordering::Relaxed) {
+            Ok(_) => return Ok(Guard(vfs)),
+            Err(o) => o,
+        };
+        #[cfg(not(target_has_atomic = "ptr"))]
+        let held = {
+            let o = owner.get();
+            if o == 0 {
+                owner.set(me);
+                return Ok(Guard(vfs));
+            }
+            o
+        };
+        if held == me {
+            // The block device called back into the filesystem it is serving.
+            return Err(Errno::EBUSY.into());
+        }
+        #[cfg(feature = "std")]
+        std::thread::yield_now();
+        let _ = Ordering::Relaxed;
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The device adapter: a byte stream over whole sectors, one sector cached.
+
+/// A device error; what it was waits in the VfsFat (`pending` or `dev_errno`).
+#[derive(Debug)]
+pub struct IoErr;
+
+impl fatfs::IoError for IoErr {
+    fn is_interrupted(&self) -> bool {
+        false
+    }
+    fn new_unexpected_eof_error() -> Self {
+        IoErr
+    }
+    fn new_write_zero_error() -> Self {
+        IoErr
+    }
+}
+
+/// The device as lamfat sees it: a byte stream.  The cache and geometry it works on live
+/// in the VfsFat (so that a call can flush them without reaching into lamfat).
+pub struct SectorIo {
+    vfs: *mut VfsFat,
+    pos: u64,
+}
+
+const NO_SECTOR: u32 = u32::MAX;
+
+type IoResult<T> = core::result::Result<T, IoErr>;
+
+/// Record a failed device call (its exception, or its errno) and fail with IoErr.
+fn dev_code(vfs: *mut VfsFat, r: Result<i32>) -> IoResult<()> {
+    // SAFETY: the VfsFat is live while its filesystem runs; raw projections.
+    let pending = unsafe { &mut *addr_of_mut!((*vfs).pending) };
+    let code = blockdev::callback_code(r, pending, -errno_number(Errno::EIO));
+    if code == 0 {
+        return Ok(());
+    }
+    // SAFETY: as above.
+    unsafe { (*vfs).dev_errno = if code < 0 { -code } else { errno_number(Errno::EIO) } };
+    Err(IoErr)
+}
+
+fn check_range(vfs: *mut VfsFat, sector: u32, n: usize) -> IoResult<()> {
+    // SAFETY: a field of a live object.
+    let count = unsafe { (*vfs).count };
+    if (sector as usize).checked_add(n).is_none_or(|end| end > count as usize) {
+        // A corrupt volume pointing past the device: an I/O error.
+        return dev_code(vfs, Ok(-errno_number(Errno::EIO)));
+    }
+    Ok(())
+}
+
+fn dev_read(vfs: *mut VfsFat, sector: u32, buf: &mut [u8]) -> IoResult<()> {
+    check_range(vfs, sector, buf.len() / ssize(vfs) as usize)?;
+    // SAFETY: the device of a live object, never moved.
+    let r = unsafe { (*vfs).bdev.read_blocks(sector as usize, buf) };
+    dev_code(vfs, r)
+}
+
+fn dev_write(vfs: *mut VfsFat, sector: u32, buf: &[u8]) -> IoResult<()> {
+    check_range(vfs, sector, buf.len() / ssize(vfs) as usize)?;
+    // SAFETY: the device of a live object, never moved.
+    let r = unsafe { (*vfs).bdev.write_blocks(sector as usize, buf) };
+    dev_code(vfs, r)
+}
+
+fn cache<'a>(vfs: *mut VfsFat) -> &'a mut [u8] {
+    // SAFETY: the sector buffer follows the header in the same allocation.
+    unsafe { core::slice::from_raw_parts_mut(sector_buf(vfs), ssize(vfs) as usize) }
+}
+
+/// Write the cached sector back if it changed.
+fn cache_flush(vfs: *mut VfsFat) -> IoResult<()> {
+    // SAFETY: fields of a live object, under its lock.
+    unsafe {
+        if (*vfs).dirty {
+            dev_write(vfs, (*vfs).cached, cache(vfs))?;
+            (*vfs).dirty = false;
+        }
+    }
+    Ok(())
+}
+
+fn cache_load(vfs: *mut VfsFat, sector: u32) -> IoResult<()> {
+    // SAFETY: fields of a live object, under its lock.
+    unsafe {
+        if (*vfs).cached == sector {
+            return Ok(());
+        }
+        cache_flush(vfs)?;
+        (*vfs).cached = NO_SECTOR;
+        dev_read(vfs, sector, cache(vfs))?;
+        (*vfs).cached = sector;
+    }
+    Ok(())
+}
+
+/// Forget the cached sector if it is among the `n` from `sector` (about to be rewritten
+/// on the device, or read from it): flush it first when asked.
+fn cache_overlap(vfs: *mut VfsFat, sector: u32, n: usize, flush: bool) -> IoResult<()> {
+    // SAFETY: fields of a live object, under its lock.
+    unsafe {
+        let c = (*vfs).cached;
+        if c != NO_SECTOR && c >= sector && ((c - sector) as usize) < n {
+            if flush {
+                cache_flush(vfs)?;
+            } else {
+                (*vfs).cached = NO_SECTOR;
+                (*vfs).dirty = false;
+            }
+        }
+    }
+    Ok(())
+}
+
+impl SectorIo {
+    /// Where `pos` is: (absolute sector, offset in it).
+    fn at(&self) -> IoResult<(u32, usize)> {
+        let ss = u64::from(ssize(self.vfs));
+        // SAFETY: a field of a live object.
+        let base = unsafe { (*self.vfs).start };
+        let sector = u64::from(base) + self.pos / ss;
+        Ok((u32::try_from(sector).map_err(|_| IoErr)?, (self.pos % ss) as usize))
+    }
+
+    /// Whole sectors from `sector` that a transfer of `len` bytes covers, within the device.
+    fn whole(&self, sector: u32, len: usize) -> usize {
+        // SAFETY: a field of a live object.
+        let count = unsafe { (*self.vfs).count };
+        (len / ssize(self.vfs) as usize).min(count.saturating_sub(sector) as usize).max(1)
+    }
+}
+
+impl IoBase for SectorIo {
+    type Error = IoErr;
+}
+
+impl Read for SectorIo {
+    fn read(&mut self, buf: &mut [u8]) -> IoResult<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        let (sector, off) = self.at()?;
+        let ss = ssize(self.vfs) as usize;
+        if off == 0 && buf.len() >= ss {
+            // Whole sectors go straight into the caller's buffer, in one device call.
+            let n = self.whole(sector, buf.len());
+            cache_overlap(self.vfs, sector, n, true)?;
+            dev_read(self.vfs, sector, &mut buf[..n * ss])?;
+            self.pos += (n * ss) as u64;
+            return Ok(n * ss);
+        }
+        cache_load(self.vfs, sector)?;
+        let len = buf.len().min(ss - off);
+        buf[..len].copy_from_slice(&cache(self.vfs)[off..off + len]);
+        self.pos += len as u64;
+        Ok(len)
+    }
+}
+
+impl Write for SectorIo {
+    fn write(&mut self, buf: &[u8]) -> IoResult<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        // lamfat marks a volume dirty by writing one byte of the boot sector (0x25 on
+        // FAT12/16, 0x41 on FAT32) and clears it on unmount; oofatfs has no such flag, and
+        // a VfsFat is never unmounted, so the flag would stay set for every other FAT
+        // implementation to complain about.  Keep the boot sector as oofatfs does.
+        if buf.len() == 1 && (self.pos == 0x25 || self.pos == 0x41) {
+            self.pos += 1;
+            return Ok(1);
+        }
+        let (sector, off) = self.at()?;
+        let ss = ssize(self.vfs) as usize;
+        if off == 0 && buf.len() >= ss {
+            let n = self.whole(sector, buf.len());
+            cache_overlap(self.vfs, sector, n, false)?;
+            dev_write(self.vfs, sector, &buf[..n * ss])?;
+            self.pos += (n * ss) as u64;
+            return Ok(n * ss);
+        }
+        cache_load(self.vfs, sector)?;
+        let len = buf.len().min(ss - off);
+        cache(self.vfs)[off..off + len].copy_from_slice(&buf[..len]);
+        // SAFETY: a field of a live object, under its lock.
+        unsafe { (*self.vfs).dirty = true };
+        self.pos += len as u64;
+        Ok(len)
+    }
+
+    fn flush(&mut self) -> IoResult<()> {
+        cache_flush(self.vfs)
+    }
+}
+
+impl Seek for SectorIo {
+    fn seek(&mut self, pos: SeekFrom) -> IoResult<u64> {
+        // SAFETY: fields of a live object.
+        let (base, count) = unsafe { ((*self.vfs).start, (*self.vfs).count) };
+        let end = u64::from(count.saturating_sub(base)) * u64::from(ssize(self.vfs));
+        let new = match pos {
+            SeekFrom::Start(p) => Some(p),
+            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+            SeekFrom::End(d) => end.checked_add_signed(d),
+        };
+        self.pos = new.ok_or(IoErr)?;
+        Ok(self.pos)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Time: the port's get_fattime(), as oofatfs stamps entries.
+
+#[derive(Debug)]
+pub struct Clock;
+
+fn now() -> fatfs::DateTime {
+    // SAFETY: the port's clock; cannot raise.
+    let t = unsafe { ffi::rustos_fattime() };
+    let field = |shift: u32, bits: u32| ((t >> shift) & ((1 << bits) - 1)) as u16;
+    // Clamp each field: lamfat asserts its ranges, and a port's clock may be unset.
+    let date = fatfs::Date::new(1980 + field(25, 7), field(21, 4).clamp(1, 12), field(16, 5).max(1));
+    let time = fatfs::Time::new(field(11, 5).min(23), field(5, 6).min(59), (field(0, 5) * 2).min(58), 0);
+    fatfs::DateTime::new(date, time)
+}
+
+impl fatfs::TimeProvider for Clock {
+    fn get_current_date(&self) -> fatfs::Date {
+        now().date
+    }
+    fn get_current_date_time(&self) -> fatfs::DateTime {
+        now()
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Mounting.
+
+fn sector_buf(vfs: *mut VfsFat) -> *mut u8 {
+    // SAFETY: the buffer follows the header in the same allocation.
+    unsafe { (vfs as *mut u8).add(align8(core::mem::size_of::<VfsFat>())) }
+}
+
+fn ssize(vfs: *mut VfsFat) -> u32 {
+    // SAFETY: reading a field of a live object.
+    unsafe { (*vfs).bdev.block_size as u32 }
+}
+
+/// What oofatfs's check_fs makes of a sector: a FAT boot record, an MBR, or neither.
+enum Boot {
+    Fat,
+    Mbr([u32; 4]),
+    None,
+}
+
+fn check_boot(b: &[u8]) -> Boot {
+    if b.len() < 512 || b[510] != 0x55 || b[511] != 0xAA {
+        return Boot::None;
+    }
+    if b[0] == 0xE9 || (b[0] == 0xEB && b[2] == 0x90) {
+        if &b[54..57] == b"FAT" || &b[82..87] == b"FAT32" {
+            return Boot::Fat;
+        }
+    }
+    let mut starts = [0u32; 4];
+    for (i, s) in starts.iter_mut().enumerate() {
+        let e = 446 + i * 16 + 8;
+        *s = u32::from_le_bytes([b[e], b[e + 1], b[e + 2], b[e + 3]]);
+    }
+    Boot::Mbr(starts)
+}
+
+/// Mount the volume on the device, as oofatfs's find_volume: sector 0 a FAT boot record,
+/// or an MBR whose first FAT partition is used.  Ok(false): no filesystem there.
+fn try_mount(vfs: *mut VfsFat) -> Result<bool> {
+    // SAFETY: reading a field of a live object.
+    let count = unsafe { (*vfs).bdev.ioctl_int(blockdev::IOCTL_BLOCK_COUNT, 0, false)? };
+    // SAFETY: fields of a live object, under its lock: a fresh cache and geometry.
+    unsafe {
+        (*vfs).count = u32::try_from(count).unwrap_or(0).max(1);
+        (*vfs).cached = NO_SECTOR;
+        (*vfs).dirty = false;
+        (*vfs).start = 0;
+        (*vfs).mounted = false;
+    }
+    let mut start = 0u32;
+    cache_load(vfs, 0).map_err(|_| take_io_error(vfs))?;
+    match check_boot(cache(vfs)) {
+        Boot::Fat => {}
+        Boot::None => return Ok(false),
+        Boot::Mbr(starts) => {
+            let mut found = false;
+            for s in starts.into_iter().filter(|&s| s != 0) {
+                if cache_load(vfs, s).is_err() {
+                    return Err(take_io_error(vfs));
+                }
+                if matches!(check_boot(cache(vfs)), Boot::Fat) {
+                    start = s;
+                    found = true;
+                    break;
+                }
+            }
+            if !found {
+                return Ok(false);
+            }
+        }
+    }
+    // SAFETY: a field of a live object, under its lock.
+    unsafe { (*vfs).start = start };
+    let io = SectorIo { vfs, pos: 0 };
+    let opts = fatfs::FsOptions::new().update_accessed_date(false).time_provider(Clock);
+    match Fs::new(io, opts) {
+        Ok(fs) => {
+            // SAFETY: the slot is ours; an earlier filesystem in it is forgotten, never
+            // dropped (dropping would write to the device).
+            unsafe {
+                core::ptr::write(addr_of_mut!((*vfs).fs), MaybeUninit::new(fs));
+                (*vfs).mounted = true;
+            }
+            Ok(true)
+        }
+        Err(fatfs::Error::Io(_)) => Err(take_io_error(vfs)),
+        // A boot record whose numbers make no sense: not a filesystem (FR_NO_FILESYSTEM).
+        Err(_) => Ok(false),
+    }
+}
+
+/// The error a failed device call left behind.
+fn take_io_error(vfs: *mut VfsFat) -> Error {
+    // SAFETY: fields of a live object.
+    unsafe {
+        let p = core::mem::replace(&mut *addr_of_mut!((*vfs).pending), core::ptr::null_mut());
+        if !p.is_null() {
+            return Error::Exc(Obj(p));
+        }
+        let e = (*vfs).dev_errno;
+        if e != 0 {
+            return Error::OsRaw(e);
+        }
+    }
+    Errno::EIO.into()
+}
+
+/// A lamfat error as the OSError stock raises for the same FRESULT.
+fn fat_error(vfs: *mut VfsFat, e: FatError) -> Error {
+    match e {
+        fatfs::Error::Io(_) | fatfs::Error::UnexpectedEof | fatfs::Error::WriteZero => take_io_error(vfs),
+        fatfs::Error::NotFound => Errno::ENOENT.into(),
+        fatfs::Error::AlreadyExists => Errno::EEXIST.into(),
+        fatfs::Error::DirectoryIsNotEmpty => Errno::EACCES.into(),
+        fatfs::Error::NotEnoughSpace => Errno::ENOSPC.into(),
+        fatfs::Error::CorruptedFileSystem => Errno::EIO.into(),
+        _ => Errno::EINVAL.into(),
+    }
+}
+
+/// Run `f` on the mounted filesystem under the lock.  Not mounted: mount now (a device
+/// formatted since the constructor ran), else ENODEV as stock.
+fn with_fs<T>(vfs: *mut VfsFat, f: impl FnOnce(&'static Fs) -> core::result::Result<T, Fail>) -> Result<T> {
+    let _g = lock(vfs)?;
+    // SAFETY: fields of a live object, under its lock.
+    unsafe {
+        *addr_of_mut!((*vfs).pending) = core::ptr::null_mut();
+        (*vfs).dev_errno = 0;
+        if !(*vfs).mounted && !try_mount(vfs)? {
+            return Err(Errno::ENODEV.into());
+        }
+    }
+    // SAFETY: mounted, so the filesystem is initialised; it lives (unmoved) as long as
+    // the VfsFat object, which the caller holds.
+    let fs: &'static Fs = unsafe { (*addr_of_mut!((*vfs).fs)).assume_init_ref() };
+    let r = f(fs);
+    // Whatever happened, leave no half-written sector behind (oofatfs syncs its window
+    // at the end of each call that wrote).
+    let flushed = cache_flush(vfs);
+    match r {
+        Ok(v) => {
+            flushed.map_err(|_| take_io_error(vfs))?;
+            Ok(v)
+        }
+        Err(Fail::Fat(e)) => Err(fat_error(vfs, e)),
+        Err(Fail::Mp(e)) => Err(e),
+    }
+}
+
+/// An error inside a filesystem call: lamfat's (mapped once the call is over) or ours.
+enum Fail {
+    Fat(FatError),
+    Mp(Error),
+}
+
+impl From<FatError> for Fail {
+    fn from(e: FatError) -> Self {
+        Fail::Fat(e)
+    }
+}
+
+impl From<Error> for Fail {
+    fn from(e: Error) -> Self {
+        Fail::Mp(e)
+    }
+}
+
+impl From<Errno> for Fail {
+    fn from(e: Errno) -> Self {
+        Fail::Mp(e.into())
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Paths.
+
+/// The absolute path `path` names (joined to the current directory when relative),
+/// normalised, as its components.  oofatfs drops trailing dots and spaces of a name.
+fn components(vfs: *mut VfsFat, path: Obj) -> Result<Vec<String>> {
+    let p = path.str_bytes()?;
+    if p.contains(&0) {
+        return Err(Error::Value("embedded null byte"));
+    }
+    let mut joined = Vec::new();
+    joined.try_reserve(p.len() + 64).map_err(|_| Error::Os(Errno::ENOMEM))?;
+    if p.first() != Some(&b'/') {
+        // SAFETY: cur_dir is the str object this vfs keeps.
+        joined.extend_from_slice(Obj(unsafe { (*vfs).cur_dir }).str_bytes()?);
+    }
+    joined.extend_from_slice(p);
+    if joined.first() != Some(&b'/') {
+        joined.insert(0, b'/');
+    }
+    let norm = normalize_dir(&joined).ok_or(Error::Os(Errno::ENOMEM))?;
+    let s = core::str::from_utf8(&norm).map_err(|_| Error::Os(Errno::EINVAL))?;
+    let mut out = Vec::new();
+    for c in s.split('/').filter(|c| !c.is_empty()) {
+        let c = c.trim_end_matches(['.', ' ']);
+        if c.is_empty() {
+            return Err(Errno::EINVAL.into());
+        }
+        out.push(String::from(c));
+    }
+    Ok(out)
+}
+
+fn name_eq(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return a.eq_ignore_ascii_case(b);
+    }
+    a.chars().flat_map(char::to_uppercase).eq(b.chars().flat_map(char::to_uppercase))
+}
+
+fn find_in(dir: &FatDir, name: &str) -> core::result::Result<Option<FatEntry>, FatError> {
+    for e in dir.iter() {
+        let e = e?;
+        let n = e.file_name();
+        if n == "." || n == ".." {
+            continue;
+        }
+        if name_eq(&n, name) || name_eq(&e.short_file_name(), name) {
+            return Ok(Some(e));
+        }
+    }
+    Ok(None)
+}
+
+/// The directory holding the last component (every earlier one must be a directory:
+/// else ENOENT, oofatfs's FR_NO_PATH), and the names as stored on the volume.
+fn parent_of(fs: &'static Fs, comps: &[String], names: Option<&mut Vec<String>>) -> core::result::Result<FatDir, Fail> {
+    let mut dir = fs.root_dir();
+    let mut names = names;
+    for c in &comps[..comps.len().saturating_sub(1)] {
+        match find_in(&dir, c)? {
+            Some(e) if e.is_dir() => {
+                if let Some(n) = names.as_deref_mut() {
+                    n.push(e.file_name());
+                }
+                dir = e.to_dir();
+            }
+            _ => return Err(Errno::ENOENT.into()),
+        }
+    }
+    Ok(dir)
+}
+
+/// The entry a path names: None for the root directory.
+fn lookup(fs: &'static Fs, comps: &[String]) -> core::result::Result<Option<(FatDir, FatEntry)>, Fail> {
+    let Some(last) = comps.last() else {
+        return Ok(None);
+    };
+    let dir = parent_of(fs, comps, None)?;
+    match find_in(&dir, last)? {
+        Some(e) => Ok(Some((dir, e))),
+        None => Err(Errno::ENOENT.into()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The filesystem object.
+
+fn new_vfs(dev: Obj) -> Result<*mut VfsFat> {
+    let bdev = BlockDev::new(dev)?;
+    // oofatfs's disk_initialize, then GET_SECTOR_SIZE (None means 512).
+    let init = bdev.ioctl(blockdev::IOCTL_INIT, 0)?;
+    if !init.is_none() && init.small_int().unwrap_or(1) != 0 {
+        return Err(Errno::EBUSY.into());
+    }
+    let ss = bdev.ioctl(blockdev::IOCTL_BLOCK_SIZE, 0)?;
+    let ss = if ss.is_none() { 512 } else { ss.get_int()? };
+    let ss = usize::try_from(ss).ok().filter(|s| (512..=MAX_SS).contains(s) && s.is_power_of_two());
+    let ss = ss.ok_or(Error::Os(Errno::EIO))?;
+    let size = align8(core::mem::size_of::<VfsFat>()) + ss;
+    // SAFETY: trampoline allocating a zeroed GC object of `size` bytes.
+    let o = check(unsafe { ffi::rustos_try_new_obj(&ffi::rustos_type_fat, size, false) })?;
+    let vfs = o.0 as *mut VfsFat;
+    // SAFETY: `vfs` is a fresh zeroed allocation; we fill in our fields.
+    unsafe {
+        core::ptr::write(addr_of_mut!((*vfs).bdev), bdev);
+        (*vfs).bdev.block_size = ss;
+        (*vfs).cur_dir = Obj::from_qstr(qstr!(MP_QSTR__slash_)).0;
+        core::ptr::write(addr_of_mut!((*vfs).owner), Owner::new(0));
+    }
+    Ok(vfs)
+}
+
+/// VfsFat(bdev): mounted at once if the device holds a FAT volume; an unformatted device
+/// is accepted so that mkfs/mount(mkfs=True) can format it.
+fn make_new(dev: Obj) -> Result<Obj> {
+    let vfs = new_vfs(dev)?;
+    let _g = lock(vfs)?;
+    try_mount(vfs)?;
+    Ok(Obj(vfs as ffi::mp_obj_t))
+}
+
+/// Format the device with oofatfs's layout.
+fn format(vfs: *mut VfsFat) -> Result<()> {
+    // SAFETY: fields of a live object, under its lock (held by the caller).
+    let bdev = unsafe { &*addr_of_mut!((*vfs).bdev) };
+    let init = bdev.ioctl(blockdev::IOCTL_INIT, 0)?;
+    if !init.is_none() && init.small_int().unwrap_or(1) != 0 {
+        return Err(Errno::EBUSY.into());
+    }
+    if bdev.is_readonly() {
+        return Err(Errno::EROFS.into());
+    }
+    let count = bdev.ioctl_int(blockdev::IOCTL_BLOCK_COUNT, 0, true)?;
+    let ss = ssize(vfs);
+    let count = u32::try_from(count).map_err(|_| Error::Os(Errno::EIO))?;
+    let l = fatlayout::layout(count, ss).ok_or(Error::Os(Errno::EIO))?;
+    let mut buf: Vec<u8> = Vec::new();
+    // One batch of up to 4 KiB, as stock's working buffer of FF_MAX_SS bytes.
+    let batch = (MAX_SS / ss as usize).max(1);
+    buf.try_reserve_exact(batch * ss as usize).map_err(|_| Error::Os(Errno::ENOMEM))?;
+    buf.resize(batch * ss as usize, 0);
+    // SAFETY: fields of a live object, under its lock: the device's size, no cache.
+    unsafe {
+        (*vfs).count = count;
+        (*vfs).start = 0;
+        (*vfs).cached = NO_SECTOR;
+        (*vfs).dirty = false;
+    }
+    let ssz = ss as usize;
+    let w = |_: &mut (), s: u32, data: &[u8]| dev_write(vfs, s, data).map_err(|_| take_io_error(vfs));
+    let mut io = ();
+    // SAFETY: the port's clock; cannot raise.
+    let vsn = unsafe { ffi::rustos_fattime() };
+    let mut label = *b"NO NAME    ";
+    // SAFETY: a constant string from the port's config, or null.
+    let port_label = unsafe { ffi::rustos_fat_label() };
+    if !port_label.is_null() {
+        // SAFETY: NUL-terminated constant.
+        let s = unsafe { core::ffi::CStr::from_ptr(port_label) }.to_bytes();
+        for (d, c) in label.iter_mut().zip(s.iter().chain(core::iter::repeat(&b' '))) {
+            *d = c.to_ascii_uppercase();
+        }
+    }
+    l.boot_sector(&mut buf[..ssz], vsn, &label);
+    w(&mut io, 0, &buf[..ssz])?;
+    if l.kind == FatKind::Fat32 {
+        w(&mut io, 6, &buf[..ssz])?;
+        l.fsinfo_sector(&mut buf[..ssz]);
+        w(&mut io, 7, &buf[..ssz])?;
+        w(&mut io, 1, &buf[..ssz])?;
+    }
+    // The FAT, then the root directory, zero but for the FAT's first entries.
+    buf.fill(0);
+    l.fat_head(&mut buf);
+    let mut sect = l.fat_start();
+    let mut left = l.fat_sectors + l.root_sectors();
+    while left > 0 {
+        let n = left.min(batch as u32);
+        w(&mut io, sect, &buf[..n as usize * ssz])?;
+        buf[..ssz].fill(0);
+        sect += n;
+        left -= n;
+    }
+    bdev.ioctl(blockdev::IOCTL_SYNC, 0)?;
+    // SAFETY: a field of a live object: remount on next use (the old one is forgotten).
+    unsafe { (*vfs).mounted = false };
+    Ok(())
+}
+
+fn mkfs(dev: Obj) -> Result<Obj> {
+    let vfs = new_vfs(dev)?;
+    let _g = lock(vfs)?;
+    // Stock mounts first (reads sector 0), then formats.
+    try_mount(vfs)?;
+    format(vfs)?;
+    Ok(Obj::NONE)
+}
+
+fn mount(vfs: *mut VfsFat, readonly: Obj, mkfs: Obj) -> Result<Obj> {
+    let _g = lock(vfs)?;
+    if readonly.is_true()? {
+        // SAFETY: self of the method; only the device's write method is dropped.
+        unsafe { (*vfs).bdev.set_readonly() };
+    }
+    // SAFETY: a field of a live object, under its lock.
+    if unsafe { (*vfs).mounted } || try_mount(vfs)? {
+        return Ok(Obj::NONE);
+    }
+    if mkfs.is_true()? {
+        format(vfs)?;
+        if try_mount(vfs)? {
+            return Ok(Obj::NONE);
+        }
+    }
+    Err(Errno::ENODEV.into())
+}
+
+fn check_writable(vfs: *mut VfsFat) -> core::result::Result<(), Fail> {
+    // SAFETY: a field of a live object.
+    if unsafe { (*vfs).bdev.is_readonly() } {
+        return Err(Errno::EROFS.into());
+    }
+    Ok(())
+}
+
+fn mkdir(vfs: *mut VfsFat, path: Obj) -> Result<Obj> {
+    let comps = components(vfs, path)?;
+    with_fs(vfs, |fs| {
+        check_writable(vfs)?;
+        let Some(name) = comps.last() else {
+            return Err(Errno::EEXIST.into());
+        };
+        let dir = parent_of(fs, &comps, None)?;
+        if find_in(&dir, name)?.is_some() {
+            return Err(Errno::EEXIST.into());
+        }
+        dir.create_dir(name)?;
+        Ok(())
+    })?;
+    sync_dev(vfs)
+}
+
+fn sync_dev(vfs: *mut VfsFat) -> Result<Obj> {
+    // SAFETY: a field of a live object.
+    unsafe { (*vfs).bdev.ioctl(blockdev::IOCTL_SYNC, 0)? };
+    Ok(Obj::NONE)
+}
+
+fn same_path(a: &[String], b: &[String]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| name_eq(x, y))
+}
+
+fn cwd_components(vfs: *mut VfsFat) -> Result<Vec<String>> {
+    // SAFETY: cur_dir is the str object this vfs keeps.
+    let cwd = Obj(unsafe { (*vfs).cur_dir });
+    components(vfs, cwd)
+}
+
+/// remove (want_dir false) and rmdir (true), as stock: stat, check the kind, unlink.
+fn remove(vfs: *mut VfsFat, path: Obj, want_dir: bool) -> Result<Obj> {
+    let comps = components(vfs, path)?;
+    let cwd = cwd_components(vfs)?;
+    with_fs(vfs, |fs| {
+        let Some((dir, e)) = lookup(fs, &comps)? else {
+            return Err(Errno::EINVAL.into());
+        };
+        if e.is_dir() != want_dir {
+            return Err(if want_dir { Errno::ENOTDIR } else { Errno::EISDIR }.into());
+        }
+        check_writable(vfs)?;
+        if want_dir && same_path(&comps, &cwd) {
+            // oofatfs refuses to remove its current directory.
+            return Err(Errno::EACCES.into());
+        }
+        dir.remove(&e.file_name())?;
+        Ok(())
+    })?;
+    sync_dev(vfs)
+}
+
+/// Move directory `name` of `from` into `to` as `new_name`: lamfat's rename keeps the
+/// moved directory's ".." pointing at the old parent, so a directory changing parent is
+/// rebuilt there (its files are renamed across, no data copied) and the old one removed.
+fn move_dir(from: &FatDir, name: &str, to: &FatDir, new_name: &str) -> core::result::Result<(), Fail> {
+    let Some(src) = find_in(from, name)? else {
+        return Err(Errno::ENOENT.into());
+    };
+    let old = src.to_dir();
+    let new = to.create_dir(new_name)?;
+    loop {
+        let mut next = None;
+        for e in old.iter() {
+            let e = e?;
+            let n = e.file_name();
+            if n != "." && n != ".." {
+                next = Some((n, e.is_dir()));
+                break;
+            }
+        }
+        let Some((n, is_dir)) = next else {
+            break;
+        };
+        if is_dir {
+            move_dir(&old, &n, &new, &n)?;
+        } else {
+            old.rename(&n, &new, &n)?;
+        }
+    }
+    from.remove(&src.file_name())?;
+    Ok(())
+}
+
+fn rename(vfs: *mut VfsFat, old: Obj, new: Obj) -> Result<Obj> {
+    let (a, b) = (components(vfs, old)?, components(vfs, new)?);
+    with_fs(vfs, |fs| {
+        let Some((from, e)) = lookup(fs, &a)? else {
+            return Err(Errno::EINVAL.into());
+        };
+        let Some(new_name) = b.last() else {
+            return Err(Errno::EEXIST.into());
+        };
+        check_writable(vfs)?;
+        let to = parent_of(fs, &b, None)?;
+        if e.is_dir() && b.len() > a.len() && same_path(&a, &b[..a.len()]) {
+            // Into itself: refuse rather than orphan the tree (CPython: EINVAL).
+            return Err(Errno::EINVAL.into());
+        }
+        if let Some(t) = find_in(&to, new_name)? {
+            if same_path(&a, &b) {
+                return Ok(());
+            }
+            // Stock replaces an existing file, and refuses a directory (EISDIR).
+            if t.is_dir() {
+                return Err(Errno::EISDIR.into());
+            }
+            to.remove(&t.file_name())?;
+        }
+        let name = e.file_name();
+        let same_parent = same_path(&a[..a.len() - 1], &b[..b.len() - 1]);
+        if e.is_dir() && !same_parent {
+            move_dir(&from, &name, &to, new_name)
+        } else {
+            from.rename(&name, &to, new_name)?;
+            Ok(())
+        }
+    })?;
+    sync_dev(vfs)
+}
+
+fn chdir(vfs: *mut VfsFat, path: Obj) -> Result<Obj> {
+    let comps = components(vfs, path)?;
+    let names = with_fs(vfs, |fs| {
+        let mut names = Vec::new();
+        let dir = parent_of(fs, &comps, Some(&mut names))?;
+        if let Some(last) = comps.last() {
+            match find_in(&dir, last)? {
+                Some(e) if e.is_dir() => names.push(e.file_name()),
+                _ => return Err(Errno::ENOENT.into()),
+            }
+        }
+        Ok(names)
+    })?;
+    let mut cwd = Vec::new();
+    cwd.push(b'/');
+    for n in &names {
+        cwd.extend_from_slice(n.as_bytes());
+        cwd.push(b'/');
+    }
+    let cwd = Obj::new_str(&cwd)?;
+    // SAFETY: self of the method; the new str is kept by the object from now on.
+    unsafe { (*vfs).cur_dir = cwd.0 };
+    Ok(Obj::NONE)
+}
+
+fn getcwd(vfs: *mut VfsFat) -> Result<Obj> {
+    // SAFETY: cur_dir is the str object this vfs keeps.
+    let b = Obj(unsafe { (*vfs).cur_dir }).str_bytes()?;
+    if b.len() <= 1 {
+        return Ok(Obj::from_qstr(qstr!(MP_QSTR__slash_)));
+    }
+    Obj::new_str(&b[..b.len() - 1])
+}
+
+fn timestamp(dt: fatfs::DateTime) -> Result<Obj> {
+    // SAFETY: a pure conversion in C (to the port's epoch).
+    let s = unsafe {
+        ffi::rustos_fat_seconds(
+            dt.date.year as u32,
+            dt.date.month as u32,
+            dt.date.day as u32,
+            dt.time.hour as u32,
+            dt.time.min as u32,
+            (dt.time.sec / 2 * 2) as u32,
+        )
+    };
+    Obj::from_int(s as isize)
+}
+
+fn stat(vfs: *mut VfsFat, path: Obj) -> Result<Obj> {
+    let comps = components(vfs, path)?;
+    let found = with_fs(vfs, |fs| {
+        Ok(match lookup(fs, &comps)? {
+            None => None,
+            Some((_, e)) => Some((e.is_dir(), e.len(), e.modified())),
+        })
+    })?;
+    let (is_dir, size, t) = match found {
+        Some(v) => v,
+        // The root has no entry: stock reports a directory of 2000-01-01.
+        None => (
+            true,
+            0,
+            fatfs::DateTime::new(fatfs::Date::new(2000, 1, 1), fatfs::Time::new(0, 0, 0, 0)),
+        ),
+    };
+    let mode = if is_dir { ffi::RUSTOS_S_IFDIR } else { ffi::RUSTOS_S_IFREG };
+    let (zero, t) = (Obj::from_int(0)?, timestamp(t)?);
+    Obj::new_tuple(&[
+        Obj::from_int(mode as isize)?,
+        zero,
+        zero,
+        zero,
+        zero,
+        zero,
+        Obj::from_uint(size)?,
+        t,
+        t,
+        t,
+    ])
+}
+
+fn statvfs(vfs: *mut VfsFat) -> Result<Obj> {
+    let st = with_fs(vfs, |fs| Ok(fs.stats()?))?;
+    let bsize = Obj::from_uint(u64::from(st.cluster_size()))?;
+    let free = Obj::from_uint(u64::from(st.free_clusters()))?;
+    let zero = Obj::from_int(0)?;
+    Obj::new_tuple(&[
+        bsize,
+        bsize,
+        Obj::from_uint(u64::from(st.total_clusters()))?,
+        free,
+        free,
+        zero,
+        zero,
+        zero,
+        zero,
+        Obj::from_int(255)?,
+    ])
+}
+
+fn import_stat(vfs: *mut VfsFat, path: &[u8]) -> ffi::mp_import_stat_t {
+    let r = Obj::new_str(path)
+        .and_then(|p| components(vfs, p))
+        .and_then(|c| with_fs(vfs, |fs| Ok(lookup(fs, &c)?.map(|(_, e)| e.is_dir()))));
+    (match r {
+        Ok(Some(false)) => ffi::RUSTOS_IMPORT_STAT_FILE,
+        Ok(_) => ffi::RUSTOS_IMPORT_STAT_DIR,
+        Err(_) => ffi::RUSTOS_IMPORT_STAT_NO_EXIST,
+    }) as ffi::mp_import_stat_t
+}
+
+fn ilistdir(vfs: *mut VfsFat, path: Option<Obj>) -> Result<Obj> {
+    let (comps, is_str) = match path {
+        Some(p) => (components(vfs, p)?, !p.is_bytes()),
+        None => (components(vfs, mp::empty_str())?, true),
+    };
+    // SAFETY: a trampoline allocating the iterator (zeroed, with our slots set).
+    let it = check(unsafe {
+        ffi::rustos_try_new_iter(
+            core::mem::size_of::<DirIt>(),
+            Some(ffi::rustos_fat_dir_iternext_shim),
+            Some(ffi::rustos_fat_dir_del_shim),
+        )
+    })?;
+    let d = it.0 as *mut DirIt;
+    let iter = with_fs(vfs, |fs| {
+        Ok(match lookup(fs, &comps)? {
+            None => fs.root_dir().iter(),
+            Some((_, e)) if e.is_dir() => e.to_dir().iter(),
+            // oofatfs's f_opendir on a file: FR_NO_PATH.
+            Some(_) => return Err(Errno::ENOENT.into()),
+        })
+    })?;
+    // SAFETY: d is the fresh iterator object; the DirIter borrows the filesystem that
+    // the `vfs` field keeps alive.
+    unsafe {
+        (*d).is_str = is_str;
+        (*d).iter = MaybeUninit::new(iter);
+        (*d).vfs = vfs;
+    }
+    Ok(it)
+}
+
+fn dir_next(d: *mut DirIt) -> Result<Obj> {
+    // SAFETY: `d` is one of our directory iterators.
+    let vfs = unsafe { (*d).vfs };
+    if vfs.is_null() {
+        return Ok(Obj::STOP_ITERATION);
+    }
+    let next = with_fs(vfs, |_| {
+        // SAFETY: the iterator was initialised when vfs was set.
+        let iter = unsafe { (*addr_of_mut!((*d).iter)).assume_init_mut() };
+        for e in iter.by_ref() {
+            let e = e?;
+            let n = e.file_name();
+            if n != "." && n != ".." {
+                return Ok(Some((n, e.is_dir(), e.len())));
+            }
+        }
+        Ok(None)
+    });
+    let (name, is_dir, size) = match next {
+        Ok(Some(v)) => v,
+        Err(Error::Exc(e)) => return Err(Error::Exc(e)),
+        // The end, or an error: stock stops the listing either way.
+        _ => {
+            // SAFETY: finished: forget the filesystem (nothing to release).
+            unsafe { (*d).vfs = core::ptr::null_mut() };
+            return Ok(Obj::STOP_ITERATION);
+        }
+    };
+    // SAFETY: reading our iterator's flag.
+    let name = if unsafe { (*d).is_str } {
+        Obj::new_str(name.as_bytes())?
+    } else {
+        Obj::new_bytes(name.as_bytes())?
+    };
+    let mode = if is_dir { ffi::RUSTOS_S_IFDIR } else { ffi::RUSTOS_S_IFREG };
+    Obj::new_tuple(&[name, Obj::from_int(mode as isize)?, Obj::from_int(0)?, Obj::from_uint(size)?])
+}
+
+// ---------------------------------------------------------------------------------------
+// Files.
+
+struct Mode {
+    read: bool,
+    write: bool,
+    create: bool,
+    truncate: bool,
+    exclusive: bool,
+    append: bool,
+    text: bool,
+}
+
+/// The mode string as stock's fat_vfs_open reads it (letters accumulate, unknown ones
+/// are ignored).
+fn parse_mode(m: &[u8]) -> Mode {
+    let mut r = Mode {
+        read: false,
+        write: false,
+        create: false,
+        truncate: false,
+        exclusive: false,
+        append: false,
+        text: true,
+    };
+    for &c in m {
+        match c {
+            b'r' => r.read = true,
+            b'w' => (r.write, r.create, r.truncate) = (true, true, true),
+            b'x' => (r.write, r.create, r.exclusive) = (true, true, true),
+            b'a' => (r.write, r.create, r.append) = (true, true, true),
+            b'+' => (r.read, r.write) = (true, true),
+            b'b' => r.text = false,
+            b't' => r.text = true,
+            _ => {}
+        }
+    }
+    r
+}
+
+fn open(vfs: *mut VfsFat, path: Obj, mode: Obj) -> Result<Obj> {
+    let m = parse_mode(mode.str_bytes()?);
+    let comps = components(vfs, path)?;
+    let ty = if m.text {
+        &raw const ffi::rustos_type_fat_textio
+    } else {
+        &raw const ffi::rustos_type_fat_fileio
+    };
+    // SAFETY: a trampoline allocating a zeroed file object with a finaliser.
+    let o = check(unsafe { ffi::rustos_try_new_obj(ty, core::mem::size_of::<File>(), true) })?;
+    let f = o.0 as *mut File;
+    let file = with_fs(vfs, |fs| {
+        if m.write {
+            check_writable(vfs)?;
+        }
+        let Some(name) = comps.last() else {
+            return Err(Errno::ENOENT.into());
+        };
+        let dir = parent_of(fs, &comps, None)?;
+        let mut file = match find_in(&dir, name)? {
+            Some(e) if e.is_dir() => {
+                return Err(if m.create { Errno::EACCES } else { Errno::ENOENT }.into());
+            }
+            Some(_) if m.exclusive => return Err(Errno::EEXIST.into()),
+            Some(e) => e.to_file(),
+            None if m.create => dir.create_file(name)?,
+            None => return Err(Errno::ENOENT.into()),
+        };
+        if m.truncate {
+            file.truncate()?;
+        }
+        if m.append {
+            file.seek(SeekFrom::End(0))?;
+        }
+        Ok(file)
+    })?;
+    // SAFETY: f is our fresh file object; the File borrows the filesystem that the
+    // `vfs` field keeps alive.
+    unsafe {
+        (*f).file = MaybeUninit::new(file);
+        (*f).readable = m.read || !m.write;
+        (*f).writable = m.write;
+        (*f).vfs = vfs;
+    }
+    Ok(o)
+}
+
+fn open_file(o: ffi::mp_obj_t) -> Option<(*mut File, *mut VfsFat)> {
+    let f = o as *mut File;
+    // SAFETY: the stream shims pass only our file objects.
+    let vfs = unsafe { (*f).vfs };
+    (!vfs.is_null()).then_some((f, vfs))
+}
+
+fn einval() -> Io {
+    Io::Errno(errno_number(Errno::EINVAL))
+}
+
+/// A filesystem call's outcome as a stream outcome: device exceptions propagate, other
+/// errors become the stream's errno.
+fn io_result(r: Result<usize>) -> Result<Io> {
+    match r {
+        Ok(n) => Ok(Io::Done(n)),
+        Err(Error::Os(e)) => Ok(Io::Errno(errno_number(e))),
+        Err(Error::OsRaw(e)) => Ok(Io::Errno(e)),
+        Err(e) => Err(e),
+    }
+}
+
+fn file_of(f: *mut File) -> &'static mut FatFile {
+    // SAFETY: an open file object's File is initialised; only used under the fs lock.
+    unsafe { (*addr_of_mut!((*f).file)).assume_init_mut() }
+}
+
+fn file_read(o: ffi::mp_obj_t, buf: *mut c_void, size: usize) -> Result<Io> {
+    let Some((f, vfs)) = open_file(o) else {
+        return Ok(einval());
+    };
+    // SAFETY: reading our flag.
+    if !unsafe { (*f).readable } {
+        return Ok(Io::Errno(errno_number(Errno::EACCES)));
+    }
+    io_result(with_fs(vfs, |_| {
+        // SAFETY: the stream layer hands us `size` writable bytes.
+        let out = unsafe { core::slice::from_raw_parts_mut(buf as *mut u8, size) };
+        Ok(file_of(f).read(out)?)
+    }))
+}
+
+fn file_write(o: ffi::mp_obj_t, buf: *const c_void, size: usize) -> Result<Io> {
+    let Some((f, vfs)) = open_file(o) else {
+        return Ok(einval());
+    };
+    // SAFETY: reading our flag.
+    if !unsafe { (*f).writable } {
+        return Ok(Io::Errno(errno_number(Errno::EACCES)));
+    }
+    io_result(with_fs(vfs, |_| {
+        // SAFETY: the stream layer hands us `size` readable bytes.
+        let data = unsafe { core::slice::from_raw_parts(buf as *const u8, size) };
+        let file = file_of(f);
+        let mut done = 0;
+        while done < data.len() {
+            match file.write(&data[done..]) {
+                Ok(0) => break,
+                Ok(n) => done += n,
+                Err(fatfs::Error::NotEnoughSpace) if done > 0 => break,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        if done < data.len() {
+            // What stock reports for a short write: the disk is full.
+            return Err(Errno::ENOSPC.into());
+        }
+        Ok(done)
+    }))
+}
+
+fn file_flush(f: *mut File, vfs: *mut VfsFat) -> Result<Io> {
+    let r = io_result(with_fs(vfs, |_| {
+        file_of(f).flush()?;
+        Ok(0)
+    }))?;
+    if let Io::Errno(e) = r {
+        return Ok(Io::Errno(e));
+    }
+    sync_dev(vfs)?;
+    Ok(Io::Done(0))
+}
+
+fn file_ioctl(o: ffi::mp_obj_t, request: u32, arg: usize) -> Result<Io> {
+    let Some((f, vfs)) = open_file(o) else {
+        // Closing twice is allowed; anything else on a closed file is EINVAL.
+        return Ok(if request == ffi::RUSTOS_STREAM_CLOSE { Io::Done(0) } else { einval() });
+    };
+    match request {
+        ffi::RUSTOS_STREAM_CLOSE => {
+            // SAFETY: reading our flag.
+            let r = if unsafe { (*f).writable } { file_flush(f, vfs) } else { Ok(Io::Done(0)) };
+            // SAFETY: closed from now on, whatever the flush said (the File holds nothing
+            // to release).
+            unsafe { (*f).vfs = core::ptr::null_mut() };
+            r
+        }
+        ffi::RUSTOS_STREAM_FLUSH => {
+            // SAFETY: reading our flag.
+            if unsafe { (*f).writable } {
+                file_flush(f, vfs)
+            } else {
+                Ok(Io::Done(0))
+            }
+        }
+        ffi::RUSTOS_STREAM_SEEK => {
+            // SAFETY: for MP_STREAM_SEEK, arg points at the caller's mp_stream_seek_t.
+            let s = unsafe { &mut *(arg as *mut ffi::mp_stream_seek_t) };
+            let (off, whence) = (s.offset as i64, s.whence);
+            let pos = with_fs(vfs, |_| {
+                let file = file_of(f);
+                let target = match whence {
+                    0 => SeekFrom::Start(off.max(0) as u64),
+                    1 => SeekFrom::Current(off),
+                    _ => SeekFrom::End(off),
+                };
+                // Stock ignores a failed seek and reports where the file is.
+                if file.seek(target).is_err() {
+                    let _ = file.seek(SeekFrom::Start(0));
+                }
+                Ok(file.seek(SeekFrom::Current(0))?)
+            });
+            match io_result(pos.map(|p| p as usize))? {
+                Io::Done(p) => {
+                    s.offset = p as _;
+                    Ok(Io::Done(0))
+                }
+                e => Ok(e),
+            }
+        }
+        _ => Ok(einval()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Entry points (c/vfs_fat.c).
+
+#[no_mangle]
+pub extern "C" fn rustos_fat_make_new(n_args: usize, n_kw: usize, args: *const ffi::mp_obj_t) -> ffi::rustos_ret_t {
+    entry(|| {
+        if n_kw != 0 {
+            return Err(Error::Type("function doesn't take keyword arguments"));
+        }
+        if n_args != 1 {
+            return Err(Error::Type("function takes 1 positional arguments"));
+        }
+        make_new(mp::args(n_args, args)[0])
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_fat_mkfs(dev: ffi::mp_obj_t) -> ffi::rustos_ret_t {
+    entry(|| mkfs(Obj(dev)))
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_fat_mount(s: ffi::mp_obj_t, readonly: ffi::mp_obj_t, mkfs: ffi::mp_obj_t) -> ffi::rustos_ret_t {
+    entry(|| mount(s as _, Obj(readonly), Obj(mkfs)))
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_fat_umount(_s: ffi::mp_obj_t) -> ffi::rustos_ret_t {
+    // Stock keeps the volume mounted internally so the object stays usable.
+    entry(|| Ok(Obj::NONE))
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_fat_open(s: ffi::mp_obj_t, path: ffi::mp_obj_t, mode: ffi::mp_obj_t) -> ffi::rustos_ret_t {
+    entry(|| open(s as _, Obj(path), Obj(mode)))
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_fat_ilistdir(n: usize, args: *const ffi::mp_obj_t) -> ffi::rustos_ret_t {
+    entry(|| {
+        let args = mp::args(n, args);
+        let s = args.first().ok_or(Error::Type("ilistdir needs self"))?.0;
+        ilistdir(s as _, args.get(1).copied())
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_fat_mkdir(s: ffi::mp_obj_t, path: ffi::mp_obj_t) -> ffi::rustos_ret_t {
+    entry(|| mkdir(s as _, Obj(path)))
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_fat_remove(s: ffi::mp_obj_t, path: ffi::mp_obj_t) -> ffi::rustos_ret_t {
+    entry(|| remove(s as _, Obj(path), false))
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_fat_rmdir(s: ffi::mp_obj_t, path: ffi::mp_obj_t) -> ffi::rustos_ret_t {
+    entry(|| remove(s as _, Obj(path), true))
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_fat_rename(s: ffi::mp_obj_t, old: ffi::mp_obj_t, new: ffi::mp_obj_t) -> ffi::rustos_ret_t {
+    entry(|| rename(s as _, Obj(old), Obj(new)))
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_fat_chdir(s: ffi::mp_obj_t, path: ffi::mp_obj_t) -> ffi::rustos_ret_t {
+    entry(|| chdir(s as _, Obj(path)))
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_fat_getcwd(s: ffi::mp_obj_t) -> ffi::rustos_ret_t {
+    entry(|| getcwd(s as _))
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_fat_stat(s: ffi::mp_obj_t, path: ffi::mp_obj_t) -> ffi::rustos_ret_t {
+    entry(|| stat(s as _, Obj(path)))
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_fat_statvfs(s: ffi::mp_obj_t, _path: ffi::mp_obj_t) -> ffi::rustos_ret_t {
+    entry(|| statvfs(s as _))
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_fat_import_stat(s: *mut c_void, path: *const c_char) -> ffi::mp_import_stat_t {
+    // SAFETY: the VFS passes our object and a NUL-terminated path.
+    let path = unsafe { core::ffi::CStr::from_ptr(path) }.to_bytes();
+    #[cfg(feature = "std")]
+    {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| import_stat(s as _, path)))
+            .unwrap_or(ffi::RUSTOS_IMPORT_STAT_NO_EXIST as ffi::mp_import_stat_t)
+    }
+    #[cfg(not(feature = "std"))]
+    import_stat(s as _, path)
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_fat_dir_iternext(it: ffi::mp_obj_t) -> ffi::rustos_ret_t {
+    entry(|| dir_next(it as _))
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_fat_dir_del(it: ffi::mp_obj_t) -> ffi::rustos_ret_t {
+    entry(|| {
+        // SAFETY: our iterator; nothing to release, only forget the filesystem.
+        unsafe { (*(it as *mut DirIt)).vfs = core::ptr::null_mut() };
+        Ok(Obj::NONE)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_fat_file_read(o: ffi::mp_obj_t, buf: *mut c_void, size: ffi::mp_uint_t) -> ffi::rustos_io_t {
+    io_entry(|| file_read(o, buf, size as usize))
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_fat_file_write(o: ffi::mp_obj_t, buf: *const c_void, size: ffi::mp_uint_t) -> ffi::rustos_io_t {
+    io_entry(|| file_write(o, buf, size as usize))
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_fat_file_ioctl(o: ffi::mp_obj_t, request: ffi::mp_uint_t, arg: usize) -> ffi::rustos_io_t {
+    io_entry(|| file_ioctl(o, request as u32, arg))
+}
+
+/// vfs.mount's auto-detection falls back to FAT for a device that is not littlefs.
+pub fn new_mounted(dev: Obj) -> Result<Obj> {
+    make_new(dev)
+}

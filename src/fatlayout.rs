@@ -1,0 +1,264 @@
+//! The layout `VfsFat.mkfs` gives a volume: the same choices as oofatfs's `f_mkfs` with
+//! the options stock MicroPython passes (`FM_FAT | FM_SFD`, automatic cluster size, one
+//! FAT, 512 root entries, no partition table; FAT32 only when FAT12/16 cannot hold the
+//! volume), so that a volume we format has the numbers `statvfs` shows on stock.
+//!
+//! Pure arithmetic and byte layout, tested on the host; writing the sectors is the
+//! caller's job (src/fat.rs).
+
+pub const MAX_FAT12: u32 = 0xFF5;
+pub const MAX_FAT16: u32 = 0xFFF5;
+pub const MAX_FAT32: u32 = 0x0FFF_FFF5;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FatKind {
+    Fat12,
+    Fat16,
+    Fat32,
+}
+
+/// Where everything goes, in sectors from the start of the device.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Layout {
+    pub kind: FatKind,
+    pub sector_size: u32,
+    pub total_sectors: u32,
+    pub sectors_per_cluster: u32,
+    pub reserved: u32,
+    pub fat_sectors: u32,
+    pub root_dir_sectors: u32,
+    pub clusters: u32,
+}
+
+const N_FATS: u32 = 1;
+const N_ROOTDIR: u32 = 512;
+/// Cluster-size steps for FAT12/16 (volume size in units of 4K sectors) and FAT32 (128K).
+const CST: [u32; 6] = [1, 4, 16, 64, 256, 512];
+const CST32: [u32; 6] = [1, 2, 4, 8, 16, 32];
+
+fn auto_au(table: &[u32; 6], n: u32) -> u32 {
+    let mut pau = 1;
+    for &b in table {
+        if b > n {
+            break;
+        }
+        pau <<= 1;
+    }
+    pau
+}
+
+/// The layout oofatfs's f_mkfs picks for `total_sectors` sectors of `ss` bytes, trying
+/// FAT12/16 first and FAT32 when that fails, as stock's VfsFat.mkfs does.  None when the
+/// volume is too small or too large (stock: OSError EIO, FR_MKFS_ABORTED).
+pub fn layout(total_sectors: u32, ss: u32) -> Option<Layout> {
+    layout_for(total_sectors, ss, false).or_else(|| layout_for(total_sectors, ss, true))
+}
+
+fn layout_for(sz_vol: u32, ss: u32, fat32: bool) -> Option<Layout> {
+    if sz_vol < 22 || !(512..=4096).contains(&ss) || !ss.is_power_of_two() {
+        return None;
+    }
+    // A transcription of f_mkfs's retry loop: `au` is the cluster size asked for (0 =
+    // automatic, and it is set at most once by a retry), `kind` once FAT12 stays FAT12.
+    let mut au: u32 = 0;
+    let mut kind = if fat32 { FatKind::Fat32 } else { FatKind::Fat16 };
+    loop {
+        let mut pau = au;
+        let (sz_fat, sz_rsv, sz_dir);
+        if kind == FatKind::Fat32 {
+            if pau == 0 {
+                pau = auto_au(&CST32, sz_vol / 0x20000);
+            }
+            let n_clst = sz_vol / pau;
+            sz_fat = (n_clst as u64 * 4 + 8).div_ceil(ss as u64) as u32;
+            sz_rsv = 32;
+            sz_dir = 0;
+            if n_clst <= MAX_FAT16 || n_clst > MAX_FAT32 {
+                return None;
+            }
+        } else {
+            if pau == 0 {
+                pau = auto_au(&CST, sz_vol / 0x1000);
+            }
+            let n_clst = sz_vol / pau;
+            let bytes = if n_clst > MAX_FAT12 {
+                n_clst * 2 + 4
+            } else {
+                kind = FatKind::Fat12;
+                (n_clst * 3 + 1) / 2 + 3
+            };
+            sz_fat = bytes.div_ceil(ss);
+            sz_rsv = 1;
+            sz_dir = N_ROOTDIR * 32 / ss;
+        }
+        // The erase block is one sector (stock's disk_ioctl says so): no alignment.
+        let b_data = sz_rsv + sz_fat * N_FATS + sz_dir;
+        if (sz_vol as u64) < b_data as u64 + pau as u64 * 16 {
+            return None;
+        }
+        let n_clst = (sz_vol - b_data) / pau;
+        let retry = |au: &mut u32, next: u32, limit: u32| {
+            if *au == 0 {
+                *au = next;
+                return next != 0 && next <= limit;
+            }
+            false
+        };
+        if kind == FatKind::Fat32 && n_clst <= MAX_FAT16 {
+            if retry(&mut au, pau / 2, u32::MAX) {
+                continue;
+            }
+            return None;
+        }
+        if kind == FatKind::Fat16 {
+            if n_clst > MAX_FAT16 {
+                if au == 0 && pau * 2 <= 64 {
+                    au = pau * 2;
+                    continue;
+                }
+                if retry(&mut au, pau * 2, 128) {
+                    continue;
+                }
+                return None;
+            }
+            if n_clst <= MAX_FAT12 {
+                if retry(&mut au, pau * 2, 128) {
+                    continue;
+                }
+                return None;
+            }
+        }
+        if kind == FatKind::Fat12 && n_clst > MAX_FAT12 {
+            return None;
+        }
+        return Some(Layout {
+            kind,
+            sector_size: ss,
+            total_sectors: sz_vol,
+            sectors_per_cluster: pau,
+            reserved: sz_rsv,
+            fat_sectors: sz_fat,
+            root_dir_sectors: sz_dir,
+            clusters: n_clst,
+        });
+    }
+}
+
+impl Layout {
+    pub fn fat_start(&self) -> u32 {
+        self.reserved
+    }
+
+    pub fn root_start(&self) -> u32 {
+        self.reserved + self.fat_sectors * N_FATS
+    }
+
+    /// The volume boot record (sector 0), `ss` bytes; `vsn` is the volume serial number
+    /// (stock uses the FAT timestamp of the moment), `label` the 11-byte label.
+    pub fn boot_sector(&self, buf: &mut [u8], vsn: u32, label: &[u8; 11]) {
+        buf.fill(0);
+        buf[..11].copy_from_slice(b"\xEB\xFE\x90MSDOS5.0");
+        buf[11..13].copy_from_slice(&(self.sector_size as u16).to_le_bytes());
+        buf[13] = self.sectors_per_cluster as u8;
+        buf[14..16].copy_from_slice(&(self.reserved as u16).to_le_bytes());
+        buf[16] = N_FATS as u8;
+        let root_entries = if self.kind == FatKind::Fat32 { 0 } else { N_ROOTDIR as u16 };
+        buf[17..19].copy_from_slice(&root_entries.to_le_bytes());
+        if self.total_sectors < 0x10000 {
+            buf[19..21].copy_from_slice(&(self.total_sectors as u16).to_le_bytes());
+        } else {
+            buf[32..36].copy_from_slice(&self.total_sectors.to_le_bytes());
+        }
+        buf[21] = 0xF8;
+        buf[24..26].copy_from_slice(&63u16.to_le_bytes());
+        buf[26..28].copy_from_slice(&255u16.to_le_bytes());
+        // hidden sectors (28..32): 0, the volume starts the device
+        if self.kind == FatKind::Fat32 {
+            buf[67..71].copy_from_slice(&vsn.to_le_bytes());
+            buf[36..40].copy_from_slice(&self.fat_sectors.to_le_bytes());
+            buf[44..48].copy_from_slice(&2u32.to_le_bytes());
+            buf[48..50].copy_from_slice(&1u16.to_le_bytes());
+            buf[50..52].copy_from_slice(&6u16.to_le_bytes());
+            buf[64] = 0x80;
+            buf[66] = 0x29;
+            buf[71..82].copy_from_slice(label);
+            buf[82..90].copy_from_slice(b"FAT32   ");
+        } else {
+            buf[39..43].copy_from_slice(&vsn.to_le_bytes());
+            buf[22..24].copy_from_slice(&(self.fat_sectors as u16).to_le_bytes());
+            buf[36] = 0x80;
+            buf[38] = 0x29;
+            buf[43..54].copy_from_slice(label);
+            buf[54..62].copy_from_slice(b"FAT     ");
+        }
+        buf[510] = 0x55;
+        buf[511] = 0xAA;
+    }
+
+    /// The FAT32 FSInfo sector.
+    pub fn fsinfo_sector(&self, buf: &mut [u8]) {
+        buf.fill(0);
+        buf[0..4].copy_from_slice(&0x4161_5252u32.to_le_bytes());
+        buf[484..488].copy_from_slice(&0x6141_7272u32.to_le_bytes());
+        buf[488..492].copy_from_slice(&(self.clusters - 1).to_le_bytes());
+        buf[492..496].copy_from_slice(&2u32.to_le_bytes());
+        buf[510] = 0x55;
+        buf[511] = 0xAA;
+    }
+
+    /// The first bytes of the (first sector of the) FAT: the media and end-of-chain
+    /// entries 0 and 1, and for FAT32 the root directory's chain end.
+    pub fn fat_head(&self, buf: &mut [u8]) {
+        match self.kind {
+            FatKind::Fat12 => buf[..4].copy_from_slice(&0x00FF_FFF8u32.to_le_bytes()),
+            FatKind::Fat16 => buf[..4].copy_from_slice(&0xFFFF_FFF8u32.to_le_bytes()),
+            FatKind::Fat32 => {
+                buf[..4].copy_from_slice(&0xFFFF_FFF8u32.to_le_bytes());
+                buf[4..8].copy_from_slice(&0xFFFF_FFFFu32.to_le_bytes());
+                buf[8..12].copy_from_slice(&0x0FFF_FFFFu32.to_le_bytes());
+            }
+        }
+    }
+
+    /// Sectors cleared after the FAT: the root directory (FAT32: its first cluster).
+    pub fn root_sectors(&self) -> u32 {
+        if self.kind == FatKind::Fat32 {
+            self.sectors_per_cluster
+        } else {
+            self.root_dir_sectors
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // (sectors, sector size) -> (sectors per cluster, FAT sectors, clusters) as stock
+    // MicroPython 1.26.1's VfsFat.mkfs lays them out (read back from its statvfs and boot
+    // sector; 22 sectors of 512 fails there too).
+    #[test]
+    fn matches_oofatfs() {
+        for (n, ss, spc, fat, clusters) in [
+            (50, 512, 1, 1, 16),
+            (1024, 512, 1, 4, 987),
+            (4096, 512, 2, 7, 2028),
+            (8200, 512, 4, 7, 2040),
+            (65536, 512, 8, 33, 8183),
+            (16384, 4096, 4, 3, 4094),
+            (70000, 512, 8, 35, 8741),
+            (131072, 512, 8, 65, 16371),
+            (32, 4096, 1, 1, 26),
+            (4119, 512, 2, 7, 2039),
+            (4200, 1024, 2, 4, 2089),
+        ] {
+            let l = layout(n, ss).unwrap();
+            assert_eq!((l.sectors_per_cluster, l.fat_sectors, l.clusters), (spc, fat, clusters), "{n}x{ss}");
+            let kind = if clusters <= MAX_FAT12 { FatKind::Fat12 } else { FatKind::Fat16 };
+            assert_eq!(l.kind, kind, "{n}x{ss}");
+        }
+        assert_eq!(layout(22, 512), None);
+        assert_eq!(layout(21, 512), None);
+        assert_eq!(layout(100, 1000), None);
+    }
+}
