@@ -281,7 +281,9 @@ impl SectorIo {
     fn whole(&self, sector: u32, len: usize) -> usize {
         // SAFETY: a field of a live object.
         let count = unsafe { (*self.vfs).count };
-        (len / ssize(self.vfs) as usize).min(count.saturating_sub(sector) as usize).max(1)
+        (len / ssize(self.vfs) as usize)
+            .min(count.saturating_sub(sector) as usize)
+            .max(1)
     }
 }
 
@@ -488,9 +490,10 @@ fn take_io_error(vfs: *mut VfsFat) -> Error {
         if !p.is_null() {
             return Error::Exc(Obj(p));
         }
-        let e = (*vfs).dev_errno;
-        if e != 0 {
-            return Error::OsRaw(e);
+        // oofatfs reports any device failure as FR_DISK_ERR (EIO), but a write refused
+        // for want of writeblocks as FR_WRITE_PROTECTED (EROFS).
+        if (*vfs).dev_errno == errno_number(Errno::EROFS) {
+            return Errno::EROFS.into();
         }
     }
     Errno::EIO.into()
@@ -563,6 +566,272 @@ impl From<Errno> for Fail {
 }
 
 // ---------------------------------------------------------------------------------------
+// Raw directory entries, for what lamfat's API cannot do the way oofatfs does: a rename
+// that registers the new entry before removing the old one (so listings keep oofatfs's
+// order) and a moved directory whose ".." follows it.  Reads and writes go through the
+// same sector cache lamfat uses, so both see one volume.
+
+struct Bpb {
+    spc: u32,
+    fat_start: u32,
+    root_start: u32,
+    root_sectors: u32,
+    data_start: u32,
+    clusters: u32,
+    kind: FatKind,
+    root_cluster: u32,
+}
+
+fn le16(b: &[u8], at: usize) -> u32 {
+    u32::from(u16::from_le_bytes([b[at], b[at + 1]]))
+}
+
+fn le32(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
+}
+
+fn raw_err(vfs: *mut VfsFat) -> Fail {
+    Fail::Mp(take_io_error(vfs))
+}
+
+/// The boot record's numbers (lamfat has validated them at mount).
+fn bpb(vfs: *mut VfsFat) -> core::result::Result<Bpb, Fail> {
+    // SAFETY: a field of a live object.
+    let start = unsafe { (*vfs).start };
+    cache_load(vfs, start).map_err(|_| raw_err(vfs))?;
+    let b = cache(vfs);
+    let ss = le16(b, 11).max(1);
+    let spc = u32::from(b[13]).max(1);
+    let rsv = le16(b, 14);
+    let nfats = u32::from(b[16]);
+    let root_sectors = (le16(b, 17) * 32).div_ceil(ss);
+    let fatsz = if le16(b, 22) != 0 { le16(b, 22) } else { le32(b, 36) };
+    let total = if le16(b, 19) != 0 { le16(b, 19) } else { le32(b, 32) };
+    let fat_start = start + rsv;
+    let root_start = fat_start + nfats * fatsz;
+    let data_start = root_start + root_sectors;
+    let clusters = total.saturating_sub(data_start - start) / spc;
+    // The same rule as lamfat's, which mounted this volume.
+    let kind = if clusters < 4085 {
+        FatKind::Fat12
+    } else if clusters < 65525 {
+        FatKind::Fat16
+    } else {
+        FatKind::Fat32
+    };
+    Ok(Bpb {
+        spc,
+        fat_start,
+        root_start,
+        root_sectors,
+        data_start,
+        clusters,
+        kind,
+        root_cluster: le32(b, 44),
+    })
+}
+
+/// Read or write `len` (≤ 4) bytes at byte offset `off` from sector `base`, through the
+/// cache (a FAT12 entry may straddle two sectors).
+fn raw_bytes(vfs: *mut VfsFat, base: u32, off: u32, buf: &mut [u8], write: bool) -> core::result::Result<(), Fail> {
+    let ss = ssize(vfs);
+    for (i, b) in buf.iter_mut().enumerate() {
+        let at = off + i as u32;
+        cache_load(vfs, base + at / ss).map_err(|_| raw_err(vfs))?;
+        let c = &mut cache(vfs)[(at % ss) as usize];
+        if write {
+            *c = *b;
+            // SAFETY: a field of a live object, under its lock.
+            unsafe { (*vfs).dirty = true };
+        } else {
+            *b = *c;
+        }
+    }
+    Ok(())
+}
+
+/// The cluster after `c` in its chain, None at the end (or on a broken chain).
+fn next_cluster(vfs: *mut VfsFat, p: &Bpb, c: u32) -> core::result::Result<Option<u32>, Fail> {
+    let mut b = [0u8; 4];
+    let v = match p.kind {
+        FatKind::Fat12 => {
+            raw_bytes(vfs, p.fat_start, c + c / 2, &mut b[..2], false)?;
+            let v = le16(&b, 0);
+            if c & 1 == 1 {
+                v >> 4
+            } else {
+                v & 0xFFF
+            }
+        }
+        FatKind::Fat16 => {
+            raw_bytes(vfs, p.fat_start, c * 2, &mut b[..2], false)?;
+            le16(&b, 0)
+        }
+        FatKind::Fat32 => {
+            raw_bytes(vfs, p.fat_start, c * 4, &mut b, false)?;
+            le32(&b, 0) & 0x0FFF_FFFF
+        }
+    };
+    Ok((2..p.clusters + 2).contains(&v).then_some(v))
+}
+
+fn cluster_sector(p: &Bpb, c: u32) -> u32 {
+    p.data_start + (c - 2) * p.spc
+}
+
+/// The sectors of a directory: the fixed root of FAT12/16 (cluster 0), else a chain.
+fn dir_sectors(vfs: *mut VfsFat, p: &Bpb, cluster: u32) -> core::result::Result<Vec<u32>, Fail> {
+    let mut out = Vec::new();
+    if cluster == 0 && p.kind != FatKind::Fat32 {
+        out.extend(p.root_start..p.root_start + p.root_sectors);
+        return Ok(out);
+    }
+    let mut c = if cluster == 0 { p.root_cluster } else { cluster };
+    let mut guard = 0;
+    while (2..p.clusters + 2).contains(&c) && guard <= p.clusters {
+        let s = cluster_sector(p, c);
+        out.extend(s..s + p.spc);
+        match next_cluster(vfs, p, c)? {
+            Some(n) => c = n,
+            None => break,
+        }
+        guard += 1;
+    }
+    Ok(out)
+}
+
+/// The 11-byte on-disk form of a short name as lamfat shows it ("NAME.EXT").
+fn name11(shown: &[u8]) -> [u8; 11] {
+    let mut n = [b' '; 11];
+    let (base, ext) = match shown.iter().position(|&c| c == b'.') {
+        Some(i) if i > 0 => (&shown[..i], &shown[i + 1..]),
+        _ => (shown, &[][..]),
+    };
+    for (d, s) in n[..8].iter_mut().zip(base) {
+        *d = *s;
+    }
+    for (d, s) in n[8..].iter_mut().zip(ext) {
+        *d = *s;
+    }
+    if n[0] == 0xE5 {
+        n[0] = 0x05;
+    }
+    n
+}
+
+/// Where the short entry named `name` is in directory `cluster`: (sector, offset).
+fn find_raw(vfs: *mut VfsFat, p: &Bpb, cluster: u32, name: &[u8; 11]) -> core::result::Result<(u32, u32), Fail> {
+    let ss = ssize(vfs);
+    for s in dir_sectors(vfs, p, cluster)? {
+        cache_load(vfs, s).map_err(|_| raw_err(vfs))?;
+        let b = cache(vfs);
+        for off in (0..ss).step_by(32) {
+            let e = &b[off as usize..off as usize + 32];
+            if e[0] == 0 {
+                return Err(Errno::ENOENT.into());
+            }
+            if e[0] != 0xE5 && e[11] != 0x0F && e[11] & 0x08 == 0 && &e[..11] == name {
+                return Ok((s, off));
+            }
+        }
+    }
+    Err(Errno::ENOENT.into())
+}
+
+fn entry_cluster(p: &Bpb, e: &[u8]) -> u32 {
+    let hi = if p.kind == FatKind::Fat32 { le16(e, 20) << 16 } else { 0 };
+    hi | le16(e, 26)
+}
+
+/// The first cluster of the directory a path names (0 for the root), walking raw entries.
+fn dir_cluster(vfs: *mut VfsFat, p: &Bpb, fs: &'static Fs, comps: &[String]) -> core::result::Result<u32, Fail> {
+    let mut dir = fs.root_dir();
+    let mut cluster = 0;
+    for c in comps {
+        let Some(e) = find_in(&dir, c)? else {
+            return Err(Errno::ENOENT.into());
+        };
+        let (s, off) = find_raw(vfs, p, cluster, &name11(e.short_file_name_as_bytes()))?;
+        cache_load(vfs, s).map_err(|_| raw_err(vfs))?;
+        cluster = entry_cluster(p, &cache(vfs)[off as usize..off as usize + 32]);
+        if cluster == p.root_cluster && p.kind == FatKind::Fat32 {
+            cluster = 0;
+        }
+        dir = e.to_dir();
+    }
+    Ok(cluster)
+}
+
+fn read_entry(vfs: *mut VfsFat, at: (u32, u32)) -> core::result::Result<[u8; 32], Fail> {
+    cache_load(vfs, at.0).map_err(|_| raw_err(vfs))?;
+    let mut e = [0u8; 32];
+    e.copy_from_slice(&cache(vfs)[at.1 as usize..at.1 as usize + 32]);
+    Ok(e)
+}
+
+fn write_entry(vfs: *mut VfsFat, at: (u32, u32), e: &[u8; 32]) -> core::result::Result<(), Fail> {
+    cache_load(vfs, at.0).map_err(|_| raw_err(vfs))?;
+    cache(vfs)[at.1 as usize..at.1 as usize + 32].copy_from_slice(e);
+    // SAFETY: a field of a live object, under its lock.
+    unsafe { (*vfs).dirty = true };
+    Ok(())
+}
+
+/// Rename as oofatfs's f_rename: register the new entry (lamfat picks its slots and short
+/// name while the old one still occupies its own), give it the old entry's attributes,
+/// times, cluster and size, point a moved directory's ".." at its new parent, then
+/// remove the old entry (emptied first, so that lamfat frees no cluster).
+fn raw_rename(
+    vfs: *mut VfsFat,
+    fs: &'static Fs,
+    from: &FatDir,
+    e: &FatEntry,
+    a: &[String],
+    to: &FatDir,
+    b: &[String],
+) -> core::result::Result<(), Fail> {
+    let p = bpb(vfs)?;
+    let old_parent = dir_cluster(vfs, &p, fs, &a[..a.len() - 1])?;
+    let new_parent = dir_cluster(vfs, &p, fs, &b[..b.len() - 1])?;
+    let old_at = find_raw(vfs, &p, old_parent, &name11(e.short_file_name_as_bytes()))?;
+    let old = read_entry(vfs, old_at)?;
+    let new_name = &b[b.len() - 1];
+    drop(to.create_file(new_name)?);
+    let Some(created) = find_in(to, new_name)? else {
+        return Err(Errno::EIO.into());
+    };
+    let new_at = find_raw(vfs, &p, new_parent, &name11(created.short_file_name_as_bytes()))?;
+    let mut new = read_entry(vfs, new_at)?;
+    // Everything after the name and its case flags: attributes at 11, then 13..32.
+    new[11] = old[11];
+    new[13..].copy_from_slice(&old[13..]);
+    let is_dir = old[11] & 0x10 != 0;
+    if !is_dir {
+        new[11] |= 0x20;
+    }
+    write_entry(vfs, new_at, &new)?;
+    if is_dir && old_parent != new_parent {
+        let c = entry_cluster(&p, &old);
+        if (2..p.clusters + 2).contains(&c) {
+            let dotdot = (cluster_sector(&p, c), 32);
+            let mut d = read_entry(vfs, dotdot)?;
+            if &d[..2] == b".." {
+                d[26..28].copy_from_slice(&(new_parent as u16).to_le_bytes());
+                d[20..22].copy_from_slice(&((new_parent >> 16) as u16).to_le_bytes());
+                write_entry(vfs, dotdot, &d)?;
+            }
+        }
+    }
+    let mut emptied = old;
+    emptied[11] = 0x20;
+    emptied[20..22].fill(0);
+    emptied[26..32].fill(0);
+    write_entry(vfs, old_at, &emptied)?;
+    from.remove(&e.file_name())?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
 // Paths.
 
 /// The absolute path `path` names (joined to the current directory when relative),
@@ -599,7 +868,9 @@ fn name_eq(a: &str, b: &str) -> bool {
     if a.is_ascii() && b.is_ascii() {
         return a.eq_ignore_ascii_case(b);
     }
-    a.chars().flat_map(char::to_uppercase).eq(b.chars().flat_map(char::to_uppercase))
+    a.chars()
+        .flat_map(char::to_uppercase)
+        .eq(b.chars().flat_map(char::to_uppercase))
 }
 
 fn find_in(dir: &FatDir, name: &str) -> core::result::Result<Option<FatEntry>, FatError> {
@@ -659,7 +930,9 @@ fn new_vfs(dev: Obj) -> Result<*mut VfsFat> {
     }
     let ss = bdev.ioctl(blockdev::IOCTL_BLOCK_SIZE, 0)?;
     let ss = if ss.is_none() { 512 } else { ss.get_int()? };
-    let ss = usize::try_from(ss).ok().filter(|s| (512..=MAX_SS).contains(s) && s.is_power_of_two());
+    let ss = usize::try_from(ss)
+        .ok()
+        .filter(|s| (512..=MAX_SS).contains(s) && s.is_power_of_two());
     let ss = ss.ok_or(Error::Os(Errno::EIO))?;
     let size = align8(core::mem::size_of::<VfsFat>()) + ss;
     // SAFETY: trampoline allocating a zeroed GC object of `size` bytes.
@@ -702,7 +975,8 @@ fn format(vfs: *mut VfsFat) -> Result<()> {
     let mut buf: Vec<u8> = Vec::new();
     // One batch of up to 4 KiB, as stock's working buffer of FF_MAX_SS bytes.
     let batch = (MAX_SS / ss as usize).max(1);
-    buf.try_reserve_exact(batch * ss as usize).map_err(|_| Error::Os(Errno::ENOMEM))?;
+    buf.try_reserve_exact(batch * ss as usize)
+        .map_err(|_| Error::Os(Errno::ENOMEM))?;
     buf.resize(batch * ss as usize, 0);
     // SAFETY: fields of a live object, under its lock: the device's size, no cache.
     unsafe {
@@ -726,13 +1000,14 @@ fn format(vfs: *mut VfsFat) -> Result<()> {
             *d = c.to_ascii_uppercase();
         }
     }
+    let v = l.start;
     l.boot_sector(&mut buf[..ssz], vsn, &label);
-    w(&mut io, 0, &buf[..ssz])?;
+    w(&mut io, v, &buf[..ssz])?;
     if l.kind == FatKind::Fat32 {
-        w(&mut io, 6, &buf[..ssz])?;
+        w(&mut io, v + 6, &buf[..ssz])?;
         l.fsinfo_sector(&mut buf[..ssz]);
-        w(&mut io, 7, &buf[..ssz])?;
-        w(&mut io, 1, &buf[..ssz])?;
+        w(&mut io, v + 7, &buf[..ssz])?;
+        w(&mut io, v + 1, &buf[..ssz])?;
     }
     // The FAT, then the root directory, zero but for the FAT's first entries.
     buf.fill(0);
@@ -745,6 +1020,10 @@ fn format(vfs: *mut VfsFat) -> Result<()> {
         buf[..ssz].fill(0);
         sect += n;
         left -= n;
+    }
+    if v != 0 {
+        l.mbr_sector(&mut buf[..ssz]);
+        w(&mut io, 0, &buf[..ssz])?;
     }
     bdev.ioctl(blockdev::IOCTL_SYNC, 0)?;
     // SAFETY: a field of a live object: remount on next use (the old one is forgotten).
@@ -843,38 +1122,6 @@ fn remove(vfs: *mut VfsFat, path: Obj, want_dir: bool) -> Result<Obj> {
     sync_dev(vfs)
 }
 
-/// Move directory `name` of `from` into `to` as `new_name`: lamfat's rename keeps the
-/// moved directory's ".." pointing at the old parent, so a directory changing parent is
-/// rebuilt there (its files are renamed across, no data copied) and the old one removed.
-fn move_dir(from: &FatDir, name: &str, to: &FatDir, new_name: &str) -> core::result::Result<(), Fail> {
-    let Some(src) = find_in(from, name)? else {
-        return Err(Errno::ENOENT.into());
-    };
-    let old = src.to_dir();
-    let new = to.create_dir(new_name)?;
-    loop {
-        let mut next = None;
-        for e in old.iter() {
-            let e = e?;
-            let n = e.file_name();
-            if n != "." && n != ".." {
-                next = Some((n, e.is_dir()));
-                break;
-            }
-        }
-        let Some((n, is_dir)) = next else {
-            break;
-        };
-        if is_dir {
-            move_dir(&old, &n, &new, &n)?;
-        } else {
-            old.rename(&n, &new, &n)?;
-        }
-    }
-    from.remove(&src.file_name())?;
-    Ok(())
-}
-
 fn rename(vfs: *mut VfsFat, old: Obj, new: Obj) -> Result<Obj> {
     let (a, b) = (components(vfs, old)?, components(vfs, new)?);
     with_fs(vfs, |fs| {
@@ -891,7 +1138,9 @@ fn rename(vfs: *mut VfsFat, old: Obj, new: Obj) -> Result<Obj> {
             return Err(Errno::EINVAL.into());
         }
         if let Some(t) = find_in(&to, new_name)? {
-            if same_path(&a, &b) {
+            let same_dir = same_path(&a[..a.len() - 1], &b[..b.len() - 1]);
+            if same_dir && t.short_file_name_as_bytes() == e.short_file_name_as_bytes() {
+                // The same entry under another spelling: nothing to do.
                 return Ok(());
             }
             // Stock replaces an existing file, and refuses a directory (EISDIR).
@@ -900,14 +1149,7 @@ fn rename(vfs: *mut VfsFat, old: Obj, new: Obj) -> Result<Obj> {
             }
             to.remove(&t.file_name())?;
         }
-        let name = e.file_name();
-        let same_parent = same_path(&a[..a.len() - 1], &b[..b.len() - 1]);
-        if e.is_dir() && !same_parent {
-            move_dir(&from, &name, &to, new_name)
-        } else {
-            from.rename(&name, &to, new_name)?;
-            Ok(())
-        }
+        raw_rename(vfs, fs, &from, &e, &a, &to, &b)
     })?;
     sync_dev(vfs)
 }
@@ -978,7 +1220,11 @@ fn stat(vfs: *mut VfsFat, path: Obj) -> Result<Obj> {
             fatfs::DateTime::new(fatfs::Date::new(2000, 1, 1), fatfs::Time::new(0, 0, 0, 0)),
         ),
     };
-    let mode = if is_dir { ffi::RUSTOS_S_IFDIR } else { ffi::RUSTOS_S_IFREG };
+    let mode = if is_dir {
+        ffi::RUSTOS_S_IFDIR
+    } else {
+        ffi::RUSTOS_S_IFREG
+    };
     let (zero, t) = (Obj::from_int(0)?, timestamp(t)?);
     Obj::new_tuple(&[
         Obj::from_int(mode as isize)?,
@@ -1090,8 +1336,17 @@ fn dir_next(d: *mut DirIt) -> Result<Obj> {
     } else {
         Obj::new_bytes(name.as_bytes())?
     };
-    let mode = if is_dir { ffi::RUSTOS_S_IFDIR } else { ffi::RUSTOS_S_IFREG };
-    Obj::new_tuple(&[name, Obj::from_int(mode as isize)?, Obj::from_int(0)?, Obj::from_uint(size)?])
+    let mode = if is_dir {
+        ffi::RUSTOS_S_IFDIR
+    } else {
+        ffi::RUSTOS_S_IFREG
+    };
+    Obj::new_tuple(&[
+        name,
+        Obj::from_int(mode as isize)?,
+        Obj::from_int(0)?,
+        Obj::from_uint(size)?,
+    ])
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1267,12 +1522,20 @@ fn file_flush(f: *mut File, vfs: *mut VfsFat) -> Result<Io> {
 fn file_ioctl(o: ffi::mp_obj_t, request: u32, arg: usize) -> Result<Io> {
     let Some((f, vfs)) = open_file(o) else {
         // Closing twice is allowed; anything else on a closed file is EINVAL.
-        return Ok(if request == ffi::RUSTOS_STREAM_CLOSE { Io::Done(0) } else { einval() });
+        return Ok(if request == ffi::RUSTOS_STREAM_CLOSE {
+            Io::Done(0)
+        } else {
+            einval()
+        });
     };
     match request {
         ffi::RUSTOS_STREAM_CLOSE => {
             // SAFETY: reading our flag.
-            let r = if unsafe { (*f).writable } { file_flush(f, vfs) } else { Ok(Io::Done(0)) };
+            let r = if unsafe { (*f).writable } {
+                file_flush(f, vfs)
+            } else {
+                Ok(Io::Done(0))
+            };
             // SAFETY: closed from now on, whatever the flush said (the File holds nothing
             // to release).
             unsafe { (*f).vfs = core::ptr::null_mut() };
@@ -1337,7 +1600,11 @@ pub extern "C" fn rustos_fat_mkfs(dev: ffi::mp_obj_t) -> ffi::rustos_ret_t {
 }
 
 #[no_mangle]
-pub extern "C" fn rustos_fat_mount(s: ffi::mp_obj_t, readonly: ffi::mp_obj_t, mkfs: ffi::mp_obj_t) -> ffi::rustos_ret_t {
+pub extern "C" fn rustos_fat_mount(
+    s: ffi::mp_obj_t,
+    readonly: ffi::mp_obj_t,
+    mkfs: ffi::mp_obj_t,
+) -> ffi::rustos_ret_t {
     entry(|| mount(s as _, Obj(readonly), Obj(mkfs)))
 }
 
@@ -1434,7 +1701,11 @@ pub extern "C" fn rustos_fat_file_read(o: ffi::mp_obj_t, buf: *mut c_void, size:
 }
 
 #[no_mangle]
-pub extern "C" fn rustos_fat_file_write(o: ffi::mp_obj_t, buf: *const c_void, size: ffi::mp_uint_t) -> ffi::rustos_io_t {
+pub extern "C" fn rustos_fat_file_write(
+    o: ffi::mp_obj_t,
+    buf: *const c_void,
+    size: ffi::mp_uint_t,
+) -> ffi::rustos_io_t {
     io_entry(|| file_write(o, buf, size as usize))
 }
 

@@ -21,6 +21,8 @@ pub enum FatKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Layout {
     pub kind: FatKind,
+    /// First sector of the volume: 0, or 63 behind an MBR (the FAT32 fallback).
+    pub start: u32,
     pub sector_size: u32,
     pub total_sectors: u32,
     pub sectors_per_cluster: u32,
@@ -55,7 +57,13 @@ pub fn layout(total_sectors: u32, ss: u32) -> Option<Layout> {
 }
 
 fn layout_for(sz_vol: u32, ss: u32, fat32: bool) -> Option<Layout> {
-    if sz_vol < 22 || !(512..=4096).contains(&ss) || !ss.is_power_of_two() {
+    if !(512..=4096).contains(&ss) || !ss.is_power_of_two() {
+        return None;
+    }
+    // Stock's FAT32 retry drops FM_SFD: the volume then starts at 63, behind an MBR.
+    let b_vol = if fat32 { 63 } else { 0 };
+    let sz_vol = sz_vol.checked_sub(b_vol)?;
+    if sz_vol < 22 {
         return None;
     }
     // A transcription of f_mkfs's retry loop: `au` is the cluster size asked for (0 =
@@ -133,6 +141,7 @@ fn layout_for(sz_vol: u32, ss: u32, fat32: bool) -> Option<Layout> {
         }
         return Some(Layout {
             kind,
+            start: b_vol,
             sector_size: ss,
             total_sectors: sz_vol,
             sectors_per_cluster: pau,
@@ -146,11 +155,24 @@ fn layout_for(sz_vol: u32, ss: u32, fat32: bool) -> Option<Layout> {
 
 impl Layout {
     pub fn fat_start(&self) -> u32 {
-        self.reserved
+        self.start + self.reserved
     }
 
-    pub fn root_start(&self) -> u32 {
-        self.reserved + self.fat_sectors * N_FATS
+    /// The partition table stock writes in front of a FAT32 volume (one partition).
+    pub fn mbr_sector(&self, buf: &mut [u8]) {
+        buf.fill(0);
+        let e = &mut buf[446..462];
+        e[1] = 1;
+        e[2] = 1;
+        e[4] = 0x0C;
+        let n = (self.start + self.total_sectors) / (63 * 255);
+        e[5] = 254;
+        e[6] = (((n >> 2) & 0xC0) | 63) as u8;
+        e[7] = n as u8;
+        e[8..12].copy_from_slice(&self.start.to_le_bytes());
+        e[12..16].copy_from_slice(&self.total_sectors.to_le_bytes());
+        buf[510] = 0x55;
+        buf[511] = 0xAA;
     }
 
     /// The volume boot record (sector 0), `ss` bytes; `vsn` is the volume serial number
@@ -162,7 +184,11 @@ impl Layout {
         buf[13] = self.sectors_per_cluster as u8;
         buf[14..16].copy_from_slice(&(self.reserved as u16).to_le_bytes());
         buf[16] = N_FATS as u8;
-        let root_entries = if self.kind == FatKind::Fat32 { 0 } else { N_ROOTDIR as u16 };
+        let root_entries = if self.kind == FatKind::Fat32 {
+            0
+        } else {
+            N_ROOTDIR as u16
+        };
         buf[17..19].copy_from_slice(&root_entries.to_le_bytes());
         if self.total_sectors < 0x10000 {
             buf[19..21].copy_from_slice(&(self.total_sectors as u16).to_le_bytes());
@@ -172,7 +198,7 @@ impl Layout {
         buf[21] = 0xF8;
         buf[24..26].copy_from_slice(&63u16.to_le_bytes());
         buf[26..28].copy_from_slice(&255u16.to_le_bytes());
-        // hidden sectors (28..32): 0, the volume starts the device
+        buf[28..32].copy_from_slice(&self.start.to_le_bytes());
         if self.kind == FatKind::Fat32 {
             buf[67..71].copy_from_slice(&vsn.to_le_bytes());
             buf[36..40].copy_from_slice(&self.fat_sectors.to_le_bytes());
@@ -253,11 +279,25 @@ mod tests {
             (4200, 1024, 2, 4, 2089),
         ] {
             let l = layout(n, ss).unwrap();
-            assert_eq!((l.sectors_per_cluster, l.fat_sectors, l.clusters), (spc, fat, clusters), "{n}x{ss}");
-            let kind = if clusters <= MAX_FAT12 { FatKind::Fat12 } else { FatKind::Fat16 };
+            assert_eq!(
+                (l.sectors_per_cluster, l.fat_sectors, l.clusters),
+                (spc, fat, clusters),
+                "{n}x{ss}"
+            );
+            let kind = if clusters <= MAX_FAT12 {
+                FatKind::Fat12
+            } else {
+                FatKind::Fat16
+            };
             assert_eq!(l.kind, kind, "{n}x{ss}");
         }
         assert_eq!(layout(22, 512), None);
+        // 4 GiB: too big for FAT16, so FAT32 behind an MBR (stock's statvfs: 131054).
+        let l = layout(8_388_608, 512).unwrap();
+        assert_eq!(
+            (l.kind, l.start, l.sectors_per_cluster, l.clusters),
+            (FatKind::Fat32, 63, 64, 131_054)
+        );
         assert_eq!(layout(21, 512), None);
         assert_eq!(layout(100, 1000), None);
     }

@@ -64,60 +64,6 @@ def own_tests(ours, stock, only):
     return passed, failed
 
 
-# Upstream tests that cover several filesystems and skip entirely while one is missing.
-# Until all of them exist here, each runs restricted to the ones we have (the others'
-# test() calls removed, the feature probe pointed at one we have), compared with stock
-# running the same restricted script.  The originals stay listed in upstream-excluded.txt.
-DERIVED = {
-    "VfsLfs2": [
-        "extmod/vfs_blockdev.py",
-        "extmod/vfs_blockdev_invalid.py",
-    ],
-}
-MISSING = ["VfsFat"]
-
-
-def derive(src, keep):
-    out = []
-    for line in src.splitlines(keepends=True):
-        stripped = line.strip()
-        if any(stripped == "vfs.%s" % m for m in MISSING):
-            line = line.replace(stripped, "vfs." + keep)
-        elif stripped.startswith("test(") and any("vfs.%s)" % m in stripped for m in MISSING):
-            continue
-        out.append(line)
-    return "".join(out)
-
-
-def derived_tests(micropy_dir, ours, stock, out_dir, only):
-    passed, failed = [], []
-    os.makedirs(out_dir, exist_ok=True)
-    for keep, tests in DERIVED.items():
-        for t in tests:
-            name = "%s[%s]" % (t, keep)
-            if only and not re.search(only, name):
-                continue
-            with open(os.path.join(micropy_dir, "tests", t)) as f:
-                src = derive(f.read(), keep)
-            path = os.path.join(out_dir, os.path.basename(t))
-            with open(path, "w") as f:
-                f.write(src)
-            exp, exp_rc = run_fw(stock, path)
-            out, rc = run_fw(ours, path)
-            if exp.startswith(b"SKIP"):
-                print("FAIL ", name, "(skips on stock: the derivation is broken)")
-                failed.append(name)
-            elif out == exp and rc == exp_rc:
-                print("pass ", name)
-                passed.append(name)
-            else:
-                print("FAIL ", name)
-                with open(path + ".out", "wb") as f:
-                    f.write(out)
-                failed.append(name)
-    return passed, failed
-
-
 # (block size, block count, progsize): 512- and 4096-byte blocks, and rp2's progsize 256.
 IMAGE_GEOMETRIES = [(512, 64, 32), (4096, 32, 32), (4096, 64, 256)]
 IMAGE_VERSIONS = ["VfsLfs2", "VfsLfs1"]
@@ -261,10 +207,6 @@ def main():
 
     print("== our tests (tests/os) ==")
     own_pass, own_fail = own_tests(args.ours, args.stock, args.only)
-    print("== upstream tests restricted to the filesystems we have (vs stock) ==")
-    d_pass, d_fail = derived_tests(args.micropy_dir, args.ours, args.stock, result_dir + "-derived", args.only)
-    own_pass += d_pass
-    own_fail += d_fail
     print("== image interoperability with stock ==")
     i_pass, i_fail = interop_tests(args.ours, args.stock, result_dir + "-interop", args.only)
     own_pass += i_pass
