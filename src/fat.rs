@@ -414,10 +414,9 @@ fn check_boot(b: &[u8]) -> Boot {
     if b.len() < 512 || b[510] != 0x55 || b[511] != 0xAA {
         return Boot::None;
     }
-    if b[0] == 0xE9 || (b[0] == 0xEB && b[2] == 0x90) {
-        if &b[54..57] == b"FAT" || &b[82..87] == b"FAT32" {
-            return Boot::Fat;
-        }
+    let jump = b[0] == 0xE9 || (b[0] == 0xEB && b[2] == 0x90);
+    if jump && (&b[54..57] == b"FAT" || &b[82..87] == b"FAT32") {
+        return Boot::Fat;
     }
     let mut starts = [0u32; 4];
     for (i, s) in starts.iter_mut().enumerate() {
@@ -859,7 +858,11 @@ fn components(vfs: *mut VfsFat, path: Obj) -> Result<Vec<String>> {
         if c.is_empty() {
             return Err(Errno::EINVAL.into());
         }
-        out.push(String::from(c));
+        let mut name = String::new();
+        name.try_reserve(c.len()).map_err(|_| Error::Os(Errno::ENOMEM))?;
+        name.push_str(c);
+        out.try_reserve(1).map_err(|_| Error::Os(Errno::ENOMEM))?;
+        out.push(name);
     }
     Ok(out)
 }
@@ -1206,10 +1209,7 @@ fn timestamp(dt: fatfs::DateTime) -> Result<Obj> {
 fn stat(vfs: *mut VfsFat, path: Obj) -> Result<Obj> {
     let comps = components(vfs, path)?;
     let found = with_fs(vfs, |fs| {
-        Ok(match lookup(fs, &comps)? {
-            None => None,
-            Some((_, e)) => Some((e.is_dir(), e.len(), e.modified())),
-        })
+        Ok(lookup(fs, &comps)?.map(|(_, e)| (e.is_dir(), e.len(), e.modified())))
     })?;
     let (is_dir, size, t) = match found {
         Some(v) => v,
@@ -1271,10 +1271,6 @@ fn import_stat(vfs: *mut VfsFat, path: &[u8]) -> ffi::mp_import_stat_t {
 }
 
 fn ilistdir(vfs: *mut VfsFat, path: Option<Obj>) -> Result<Obj> {
-    let (comps, is_str) = match path {
-        Some(p) => (components(vfs, p)?, !p.is_bytes()),
-        None => (components(vfs, mp::empty_str())?, true),
-    };
     // SAFETY: a trampoline allocating the iterator (zeroed, with our slots set).
     let it = check(unsafe {
         ffi::rustos_try_new_iter(
@@ -1284,6 +1280,10 @@ fn ilistdir(vfs: *mut VfsFat, path: Option<Obj>) -> Result<Obj> {
         )
     })?;
     let d = it.0 as *mut DirIt;
+    let (comps, is_str) = match path {
+        Some(p) => (components(vfs, p)?, !p.is_bytes()),
+        None => (components(vfs, mp::empty_str())?, true),
+    };
     let iter = with_fs(vfs, |fs| {
         Ok(match lookup(fs, &comps)? {
             None => fs.root_dir().iter(),
@@ -1391,7 +1391,6 @@ fn parse_mode(m: &[u8]) -> Mode {
 
 fn open(vfs: *mut VfsFat, path: Obj, mode: Obj) -> Result<Obj> {
     let m = parse_mode(mode.str_bytes()?);
-    let comps = components(vfs, path)?;
     let ty = if m.text {
         &raw const ffi::rustos_type_fat_textio
     } else {
@@ -1400,6 +1399,8 @@ fn open(vfs: *mut VfsFat, path: Obj, mode: Obj) -> Result<Obj> {
     // SAFETY: a trampoline allocating a zeroed file object with a finaliser.
     let o = check(unsafe { ffi::rustos_try_new_obj(ty, core::mem::size_of::<File>(), true) })?;
     let f = o.0 as *mut File;
+    // After the object, as stock: with the heap locked the allocation above is what fails.
+    let comps = components(vfs, path)?;
     let file = with_fs(vfs, |fs| {
         if m.write {
             check_writable(vfs)?;
@@ -1552,7 +1553,9 @@ fn file_ioctl(o: ffi::mp_obj_t, request: u32, arg: usize) -> Result<Io> {
         ffi::RUSTOS_STREAM_SEEK => {
             // SAFETY: for MP_STREAM_SEEK, arg points at the caller's mp_stream_seek_t.
             let s = unsafe { &mut *(arg as *mut ffi::mp_stream_seek_t) };
-            let (off, whence) = (s.offset as i64, s.whence);
+            // mp_off_t is i64 on unix and narrower on some ports.
+            #[allow(clippy::useless_conversion)]
+            let (off, whence) = (i64::from(s.offset), s.whence);
             let pos = with_fs(vfs, |_| {
                 let file = file_of(f);
                 let target = match whence {

@@ -93,7 +93,7 @@ fn layout_for(sz_vol: u32, ss: u32, fat32: bool) -> Option<Layout> {
                 n_clst * 2 + 4
             } else {
                 kind = FatKind::Fat12;
-                (n_clst * 3 + 1) / 2 + 3
+                (n_clst * 3).div_ceil(2) + 3
             };
             sz_fat = bytes.div_ceil(ss);
             sz_rsv = 1;
