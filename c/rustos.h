@@ -167,6 +167,7 @@ mp_obj_t *rustos_dupterm_slots(size_t *n);
 bool rustos_obj_is_str(mp_obj_t o);
 bool rustos_obj_is_exact_str(mp_obj_t o);
 bool rustos_obj_is_exact_bytes(mp_obj_t o);
+bool rustos_obj_is_type(mp_obj_t o, const mp_obj_type_t *type);
 mp_obj_t rustos_empty_str(void);
 mp_vfs_mount_t **rustos_vfs_mount_table(void);
 mp_vfs_mount_t **rustos_vfs_cur(void);

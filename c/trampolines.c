@@ -319,6 +319,10 @@ bool rustos_obj_is_str(mp_obj_t o) {
     return mp_obj_is_str(o);
 }
 
+bool rustos_obj_is_type(mp_obj_t o, const mp_obj_type_t *type) {
+    return mp_obj_get_type(o) == type;
+}
+
 bool rustos_obj_is_exact_bytes(mp_obj_t o) {
     return mp_obj_get_type(o) == &mp_type_bytes;
 }

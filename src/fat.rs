@@ -429,11 +429,11 @@ fn check_boot(b: &[u8]) -> Boot {
 /// Mount the volume on the device, as oofatfs's find_volume: sector 0 a FAT boot record,
 /// or an MBR whose first FAT partition is used.  Ok(false): no filesystem there.
 fn try_mount(vfs: *mut VfsFat) -> Result<bool> {
-    // SAFETY: reading a field of a live object.
-    let count = unsafe { (*vfs).bdev.ioctl_int(blockdev::IOCTL_BLOCK_COUNT, 0, false)? };
-    // SAFETY: fields of a live object, under its lock: a fresh cache and geometry.
+    // SAFETY: fields of a live object, under its lock: a fresh cache and geometry.  Like
+    // oofatfs, mounting does not ask the device's size: reads past its end are the
+    // device's to refuse.
     unsafe {
-        (*vfs).count = u32::try_from(count).unwrap_or(0).max(1);
+        (*vfs).count = u32::MAX;
         (*vfs).cached = NO_SECTOR;
         (*vfs).dirty = false;
         (*vfs).start = 0;
@@ -579,6 +579,8 @@ struct Bpb {
     clusters: u32,
     kind: FatKind,
     root_cluster: u32,
+    /// The FAT32 FSInfo sector (absolute), 0 when none.
+    fsinfo: u32,
 }
 
 fn le16(b: &[u8], at: usize) -> u32 {
@@ -627,6 +629,11 @@ fn bpb(vfs: *mut VfsFat) -> core::result::Result<Bpb, Fail> {
         clusters,
         kind,
         root_cluster: le32(b, 44),
+        fsinfo: if kind == FatKind::Fat32 && le16(b, 48) != 0 {
+            start + le16(b, 48)
+        } else {
+            0
+        },
     })
 }
 
@@ -771,6 +778,29 @@ fn read_entry(vfs: *mut VfsFat, at: (u32, u32)) -> core::result::Result<[u8; 32]
 fn write_entry(vfs: *mut VfsFat, at: (u32, u32), e: &[u8; 32]) -> core::result::Result<(), Fail> {
     cache_load(vfs, at.0).map_err(|_| raw_err(vfs))?;
     cache(vfs)[at.1 as usize..at.1 as usize + 32].copy_from_slice(e);
+    // SAFETY: a field of a live object, under its lock.
+    unsafe { (*vfs).dirty = true };
+    Ok(())
+}
+
+/// Bring FAT32's FSInfo free-cluster count up to date, as oofatfs's sync_fs does (lamfat
+/// writes it only on unmount, and a VfsFat is never unmounted).  Written only when it
+/// changed.
+fn update_fsinfo(vfs: *mut VfsFat, fs: &'static Fs) -> core::result::Result<(), Fail> {
+    if fs.fat_type() != fatfs::FatType::Fat32 {
+        return Ok(());
+    }
+    let p = bpb(vfs)?;
+    if p.fsinfo == 0 {
+        return Ok(());
+    }
+    let free = fs.stats()?.free_clusters();
+    cache_load(vfs, p.fsinfo).map_err(|_| raw_err(vfs))?;
+    let b = cache(vfs);
+    if le32(b, 0) != 0x4161_5252 || le32(b, 484) != 0x6141_7272 || le32(b, 488) == free {
+        return Ok(());
+    }
+    b[488..492].copy_from_slice(&free.to_le_bytes());
     // SAFETY: a field of a live object, under its lock.
     unsafe { (*vfs).dirty = true };
     Ok(())
@@ -971,6 +1001,12 @@ fn format(vfs: *mut VfsFat) -> Result<()> {
     if bdev.is_readonly() {
         return Err(Errno::EROFS.into());
     }
+    // f_mkfs asks the sector size again, then the size.
+    let ss = bdev.ioctl(blockdev::IOCTL_BLOCK_SIZE, 0)?;
+    let ss = if ss.is_none() { 512 } else { ss.get_int()? };
+    if usize::try_from(ss).ok() != Some(bdev.block_size) {
+        return Err(Errno::EIO.into());
+    }
     let count = bdev.ioctl_int(blockdev::IOCTL_BLOCK_COUNT, 0, true)?;
     let ss = ssize(vfs);
     let count = u32::try_from(count).map_err(|_| Error::Os(Errno::EIO))?;
@@ -1087,7 +1123,10 @@ fn mkdir(vfs: *mut VfsFat, path: Obj) -> Result<Obj> {
     sync_dev(vfs)
 }
 
+/// The end of a call that changed the volume, as oofatfs's sync_fs: FSInfo up to date,
+/// the cached sector written, then the device's sync.
 fn sync_dev(vfs: *mut VfsFat) -> Result<Obj> {
+    with_fs(vfs, |fs| update_fsinfo(vfs, fs))?;
     // SAFETY: a field of a live object.
     unsafe { (*vfs).bdev.ioctl(blockdev::IOCTL_SYNC, 0)? };
     Ok(Obj::NONE)
@@ -1715,6 +1754,20 @@ pub extern "C" fn rustos_fat_file_write(
 #[no_mangle]
 pub extern "C" fn rustos_fat_file_ioctl(o: ffi::mp_obj_t, request: ffi::mp_uint_t, arg: usize) -> ffi::rustos_io_t {
     io_entry(|| file_ioctl(o, request as u32, arg))
+}
+
+/// os.sync() on a mounted filesystem: true if it was one of ours (then synced).
+pub fn sync_if_fat(o: Obj) -> Result<bool> {
+    // SAFETY: a non-raising C helper comparing the object's type.
+    if !unsafe { ffi::rustos_obj_is_type(o.0, &raw const ffi::rustos_type_fat) } {
+        return Ok(false);
+    }
+    let vfs = o.0 as *mut VfsFat;
+    // SAFETY: a field of our object.
+    if unsafe { (*vfs).mounted } {
+        sync_dev(vfs)?;
+    }
+    Ok(true)
 }
 
 /// vfs.mount's auto-detection falls back to FAT for a device that is not littlefs.

@@ -468,6 +468,10 @@ fn statvfs(path: Obj) -> Result<Obj> {
 fn sync() -> Result<Obj> {
     for (m, _) in mounts() {
         let fs = mount_obj(m);
+        // Stock syncs every FAT mount's device (VfsFat has no sync method).
+        if crate::fat::sync_if_fat(fs)? {
+            continue;
+        }
         if fs.has_method(qstr!(MP_QSTR_sync))? {
             fs.call_method(qstr!(MP_QSTR_sync), &[])?;
         }

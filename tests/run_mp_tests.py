@@ -11,10 +11,13 @@
    unless the list names it.
 """
 import argparse
+import hashlib
 import json
 import os
 import re
 import resource
+import shutil
+import struct
 import subprocess
 import sys
 
@@ -69,10 +72,10 @@ IMAGE_GEOMETRIES = [(512, 64, 32), (4096, 32, 32), (4096, 64, 256)]
 IMAGE_VERSIONS = ["VfsLfs2", "VfsLfs1"]
 
 
-def run_fw_args(fw, path, args, timeout=120):
+def run_fw_args(fw, path, args, timeout=120, flags=()):
     try:
         p = subprocess.run(
-            [fw, path] + args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout
+            [fw] + list(flags) + [path] + args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout
         )
         return p.stdout, p.returncode
     except subprocess.TimeoutExpired:
@@ -109,6 +112,361 @@ def interop_tests(ours, stock, out_dir, only):
                     f.write(read_ours)
             (passed if ok else failed).append(name)
     return passed, failed
+
+
+# FAT images (issue #5): what Linux's tools write, our VfsFat reads identically; what our
+# VfsFat writes, fsck.fat finds clean and mtools reads identically; and stock both ways.
+FAT_TOOLS = ["mkfs.fat", "fsck.fat", "mcopy", "mmd", "mrd", "mdel", "mdeltree", "mren", "mmove", "mdir", "mtype"]
+# mcopy -m stores the host file's mtime: 2021-06-15 12:34:56 UTC, an even second (FAT's
+# resolution), so every file an mtools-filled image holds must stat() with it.
+FAT_MTIME = 1623760496
+FAT_ENV = dict(os.environ, MTOOLS_SKIP_CHECK="1", TZ="UTC")
+FAT_FLAGS = ["-X", "heapsize=128M"]
+FAT_ADDED = "/Added By Firmware"
+# Images made by mkfs.fat and filled by mtools: (name, sector size, sectors, mkfs.fat
+# options, partition start).  FAT12 on a device of an odd size with a volume label,
+# FAT16, FAT32 (65525 clusters at least), the two with 4096-byte sectors, and FAT32
+# in the first partition of an MBR.
+FAT_MKFS_CASES = [
+    ("FAT12 512x2047", 512, 2047, ["-F", "12", "-n", "INTEROP"], 0),
+    ("FAT16 512x32768", 512, 32768, ["-F", "16"], 0),
+    ("FAT32 512x81920", 512, 81920, ["-F", "32", "-s", "1"], 0),
+    ("FAT16 4096x5120", 4096, 5120, ["-F", "16", "-s", "1", "-n", "SECTOR4K"], 0),
+    ("FAT32 4096x66000", 4096, 66000, ["-F", "32", "-s", "1"], 0),
+    ("FAT32 512x81920 in MBR partition 1 at 2048", 512, 81920, ["-F", "32", "-s", "1"], 2048),
+]
+# Images made by VfsFat.mkfs: (sector size, sectors): FAT12 on a device of an odd
+# size, FAT16, and FAT12 with 4096-byte sectors on an odd size.
+FAT_WRITE_CASES = [(512, 2047), (512, 32768), (4096, 2047)]
+
+
+def fat_tree(root, seed):
+    """Create the host tree that goes into every image; seed varies its bytes."""
+
+    def rnd(n, tag):  # non-repeating bytes
+        out = b"".join(hashlib.sha256(b"%d %s %d" % (seed, tag.encode(), i)).digest() for i in range(n // 32 + 1))
+        return out[:n]
+
+    files = {
+        "README.TXT": b"an upper-case 8.3 name\n",
+        "lower.txt": b"a lower-case 8.3 name\n",
+        "MixedCase.Txt": b"a mixed-case 8.3 name\n",
+        "A Long Name, with+chars;and=more[1].txt": rnd(700, "chars"),
+        "multi.dot.name.tar.gz": rnd(3000, "dots"),
+        ("a name of 255 characters " * 11)[:251] + ".txt": b"the longest name FAT allows\n",
+        "empty.bin": b"",
+        "big.bin": rnd(20000, "big"),
+        "fragmented.bin": rnd(21000, "fragmented"),
+        "removed by firmware.txt": rnd(6000, "removed"),
+        "renamed to a long name.txt": b"renamed\n",
+        "appended.txt": rnd(5000, "appended"),
+        "overwritten.txt": b"what is left after an overwrite\n",
+        "Documents and Settings/Nested Dir/deeper/deepest/file at the bottom.txt": rnd(1234, "bottom"),
+        "a/b/c/d/e/f/g/deep.txt": b"deep\n",
+        "Moved Directory/top.txt": b"top\n",
+        "Moved Directory/inner dir/moved.txt": rnd(2500, "moved"),
+    }
+    for n in (1, 511, 512, 513, 2048, 4095, 4096, 4097, 8192):
+        files["sizes/%d.bin" % n] = rnd(n, "size %d" % n)
+    for i in range(40):  # a directory of several clusters; LONGFI~1 ... ~9, then hashed short names
+        files["many entries/Long File Name Number %02d.txt" % i] = b"entry %d\n" % i
+    for i in range(20):
+        files["many entries/FILE%02d.TXT" % i] = b"short %d\n" % i
+    shutil.rmtree(root, ignore_errors=True)
+    os.makedirs(os.path.join(root, "empty dir"))
+    for name, data in files.items():
+        path = os.path.join(root, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(data)
+        os.utime(path, (FAT_MTIME, FAT_MTIME))
+
+
+def fat_key(entry):
+    return entry[1].split("/")
+
+
+def fat_listing(root, prefix=""):
+    """The host tree as fat_image.py prints it: ("D", path) and ("F", path, size, sha256)."""
+    out = []
+    for dirpath, dirs, files in os.walk(root):
+        rel = prefix + "/" + os.path.relpath(dirpath, root) if dirpath != root else prefix
+        for d in dirs:
+            out.append(("D", rel + "/" + d))
+        for f in files:
+            with open(os.path.join(dirpath, f), "rb") as fh:
+                data = fh.read()
+            out.append(("F", rel + "/" + f, str(len(data)), hashlib.sha256(data).hexdigest()))
+    return sorted(out, key=fat_key)
+
+
+def fat_parse(out):
+    """A firmware's reading: (tree entries and any unexpected line, {path: mtime}, statvfs)."""
+    tree, times, statvfs = [], {}, None
+    for line in out.decode(errors="replace").splitlines():
+        if line.startswith("F "):
+            tree.append(tuple(["F"] + line[2:].rsplit(" ", 2)))
+        elif line.startswith("D "):
+            tree.append(("D", line[2:]))
+        elif line.startswith("T "):
+            path, _, t = line[2:].rpartition(" ")
+            times[path] = t
+        elif line.startswith("statvfs ("):
+            statvfs = [int(x) for x in line[9:-1].split(",")]
+        else:
+            tree.append(("?", line))
+    return tree, times, statvfs
+
+
+def fat_diff(what, expected, actual):
+    """None if equal, else a line naming the first difference."""
+    if expected == actual:
+        return None
+    for i, (e, a) in enumerate(zip(expected, actual)):
+        if e != a:
+            return "%s: entry %d is %r, expected %r" % (what, i, a, e)
+    if len(actual) > len(expected):
+        return "%s: unexpected %r" % (what, actual[len(expected)])
+    return "%s: missing %r" % (what, expected[len(actual)])
+
+
+def fat_run(cmd, check=True):
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=FAT_ENV, stdin=subprocess.DEVNULL)
+    if check and p.returncode != 0:
+        raise RuntimeError("%s: exit %d: %s" % (" ".join(cmd), p.returncode, p.stdout.decode(errors="replace")[-300:]))
+    return p.stdout
+
+
+def mtools_escape(path):
+    return re.sub(r"([\\\[\]*?])", r"\\\1", path)
+
+
+def mtools_fill(spec, src):
+    """Fill the image with the host tree src through mtools, with deletions, a rename and
+    a directory moved to another parent on the way (deleted entries precede live ones)."""
+
+    def put(host, target):
+        if os.path.isdir(host):
+            fat_run(["mmd", "-i", spec, target])
+            names = sorted(os.listdir(host))
+            files = [os.path.join(host, n) for n in names if not os.path.isdir(os.path.join(host, n))]
+            if files:
+                fat_run(["mcopy", "-m", "-i", spec] + files + [target + "/"])
+            for n in names:
+                if os.path.isdir(os.path.join(host, n)):
+                    put(os.path.join(host, n), target + "/" + n)
+        else:
+            fat_run(["mcopy", "-m", "-i", spec, host, target])
+
+    # First, while the root directory is one cluster: mtools 4.0.32's mren aborts
+    # (dirCache.c: freeDirCacheRange assertion) when the new name's entries cross a cluster.
+    put(os.path.join(src, "renamed to a long name.txt"), "::/TMPNAME.TXT")
+    fat_run(["mren", "-i", spec, "::/TMPNAME.TXT", "::/renamed to a long name.txt"])
+    put(os.path.join(src, "big.bin"), "::/to be deleted, with a long name.bin")
+    fat_run(["mmd", "-i", spec, "::/deleted dir"])
+    put(os.path.join(src, "README.TXT"), "::/deleted dir/inside a deleted directory.txt")
+    fat_run(["mmd", "-i", spec, "::/staging"])
+    for name in sorted(os.listdir(src)):
+        host = os.path.join(src, name)
+        if name == "Moved Directory":
+            put(host, "::/staging/" + name)
+            fat_run(["mmove", "-i", spec, "::/staging/" + name, "::/" + name])
+        elif name != "renamed to a long name.txt":
+            put(host, "::/" + name)
+    fat_run(["mdel", "-i", spec, "::/to be deleted, with a long name.bin"])
+    fat_run(["mdeltree", "-i", spec, "::/deleted dir"])
+    fat_run(["mrd", "-i", spec, "::/staging"])
+
+
+def mtools_listing(spec):
+    """The image as mtools sees it, listed as fat_listing() does; and its free bytes."""
+    out = []
+    for line in fat_run(["mdir", "-i", spec, "-/", "-b", "::/"]).decode(errors="replace").splitlines():
+        path = line[2:]
+        if path.endswith("/"):
+            out.append(("D", path[:-1]))
+        else:
+            data = fat_run(["mtype", "-i", spec, "::" + mtools_escape(path)])
+            out.append(("F", path, str(len(data)), hashlib.sha256(data).hexdigest()))
+    m = re.search(r"([\d ]+) bytes free", fat_run(["mdir", "-i", spec, "::/"]).decode())
+    return sorted(out, key=fat_key), int(m.group(1).replace(" ", "")) if m else None
+
+
+def fsck_problem(image, part, ss, sectors):
+    """None if `fsck.fat -n` exits 0 and prints nothing but its banner and summary."""
+    if part:  # fsck.fat has no offset option: check a copy of the partition
+        with open(image, "rb") as f:
+            f.seek(part * ss)
+            data = f.read(sectors * ss)
+        image = image + ".partition"
+        with open(image, "wb") as f:
+            f.write(data)
+    p = subprocess.run(["fsck.fat", "-n", image], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=FAT_ENV)
+    lines = p.stdout.decode(errors="replace").splitlines()
+    if (
+        p.returncode == 0
+        and len(lines) == 2
+        and lines[0].startswith("fsck.fat ")
+        and re.match(r"\S+: \d+ files, \d+/\d+ clusters$", lines[1])
+    ):
+        return None
+    return "fsck.fat -n %s: exit %d: %s" % (image, p.returncode, " | ".join(lines))
+
+
+def fat_check_reads(ours, stock, script, image, ss, expected, mtimes_of, mtools_free):
+    """Problems of ours' reading of an image: entries and contents as expected, mtimes
+    (of the paths mtimes_of accepts) FAT_MTIME, free space as mtools counts it, and
+    everything (statvfs and every mtime too) as stock reads it."""
+    out_ours, rc1 = run_fw_args(ours, script, ["read", image, str(ss)], flags=FAT_FLAGS)
+    out_stock, rc2 = run_fw_args(stock, script, ["read", image, str(ss)], flags=FAT_FLAGS)
+    with open(image + ".ours.txt", "wb") as f:
+        f.write(out_ours)
+    with open(image + ".stock.txt", "wb") as f:
+        f.write(out_stock)
+    with open(image + ".expected.txt", "w") as f:
+        f.write("".join(" ".join(e) + "\n" for e in expected))
+    problems = []
+    if rc1 != 0:
+        problems.append("ours exit %d: %s" % (rc1, out_ours.decode(errors="replace")[-300:]))
+    if rc2 != 0:
+        problems.append("stock exit %d: %s" % (rc2, out_stock.decode(errors="replace")[-300:]))
+    tree, times, statvfs = fat_parse(out_ours)
+    problems.append(fat_diff("ours' listing", expected, tree))
+    bad = [e[1] for e in expected if e[0] == "F" and mtimes_of(e[1]) and times.get(e[1]) != str(FAT_MTIME)]
+    if bad:
+        problems.append("ours: mtime of %s is %s, expected %d" % (bad[0], times.get(bad[0]), FAT_MTIME))
+    if statvfs is None:
+        problems.append("ours printed no statvfs")
+    elif mtools_free is not None and statvfs[0] * statvfs[3] != mtools_free:
+        problems.append("ours: statvfs free %d x %d = %d bytes, mtools says %d" % (
+            statvfs[0], statvfs[3], statvfs[0] * statvfs[3], mtools_free))
+    if out_ours != out_stock:
+        stock_tree, stock_times, stock_statvfs = fat_parse(out_stock)
+        diff = fat_diff("stock's listing vs ours'", tree, stock_tree)
+        if diff is None and statvfs != stock_statvfs:
+            diff = "statvfs: ours %s, stock %s" % (statvfs, stock_statvfs)
+        if diff is None:
+            p = sorted(k for k in set(times) | set(stock_times) if times.get(k) != stock_times.get(k))[0]
+            diff = "mtime of %s: ours %s, stock %s" % (p, times.get(p), stock_times.get(p))
+        problems.append("ours and stock differ: " + diff)
+    return [p for p in problems if p]
+
+
+def fat_interop_tests(ours, stock, out_dir, only):
+    """mkfs.fat/mtools images read by ours (and modified by ours: fsck.fat and mtools
+    agree), images written by ours checked by fsck.fat and mtools, stock both ways."""
+    script = os.path.join(HERE, "interop", "fat_image.py")
+    groups = []
+    for name, ss, n, opts, part in FAT_MKFS_CASES:
+        base = "interop/fat mkfs.fat %s" % name
+        tests = [base + ": read by ours and stock"] + [
+            base + ": modified by ours, " + t for t in ("fsck.fat -n", "mtools", "read by ours and stock")
+        ]
+        groups.append((tests, ("mkfs", name, ss, n, opts, part)))
+    for ss, n in FAT_WRITE_CASES:
+        base = "interop/fat written by %s %dx%d"
+        groups.append(([base % ("ours", ss, n) + t for t in (": fsck.fat -n", ": mtools", ": read by ours and stock")],
+                       ("write", "ours", ss, n)))
+        groups.append(([base % ("stock", ss, n) + ": read by ours and stock"], ("write", "stock", ss, n)))
+    groups = [(tests, case) for tests, case in groups if not only or any(re.search(only, t) for t in tests)]
+    passed, failed = [], []
+
+    def report(name, problems):
+        if only and not re.search(only, name):
+            return
+        print("pass " if not problems else "FAIL ", name, *(["(" + "; ".join(problems) + ")"] if problems else []))
+        (passed if not problems else failed).append(name)
+
+    if not groups:
+        return passed, failed
+    path = os.environ.get("PATH", "") + ":/usr/sbin:/sbin"
+    missing = [t for t in FAT_TOOLS if not shutil.which(t, path=path)]
+    if missing:
+        for tests, _ in groups:
+            for t in tests:
+                report(t, ["missing %s: install dosfstools and mtools (tools/install-deps.sh)" % " ".join(missing)])
+        return passed, failed
+    FAT_ENV["PATH"] = path
+    os.makedirs(out_dir, exist_ok=True)
+    src1, src2 = os.path.join(out_dir, "src1"), os.path.join(out_dir, "src2")
+    fat_tree(src1, 1)
+    fat_tree(src2, 2)
+    tree1 = fat_listing(src1)
+    modified = sorted(
+        [e for e in tree1 if e[1] != "/removed by firmware.txt"] + [("D", FAT_ADDED)] + fat_listing(src2, FAT_ADDED),
+        key=fat_key,
+    )
+    for tests, case in groups:
+        if case[0] == "mkfs":
+            fat_mkfs_case(ours, stock, script, out_dir, tests, case[1:], src1, tree1, src2, modified, report)
+        else:
+            fat_write_case(ours, stock, script, out_dir, tests, case[1:], tree1, src1, report)
+    return passed, failed
+
+
+def fat_mkfs_case(ours, stock, script, out_dir, tests, case, src1, tree1, src2, modified, report):
+    name, ss, n, opts, part = case
+    image = os.path.join(out_dir, "mkfs-%s.img" % re.sub(r"\W+", "-", name))
+    spec = image + ("@@%d" % (part * ss) if part else "")
+    try:
+        if os.path.exists(image):
+            os.remove(image)
+        with open(image, "wb") as f:
+            f.truncate((part + n) * ss)
+        cmd = ["mkfs.fat", "-S", str(ss)] + opts
+        if part:
+            cmd += ["--offset", str(part)]
+        fat_run(cmd + [image, str(n * ss // 1024)])
+        if part:
+            with open(image, "r+b") as f:
+                f.write(bytes(446) + struct.pack("<B3sB3sII", 0, b"\xfe\xff\xff", 0x0C, b"\xfe\xff\xff", part, n)
+                        + bytes(48) + b"\x55\xaa")
+        mtools_fill(spec, src1)
+        listing, free = mtools_listing(spec)
+    except (RuntimeError, OSError) as e:
+        for t in tests:
+            report(t, ["making the image: %s" % e])
+        return
+    setup = fat_diff("mtools' own listing (test setup)", tree1, listing)
+    problems = [setup] if setup else []
+    report(tests[0], problems + fat_check_reads(ours, stock, script, image, ss, tree1, lambda p: True, free))
+    mod = image + ".modified"
+    subprocess.run(["cp", "--sparse=always", image, mod], check=True)
+    out, rc = run_fw_args(ours, script, ["modify", mod, str(ss), src2], flags=FAT_FLAGS)
+    if rc != 0:
+        for t in tests[1:]:
+            report(t, ["ours' modify exit %d: %s" % (rc, out.decode(errors="replace")[-400:])])
+        return
+    report(tests[1], [p for p in [fsck_problem(mod, part, ss, n)] if p])
+    try:
+        listing, free = mtools_listing(mod + ("@@%d" % (part * ss) if part else ""))
+        problems = [fat_diff("mtools' listing", modified, listing)]
+    except RuntimeError as e:
+        free, problems = None, [str(e)]
+    report(tests[2], [p for p in problems if p])
+    report(tests[3], fat_check_reads(ours, stock, script, mod, ss, modified,
+                                     lambda p: not p.startswith(FAT_ADDED + "/"), free))
+
+
+def fat_write_case(ours, stock, script, out_dir, tests, case, tree1, src1, report):
+    writer, ss, n = case
+    image = os.path.join(out_dir, "written-%s-%d-%d.img" % (writer, ss, n))
+    out, rc = run_fw_args(ours if writer == "ours" else stock, script, ["write", image, str(ss), str(n), src1],
+                          flags=FAT_FLAGS)
+    if rc != 0:
+        for t in tests:
+            report(t, ["%s's write exit %d: %s" % (writer, rc, out.decode(errors="replace")[-400:])])
+        return
+    free = None
+    if writer == "ours":
+        report(tests[0], [p for p in [fsck_problem(image, 0, ss, n)] if p])
+        try:
+            listing, free = mtools_listing(image)
+            problems = [fat_diff("mtools' listing", tree1, listing)]
+        except RuntimeError as e:
+            problems = [str(e)]
+        report(tests[1], [p for p in problems if p])
+    report(tests[-1], fat_check_reads(ours, stock, script, image, ss, tree1, lambda p: False, free))
 
 
 def read_exclusions():
@@ -211,6 +569,10 @@ def main():
     i_pass, i_fail = interop_tests(args.ours, args.stock, result_dir + "-interop", args.only)
     own_pass += i_pass
     own_fail += i_fail
+    print("== FAT image interoperability with mkfs.fat, fsck.fat, mtools and stock ==")
+    f_pass, f_fail = fat_interop_tests(args.ours, args.stock, result_dir + "-fat", args.only)
+    own_pass += f_pass
+    own_fail += f_fail
     print("our tests: %d passed, %d failed" % (len(own_pass), len(own_fail)))
     up_pass, up_fail = [], []
     if not args.skip_upstream:
