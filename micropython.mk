@@ -1,5 +1,6 @@
 # The Rust os/vfs module as a MicroPython user C module for make-based ports (unix, qemu).
 # Use: make -C ports/<port> USER_C_MODULES=<dir containing this directory>
+RUSTOS_OPT_LEVEL ?= s
 RUSTOS_DIR := $(USERMOD_DIR)
 RUSTOS_BUILD := $(BUILD)/rustos
 CARGO ?= cargo
@@ -43,7 +44,7 @@ RUSTOS_CLANG_ARGS = $(shell echo | $(CC) $(filter -m%,$(CFLAGS)) -E -Wp,-v -xc -
 # getrandom has no OS here: its custom backend calls the port's RNG hook (src/baremetal.rs);
 # size matters more than speed on a microcontroller.
 RUSTOS_CARGO_ENV = CARGO_TARGET_$(RUSTOS_TARGET_ENV)_RUSTFLAGS='--cfg getrandom_backend="custom"' \
-	CARGO_PROFILE_RELEASE_OPT_LEVEL=s \
+	CARGO_PROFILE_RELEASE_OPT_LEVEL=$(RUSTOS_OPT_LEVEL) \
 	BINDGEN_EXTRA_CLANG_ARGS_$(RUSTOS_TARGET_LOWER)="$(RUSTOS_CLANG_ARGS)" \
 	CC_$(RUSTOS_TARGET_LOWER)="$(CC)" CFLAGS_$(RUSTOS_TARGET_LOWER)="$(filter -m%,$(CFLAGS))"
 endif
