@@ -59,6 +59,8 @@ pub struct VfsFat {
     /// First sector of the volume (a partition's start), and sectors on the device.
     start: u32,
     count: u32,
+    /// The mounted volume's boot record numbers.
+    geo: Bpb,
     fs: MaybeUninit<Fs>,
     // followed by the sector buffer (bdev.block_size bytes)
 }
@@ -70,6 +72,13 @@ struct File {
     vfs: *mut VfsFat,
     readable: bool,
     writable: bool,
+    /// Where the file's short entry is (sector, offset) and its name: a file whose entry
+    /// was removed or moved while open must not write its entry back (lamfat rewrites the
+    /// whole entry, name included, which would resurrect a deleted one).
+    entry_at: (u32, u32),
+    name11: [u8; 11],
+    /// The entry's case flags, which lamfat's rewrite of the entry would clear.
+    case_flags: u8,
     file: MaybeUninit<FatFile>,
 }
 
@@ -426,6 +435,45 @@ fn check_boot(b: &[u8]) -> Boot {
     Boot::Mbr(starts)
 }
 
+/// The boot record checks of oofatfs's find_volume: a volume failing any of them is "no
+/// filesystem" (ENODEV) there, so it is here too, whatever lamfat would make of it.
+fn bpb_sane(b: &[u8], ss: u32) -> bool {
+    let le16 = |at: usize| u32::from(u16::from_le_bytes([b[at], b[at + 1]]));
+    let le32 = |at: usize| u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
+    let fasize = if le16(22) != 0 { le16(22) } else { le32(36) };
+    let nfats = u32::from(b[16]);
+    let csize = u32::from(b[13]);
+    let n_rootdir = le16(17);
+    let tsect = if le16(19) != 0 { le16(19) } else { le32(32) };
+    let nrsv = le16(14);
+    if le16(11) != ss || fasize == 0 || !(1..=2).contains(&nfats) || csize == 0 || !csize.is_power_of_two() {
+        return false;
+    }
+    if n_rootdir % (ss / 32) != 0 || nrsv == 0 {
+        return false;
+    }
+    let sysect = u64::from(nrsv) + u64::from(fasize) * u64::from(nfats) + u64::from(n_rootdir / (ss / 32));
+    if u64::from(tsect) < sysect {
+        return false;
+    }
+    let nclst = (u64::from(tsect) - sysect) / u64::from(csize);
+    if nclst == 0 || nclst > u64::from(fatlayout::MAX_FAT32) {
+        return false;
+    }
+    let n_fatent = nclst + 2;
+    let szbfat = if nclst <= u64::from(fatlayout::MAX_FAT12) {
+        n_fatent * 3 / 2 + (n_fatent & 1)
+    } else if nclst <= u64::from(fatlayout::MAX_FAT16) {
+        n_fatent * 2
+    } else {
+        if n_rootdir != 0 {
+            return false;
+        }
+        n_fatent * 4
+    };
+    u64::from(fasize) >= szbfat.div_ceil(u64::from(ss))
+}
+
 /// Mount the volume on the device, as oofatfs's find_volume: sector 0 a FAT boot record,
 /// or an MBR whose first FAT partition is used.  Ok(false): no filesystem there.
 fn try_mount(vfs: *mut VfsFat) -> Result<bool> {
@@ -461,6 +509,12 @@ fn try_mount(vfs: *mut VfsFat) -> Result<bool> {
             }
         }
     }
+    if cache_load(vfs, start).is_err() {
+        return Err(take_io_error(vfs));
+    }
+    if !bpb_sane(cache(vfs), ssize(vfs)) {
+        return Ok(false);
+    }
     // SAFETY: a field of a live object, under its lock.
     unsafe { (*vfs).start = start };
     let io = SectorIo { vfs, pos: 0 };
@@ -471,6 +525,15 @@ fn try_mount(vfs: *mut VfsFat) -> Result<bool> {
             // dropped (dropping would write to the device).
             unsafe {
                 core::ptr::write(addr_of_mut!((*vfs).fs), MaybeUninit::new(fs));
+            }
+            let geo = match read_bpb(vfs) {
+                Ok(g) => g,
+                Err(Fail::Mp(e)) => return Err(e),
+                Err(Fail::Fat(e)) => return Err(fat_error(vfs, e)),
+            };
+            // SAFETY: fields of a live object, under its lock.
+            unsafe {
+                (*vfs).geo = geo;
                 (*vfs).mounted = true;
             }
             Ok(true)
@@ -491,7 +554,7 @@ fn take_io_error(vfs: *mut VfsFat) -> Error {
         }
         // oofatfs reports any device failure as FR_DISK_ERR (EIO), but a write refused
         // for want of writeblocks as FR_WRITE_PROTECTED (EROFS).
-        if (*vfs).dev_errno == errno_number(Errno::EROFS) {
+        if (*vfs).dev_errno == errno_number(Errno::EROFS) && (*vfs).bdev.is_readonly() {
             return Errno::EROFS.into();
         }
     }
@@ -514,6 +577,16 @@ fn fat_error(vfs: *mut VfsFat, e: FatError) -> Error {
 /// Run `f` on the mounted filesystem under the lock.  Not mounted: mount now (a device
 /// formatted since the constructor ran), else ENODEV as stock.
 fn with_fs<T>(vfs: *mut VfsFat, f: impl FnOnce(&'static Fs) -> core::result::Result<T, Fail>) -> Result<T> {
+    with_fs_opt(vfs, true, f)
+}
+
+/// with_fs, leaving a changed cached sector for later when `flush` is false (opening a
+/// file: oofatfs keeps the new entry in its window until the file is synced or closed).
+fn with_fs_opt<T>(
+    vfs: *mut VfsFat,
+    flush: bool,
+    f: impl FnOnce(&'static Fs) -> core::result::Result<T, Fail>,
+) -> Result<T> {
     let _g = lock(vfs)?;
     // SAFETY: fields of a live object, under its lock.
     unsafe {
@@ -529,7 +602,7 @@ fn with_fs<T>(vfs: *mut VfsFat, f: impl FnOnce(&'static Fs) -> core::result::Res
     let r = f(fs);
     // Whatever happened, leave no half-written sector behind (oofatfs syncs its window
     // at the end of each call that wrote).
-    let flushed = cache_flush(vfs);
+    let flushed = if flush || r.is_err() { cache_flush(vfs) } else { Ok(()) };
     match r {
         Ok(v) => {
             flushed.map_err(|_| take_io_error(vfs))?;
@@ -570,6 +643,7 @@ impl From<Errno> for Fail {
 // order) and a moved directory whose ".." follows it.  Reads and writes go through the
 // same sector cache lamfat uses, so both see one volume.
 
+#[derive(Clone, Copy)]
 struct Bpb {
     spc: u32,
     fat_start: u32,
@@ -595,8 +669,14 @@ fn raw_err(vfs: *mut VfsFat) -> Fail {
     Fail::Mp(take_io_error(vfs))
 }
 
-/// The boot record's numbers (lamfat has validated them at mount).
+/// The mounted volume's boot record numbers (read once, at mount).
 fn bpb(vfs: *mut VfsFat) -> core::result::Result<Bpb, Fail> {
+    // SAFETY: a field of a live, mounted object.
+    Ok(unsafe { (*vfs).geo })
+}
+
+/// The boot record's numbers (lamfat has validated them at mount).
+fn read_bpb(vfs: *mut VfsFat) -> core::result::Result<Bpb, Fail> {
     // SAFETY: a field of a live object.
     let start = unsafe { (*vfs).start };
     cache_load(vfs, start).map_err(|_| raw_err(vfs))?;
@@ -806,6 +886,113 @@ fn update_fsinfo(vfs: *mut VfsFat, fs: &'static Fs) -> core::result::Result<(), 
     Ok(())
 }
 
+/// oofatfs's checksum of a short name, carried by each of its long-name entries.
+fn sfn_checksum(n: &[u8; 11]) -> u8 {
+    n.iter().fold(0u8, |s, &c| s.rotate_right(1).wrapping_add(c))
+}
+
+/// The short name a name has on its own, with oofatfs's case flags (0x08: lower-case
+/// base, 0x10: lower-case extension), when it needs no long name: 8.3, characters valid
+/// in a short name, each part in one case.
+fn plain_short_name(name: &str) -> Option<([u8; 11], u8)> {
+    let b = name.as_bytes();
+    let (base, ext) = match b.iter().rposition(|&c| c == b'.') {
+        Some(i) => (&b[..i], &b[i + 1..]),
+        None => (b, &[][..]),
+    };
+    let ok = |c: &u8| c.is_ascii_alphanumeric() || b"!#$%&'()-@^_`{}~".contains(c);
+    if base.is_empty() || base.len() > 8 || ext.len() > 3 || !base.iter().chain(ext).all(ok) {
+        return None;
+    }
+    let case = |part: &[u8], flag: u8| -> Option<u8> {
+        let lower = part.iter().any(u8::is_ascii_lowercase);
+        let upper = part.iter().any(u8::is_ascii_uppercase);
+        match (lower, upper) {
+            (true, true) => None,
+            (true, false) => Some(flag),
+            _ => Some(0),
+        }
+    };
+    let flags = case(base, 0x08)? | case(ext, 0x10)?;
+    let mut n = [b' '; 11];
+    for (d, c) in n.iter_mut().zip(base) {
+        *d = c.to_ascii_uppercase();
+    }
+    for (d, c) in n[8..].iter_mut().zip(ext) {
+        *d = c.to_ascii_uppercase();
+    }
+    Some((n, flags))
+}
+
+/// Make a just-created entry what oofatfs would have written: the archive attribute on a
+/// file, and for a name that fits 8.3 in one case per part, only the short entry with
+/// the case flags, in the first free slot (lamfat always adds a long name; dropping it
+/// keeps directories as dense as stock's, 512 names in a FAT12/16 root).  The entry may
+/// move: no lamfat handle on it may be kept across this call.
+fn fixup_new_entry(vfs: *mut VfsFat, fs: &'static Fs, comps: &[String]) -> core::result::Result<(), Fail> {
+    let name = &comps[comps.len() - 1];
+    let p = bpb(vfs)?;
+    let parent = dir_cluster(vfs, &p, fs, &comps[..comps.len() - 1])?;
+    let dir = parent_of(fs, comps, None)?;
+    let Some(e) = find_in(&dir, name)? else {
+        return Err(Errno::EIO.into());
+    };
+    let n11 = name11(e.short_file_name_as_bytes());
+    let sectors = dir_sectors(vfs, &p, parent)?;
+    let per = (ssize(vfs) / 32) as usize;
+    let slot_at = |i: usize| (sectors[i / per], ((i % per) * 32) as u32);
+    let mut idx = None;
+    for i in 0..sectors.len() * per {
+        let ent = read_entry(vfs, slot_at(i))?;
+        if ent[0] == 0 {
+            break;
+        }
+        if ent[0] != 0xE5 && ent[11] != 0x0F && ent[11] & 0x08 == 0 && ent[..11] == n11 {
+            idx = Some(i);
+            break;
+        }
+    }
+    let Some(i) = idx else {
+        return Err(Errno::EIO.into());
+    };
+    let mut ent = read_entry(vfs, slot_at(i))?;
+    if ent[11] & 0x10 == 0 {
+        ent[11] |= 0x20;
+    }
+    let plain = plain_short_name(name).filter(|(n, _)| *n == n11);
+    if let Some((_, flags)) = plain {
+        ent[12] = flags;
+        let sum = sfn_checksum(&n11);
+        let mut j = i;
+        while j > 0 {
+            let at = slot_at(j - 1);
+            let mut l = read_entry(vfs, at)?;
+            if l[0] == 0xE5 || l[11] != 0x0F || l[13] != sum {
+                break;
+            }
+            l[0] = 0xE5;
+            write_entry(vfs, at, &l)?;
+            j -= 1;
+        }
+        // One slot is all it needs now: oofatfs would have put it in the first free one.
+        let mut k = 0;
+        while k < i {
+            let e = read_entry(vfs, slot_at(k))?;
+            if e[0] == 0xE5 || e[0] == 0 {
+                break;
+            }
+            k += 1;
+        }
+        if k < i {
+            write_entry(vfs, slot_at(k), &ent)?;
+            let mut gone = ent;
+            gone[0] = 0xE5;
+            return write_entry(vfs, slot_at(i), &gone);
+        }
+    }
+    write_entry(vfs, slot_at(i), &ent)
+}
+
 /// Rename as oofatfs's f_rename: register the new entry (lamfat picks its slots and short
 /// name while the old one still occupies its own), give it the old entry's attributes,
 /// times, cluster and size, point a moved directory's ".." at its new parent, then
@@ -813,19 +1000,28 @@ fn update_fsinfo(vfs: *mut VfsFat, fs: &'static Fs) -> core::result::Result<(), 
 fn raw_rename(
     vfs: *mut VfsFat,
     fs: &'static Fs,
-    from: &FatDir,
-    e: &FatEntry,
-    a: &[String],
-    to: &FatDir,
-    b: &[String],
+    (from, e): (&FatDir, &FatEntry),
+    (a, to, b): (&[String], &FatDir, &[String]),
+    same: bool,
 ) -> core::result::Result<(), Fail> {
     let p = bpb(vfs)?;
     let old_parent = dir_cluster(vfs, &p, fs, &a[..a.len() - 1])?;
     let new_parent = dir_cluster(vfs, &p, fs, &b[..b.len() - 1])?;
-    let old_at = find_raw(vfs, &p, old_parent, &name11(e.short_file_name_as_bytes()))?;
+    let old_name = name11(e.short_file_name_as_bytes());
+    let old_at = find_raw(vfs, &p, old_parent, &old_name)?;
     let old = read_entry(vfs, old_at)?;
     let new_name = &b[b.len() - 1];
-    drop(to.create_file(new_name)?);
+    if same {
+        // The new name matches the old entry (a change of case, or the same name): hide
+        // the old one under a name nothing matches, keeping its slots taken, so that the
+        // new entry goes where oofatfs puts it.
+        let mut hidden = old;
+        hidden[..11].copy_from_slice(b"\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f");
+        write_entry(vfs, old_at, &hidden)?;
+    }
+    create_in(vfs, fs, to, b, false)?;
+    // Settled in its final slot while the old entry still holds its own, as oofatfs.
+    fixup_new_entry(vfs, fs, b)?;
     let Some(created) = find_in(to, new_name)? else {
         return Err(Errno::EIO.into());
     };
@@ -851,6 +1047,9 @@ fn raw_rename(
             }
         }
     }
+    if same {
+        return raw_delete(vfs, &p, old_parent, old_at, &old_name);
+    }
     let mut emptied = old;
     emptied[11] = 0x20;
     emptied[20..22].fill(0);
@@ -860,29 +1059,93 @@ fn raw_rename(
     Ok(())
 }
 
+/// Mark the short entry at `at` and the long-name entries before it deleted (no cluster
+/// is freed: they belong to the entry's new name).
+fn raw_delete(vfs: *mut VfsFat, p: &Bpb, dir: u32, at: (u32, u32), name: &[u8; 11]) -> core::result::Result<(), Fail> {
+    let sectors = dir_sectors(vfs, p, dir)?;
+    let per = (ssize(vfs) / 32) as usize;
+    let slot_at = |i: usize| (sectors[i / per], ((i % per) * 32) as u32);
+    let Some(i) = (0..sectors.len() * per).find(|&i| slot_at(i) == at) else {
+        return Err(Errno::EIO.into());
+    };
+    let sum = sfn_checksum(name);
+    let mut j = i;
+    loop {
+        let mut ent = read_entry(vfs, slot_at(j))?;
+        ent[0] = 0xE5;
+        write_entry(vfs, slot_at(j), &ent)?;
+        if j == 0 {
+            break;
+        }
+        let prev = read_entry(vfs, slot_at(j - 1))?;
+        if prev[0] == 0xE5 || prev[11] != 0x0F || prev[13] != sum {
+            break;
+        }
+        j -= 1;
+    }
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------------------
 // Paths.
 
+/// A path resolved as oofatfs reads it.
+struct FatPath {
+    /// The absolute path's components, "." and ".." resolved.
+    comps: Vec<String>,
+    /// It ends with '/' after a name: it must name a directory, and oofatfs then has no
+    /// name to act on (EINVAL for a directory, ENOENT otherwise).
+    slash: bool,
+    /// Its last component was "." or "..": a directory reached through a dot entry, which
+    /// nothing but chdir/ilistdir may act on (EINVAL).
+    dot: bool,
+    /// Exactly "" or "/", which stock's stat answers without asking the volume.
+    bare_root: bool,
+    /// It reached the root through a directory's ".." entry (a name before the dots, or a
+    /// relative path from a subdirectory): oofatfs then has an entry to report.
+    via_entry: bool,
+    /// Its last component was exactly ".".
+    dot1: bool,
+}
+
 /// The absolute path `path` names (joined to the current directory when relative),
-/// normalised, as its components.  oofatfs drops trailing dots and spaces of a name.
-fn components(vfs: *mut VfsFat, path: Obj) -> Result<Vec<String>> {
+/// normalised.  As oofatfs: '\\' separates too, a control character ends the path,
+/// `* ? : " < > |` and DEL are invalid (EINVAL), trailing dots and spaces of a name go.
+fn resolve(vfs: *mut VfsFat, path: Obj) -> Result<FatPath> {
     let p = path.str_bytes()?;
     if p.contains(&0) {
         return Err(Error::Value("embedded null byte"));
     }
+    let p = &p[..p.iter().position(|&c| c < 0x20).unwrap_or(p.len())];
+    if p.iter().any(|c| b"*?:\"<>|\x7f".contains(c)) {
+        return Err(Errno::EINVAL.into());
+    }
     let mut joined = Vec::new();
     joined.try_reserve(p.len() + 64).map_err(|_| Error::Os(Errno::ENOMEM))?;
-    if p.first() != Some(&b'/') {
+    let is_sep = |c: &u8| *c == b'/' || *c == b'\\';
+    if !p.first().is_some_and(is_sep) {
         // SAFETY: cur_dir is the str object this vfs keeps.
         joined.extend_from_slice(Obj(unsafe { (*vfs).cur_dir }).str_bytes()?);
     }
-    joined.extend_from_slice(p);
+    joined.extend(p.iter().map(|&c| if c == b'\\' { b'/' } else { c }));
     if joined.first() != Some(&b'/') {
         joined.insert(0, b'/');
     }
+    let last = p.rsplit(is_sep).next().unwrap_or(&[]);
+    let trimmed = p.iter().rposition(|c| !is_sep(c)).map_or(0, |i| i + 1);
+    let slash = trimmed > 0 && trimmed < p.len();
+    let dot = last == b"." || last == b"..";
+    let bare_root = p.is_empty() || p == b"/";
+    let dot1 = last == b".";
+    // SAFETY: cur_dir is the str object this vfs keeps.
+    let cwd_is_root = Obj(unsafe { (*vfs).cur_dir }).str_bytes()?.len() <= 1;
+    let has_name = p
+        .split(is_sep)
+        .any(|seg| !seg.is_empty() && seg != b"." && seg != b"..");
+    let via_entry = dot && (has_name || (!p.first().is_some_and(is_sep) && !cwd_is_root));
     let norm = normalize_dir(&joined).ok_or(Error::Os(Errno::ENOMEM))?;
     let s = core::str::from_utf8(&norm).map_err(|_| Error::Os(Errno::EINVAL))?;
-    let mut out = Vec::new();
+    let mut comps = Vec::new();
     for c in s.split('/').filter(|c| !c.is_empty()) {
         let c = c.trim_end_matches(['.', ' ']);
         if c.is_empty() {
@@ -891,10 +1154,119 @@ fn components(vfs: *mut VfsFat, path: Obj) -> Result<Vec<String>> {
         let mut name = String::new();
         name.try_reserve(c.len()).map_err(|_| Error::Os(Errno::ENOMEM))?;
         name.push_str(c);
-        out.try_reserve(1).map_err(|_| Error::Os(Errno::ENOMEM))?;
-        out.push(name);
+        comps.try_reserve(1).map_err(|_| Error::Os(Errno::ENOMEM))?;
+        comps.push(name);
     }
-    Ok(out)
+    Ok(FatPath {
+        comps,
+        slash,
+        dot,
+        bare_root,
+        via_entry,
+        dot1,
+    })
+}
+
+/// The components of a path for calls that accept any spelling of a directory.
+fn components(vfs: *mut VfsFat, path: Obj) -> Result<Vec<String>> {
+    Ok(resolve(vfs, path)?.comps)
+}
+
+/// For the calls that act on a named entry (stat, open, mkdir, remove, rmdir, rename):
+/// what oofatfs says about the root, a path ending in '/', or one ending in a dot entry
+/// (`dot_ok`: stat follows a dot entry to its directory).
+fn entry_path_error(fs: &'static Fs, p: &FatPath, dot_ok: bool) -> core::result::Result<(), Fail> {
+    if p.comps.is_empty() || p.bare_root {
+        return Err(Errno::EINVAL.into());
+    }
+    if p.slash || p.dot {
+        let is_dir = match lookup(fs, &p.comps) {
+            Ok(Some((_, e))) => e.is_dir(),
+            Err(Fail::Mp(Error::Exc(e))) => return Err(Fail::Mp(Error::Exc(e))),
+            _ => false,
+        };
+        if !is_dir {
+            return Err(Errno::ENOENT.into());
+        }
+        if p.slash || !dot_ok {
+            return Err(Errno::EINVAL.into());
+        }
+    }
+    Ok(())
+}
+
+/// A name for a new entry: EINVAL for one whose first character needs two UTF-16 units
+/// (see `create_in`).
+fn creatable(name: &str) -> core::result::Result<(), Fail> {
+    if name.chars().next().is_some_and(|c| c.len_utf16() > 1) {
+        return Err(Errno::EINVAL.into());
+    }
+    Ok(())
+}
+
+/// Create the entry `comps` names in its directory `dir` (an empty file, or a directory).
+/// lamfat's short-name generator slices a name after its first byte, which panics when the
+/// first character is not ASCII: such a name is created with an ASCII stand-in for its
+/// first character (one the directory does not have), then the long name is patched to
+/// the real one (its first character sits in the long-name entry just before the short
+/// one).  The short name stays the generated one, which is valid FAT all the same.
+fn create_in(
+    vfs: *mut VfsFat,
+    fs: &'static Fs,
+    dir: &FatDir,
+    comps: &[String],
+    is_dir: bool,
+) -> core::result::Result<(), Fail> {
+    let name = &comps[comps.len() - 1];
+    let create = |n: &str| -> core::result::Result<(), Fail> {
+        if is_dir {
+            drop(dir.create_dir(n).map_err(no_room)?);
+        } else {
+            drop(dir.create_file(n).map_err(no_room)?);
+        }
+        Ok(())
+    };
+    let Some(first) = name.chars().next().filter(|c| !c.is_ascii()) else {
+        return create(name);
+    };
+    creatable(name)?;
+    let rest = &name[first.len_utf8()..];
+    let mut stand_in = None;
+    for ph in ['_', '$', '~', '!', '#', '%', '&', '-', '@', '^'] {
+        let mut t = String::new();
+        t.try_reserve(rest.len() + 1).map_err(|_| Error::Os(Errno::ENOMEM))?;
+        t.push(ph);
+        t.push_str(rest);
+        if find_in(dir, &t)?.is_none() {
+            stand_in = Some(t);
+            break;
+        }
+    }
+    let Some(t) = stand_in else {
+        return Err(Errno::EEXIST.into());
+    };
+    create(&t)?;
+    let Some(e) = find_in(dir, &t)? else {
+        return Err(Errno::EIO.into());
+    };
+    let p = bpb(vfs)?;
+    let parent = dir_cluster(vfs, &p, fs, &comps[..comps.len() - 1])?;
+    let at = find_raw(vfs, &p, parent, &name11(e.short_file_name_as_bytes()))?;
+    let sectors = dir_sectors(vfs, &p, parent)?;
+    let per = (ssize(vfs) / 32) as usize;
+    let slot_at = |i: usize| (sectors[i / per], ((i % per) * 32) as u32);
+    let i = (0..sectors.len() * per).find(|&i| slot_at(i) == at).unwrap_or(0);
+    if i == 0 {
+        return Err(Errno::EIO.into());
+    }
+    let mut l = read_entry(vfs, slot_at(i - 1))?;
+    if l[11] != 0x0F || l[0] & 0x1F != 1 {
+        return Err(Errno::EIO.into());
+    }
+    let mut unit = [0u16; 1];
+    first.encode_utf16(&mut unit);
+    l[1..3].copy_from_slice(&unit[0].to_le_bytes());
+    write_entry(vfs, slot_at(i - 1), &l)
 }
 
 fn name_eq(a: &str, b: &str) -> bool {
@@ -1107,20 +1479,32 @@ fn check_writable(vfs: *mut VfsFat) -> core::result::Result<(), Fail> {
 }
 
 fn mkdir(vfs: *mut VfsFat, path: Obj) -> Result<Obj> {
-    let comps = components(vfs, path)?;
+    let p = resolve(vfs, path)?;
     with_fs(vfs, |fs| {
         check_writable(vfs)?;
-        let Some(name) = comps.last() else {
+        if p.comps.is_empty() || p.bare_root || (p.dot && !p.slash) {
+            // The root or a dot entry: something already there (FR_EXIST).
             return Err(Errno::EEXIST.into());
-        };
-        let dir = parent_of(fs, &comps, None)?;
+        }
+        entry_path_error(fs, &p, false)?;
+        let name = &p.comps[p.comps.len() - 1];
+        let dir = parent_of(fs, &p.comps, None)?;
         if find_in(&dir, name)?.is_some() {
             return Err(Errno::EEXIST.into());
         }
-        dir.create_dir(name)?;
-        Ok(())
+        creatable(name)?;
+        create_in(vfs, fs, &dir, &p.comps, true)?;
+        fixup_new_entry(vfs, fs, &p.comps)
     })?;
     sync_dev(vfs)
+}
+
+/// No cluster or directory slot for a new entry: oofatfs's FR_DENIED (EACCES).
+fn no_room(e: FatError) -> Fail {
+    match e {
+        fatfs::Error::NotEnoughSpace | fatfs::Error::WriteZero => Errno::EACCES.into(),
+        e => e.into(),
+    }
 }
 
 /// The end of a call that changed the volume, as oofatfs's sync_fs: FSInfo up to date,
@@ -1144,17 +1528,18 @@ fn cwd_components(vfs: *mut VfsFat) -> Result<Vec<String>> {
 
 /// remove (want_dir false) and rmdir (true), as stock: stat, check the kind, unlink.
 fn remove(vfs: *mut VfsFat, path: Obj, want_dir: bool) -> Result<Obj> {
-    let comps = components(vfs, path)?;
+    let p = resolve(vfs, path)?;
     let cwd = cwd_components(vfs)?;
     with_fs(vfs, |fs| {
-        let Some((dir, e)) = lookup(fs, &comps)? else {
+        entry_path_error(fs, &p, false)?;
+        let Some((dir, e)) = lookup(fs, &p.comps)? else {
             return Err(Errno::EINVAL.into());
         };
         if e.is_dir() != want_dir {
             return Err(if want_dir { Errno::ENOTDIR } else { Errno::EISDIR }.into());
         }
         check_writable(vfs)?;
-        if want_dir && same_path(&comps, &cwd) {
+        if want_dir && same_path(&p.comps, &cwd) {
             // oofatfs refuses to remove its current directory.
             return Err(Errno::EACCES.into());
         }
@@ -1165,40 +1550,76 @@ fn remove(vfs: *mut VfsFat, path: Obj, want_dir: bool) -> Result<Obj> {
 }
 
 fn rename(vfs: *mut VfsFat, old: Obj, new: Obj) -> Result<Obj> {
-    let (a, b) = (components(vfs, old)?, components(vfs, new)?);
+    let (pa, pb) = (resolve(vfs, old)?, resolve(vfs, new)?);
+    let cwd = cwd_components(vfs)?;
     with_fs(vfs, |fs| {
-        let Some((from, e)) = lookup(fs, &a)? else {
-            return Err(Errno::EINVAL.into());
-        };
-        let Some(new_name) = b.last() else {
-            return Err(Errno::EEXIST.into());
-        };
         check_writable(vfs)?;
-        let to = parent_of(fs, &b, None)?;
-        if e.is_dir() && b.len() > a.len() && same_path(&a, &b[..a.len()]) {
-            // Into itself: refuse rather than orphan the tree (CPython: EINVAL).
+        entry_path_error(fs, &pa, false)?;
+        let (a, b) = (&pa.comps, &pb.comps);
+        let Some((from, e)) = lookup(fs, a)? else {
             return Err(Errno::EINVAL.into());
+        };
+        if pb.dot && !pb.slash {
+            // A dot entry names an existing directory: stock's retry after FR_EXIST
+            // finds a directory (EISDIR).
+            if b.is_empty() && pb.dot1 && !pb.via_entry {
+                return Err(Errno::EINVAL.into());
+            }
+            let is_dir = b.is_empty() || matches!(lookup(fs, b)?, Some((_, ref e)) if e.is_dir());
+            return Err(if is_dir { Errno::EISDIR } else { Errno::ENOENT }.into());
         }
+        entry_path_error(fs, &pb, false)?;
+        let new_name = &b[b.len() - 1];
+        let to = parent_of(fs, b, None)?;
+        let mut same = false;
         if let Some(t) = find_in(&to, new_name)? {
             let same_dir = same_path(&a[..a.len() - 1], &b[..b.len() - 1]);
-            if same_dir && t.short_file_name_as_bytes() == e.short_file_name_as_bytes() {
-                // The same entry under another spelling: nothing to do.
-                return Ok(());
-            }
+            same = same_dir && t.short_file_name_as_bytes() == e.short_file_name_as_bytes();
+        }
+        if let Some(t) = find_in(&to, new_name)?.filter(|_| !same) {
             // Stock replaces an existing file, and refuses a directory (EISDIR).
             if t.is_dir() {
                 return Err(Errno::EISDIR.into());
             }
+            if e.is_dir() && b.len() > a.len() && same_path(a, &b[..a.len()]) {
+                return Err(Errno::EINVAL.into());
+            }
             to.remove(&t.file_name())?;
         }
-        raw_rename(vfs, fs, &from, &e, &a, &to, &b)
+        if e.is_dir() && b.len() > a.len() && same_path(a, &b[..a.len()]) {
+            // Into itself: refuse rather than orphan the tree (stock detaches it).
+            return Err(Errno::EINVAL.into());
+        }
+        creatable(new_name)?;
+        raw_rename(vfs, fs, (&from, &e), (a, &to, b), same)
     })?;
+    // oofatfs keeps its current directory as a cluster, so it follows a move of the
+    // directory or of one of its parents: so does ours.
+    if cwd.len() >= pa.comps.len() && same_path(&pa.comps, &cwd[..pa.comps.len()]) {
+        let mut p = Vec::new();
+        p.push(b'/');
+        for c in pb.comps.iter().chain(&cwd[pa.comps.len()..]) {
+            p.extend_from_slice(c.as_bytes());
+            p.push(b'/');
+        }
+        let cwd = Obj::new_str(&p)?;
+        // SAFETY: self of the method; the new str is kept by the object from now on.
+        unsafe { (*vfs).cur_dir = cwd.0 };
+    }
     sync_dev(vfs)
 }
 
 fn chdir(vfs: *mut VfsFat, path: Obj) -> Result<Obj> {
-    let comps = components(vfs, path)?;
+    let p = resolve(vfs, path)?;
+    let comps = p.comps;
     let names = with_fs(vfs, |fs| {
+        if p.slash {
+            // oofatfs: a trailing '/' leaves no name to follow (EINVAL for a directory).
+            return Err(match lookup(fs, &comps)? {
+                Some((_, e)) if e.is_dir() => Errno::EINVAL.into(),
+                _ => Errno::ENOENT.into(),
+            });
+        }
         let mut names = Vec::new();
         let dir = parent_of(fs, &comps, Some(&mut names))?;
         if let Some(last) = comps.last() {
@@ -1222,6 +1643,8 @@ fn chdir(vfs: *mut VfsFat, path: Obj) -> Result<Obj> {
 }
 
 fn getcwd(vfs: *mut VfsFat) -> Result<Obj> {
+    // oofatfs's f_getcwd needs the volume (ENODEV on an unformatted device).
+    with_fs(vfs, |_| Ok(()))?;
     // SAFETY: cur_dir is the str object this vfs keeps.
     let b = Obj(unsafe { (*vfs).cur_dir }).str_bytes()?;
     if b.len() <= 1 {
@@ -1246,10 +1669,18 @@ fn timestamp(dt: fatfs::DateTime) -> Result<Obj> {
 }
 
 fn stat(vfs: *mut VfsFat, path: Obj) -> Result<Obj> {
-    let comps = components(vfs, path)?;
-    let found = with_fs(vfs, |fs| {
-        Ok(lookup(fs, &comps)?.map(|(_, e)| (e.is_dir(), e.len(), e.modified())))
-    })?;
+    let p = resolve(vfs, path)?;
+    // Stock answers "" and "/" itself, without the volume (even an unformatted one).
+    let found = if p.bare_root || (p.comps.is_empty() && p.via_entry && !p.slash) {
+        // The root has no entry of its own; reached through "..", stock reports that
+        // entry, a directory like the root's stand-in.
+        None
+    } else {
+        with_fs(vfs, |fs| {
+            entry_path_error(fs, &p, true)?;
+            Ok(lookup(fs, &p.comps)?.map(|(_, e)| (e.is_dir(), e.len(), e.modified())))
+        })?
+    };
     let (is_dir, size, t) = match found {
         Some(v) => v,
         // The root has no entry: stock reports a directory of 2000-01-01.
@@ -1319,11 +1750,19 @@ fn ilistdir(vfs: *mut VfsFat, path: Option<Obj>) -> Result<Obj> {
         )
     })?;
     let d = it.0 as *mut DirIt;
-    let (comps, is_str) = match path {
-        Some(p) => (components(vfs, p)?, !p.is_bytes()),
-        None => (components(vfs, mp::empty_str())?, true),
+    let (p, is_str) = match path {
+        Some(p) => (resolve(vfs, p)?, !p.is_bytes()),
+        None => (resolve(vfs, mp::empty_str())?, true),
     };
+    let comps = p.comps;
     let iter = with_fs(vfs, |fs| {
+        if p.slash {
+            // As chdir: oofatfs finds no name after a trailing '/'.
+            return Err(match lookup(fs, &comps)? {
+                Some((_, e)) if e.is_dir() => Errno::EINVAL.into(),
+                _ => Errno::ENOENT.into(),
+            });
+        }
         Ok(match lookup(fs, &comps)? {
             None => fs.root_dir().iter(),
             Some((_, e)) if e.is_dir() => e.to_dir().iter(),
@@ -1439,31 +1878,49 @@ fn open(vfs: *mut VfsFat, path: Obj, mode: Obj) -> Result<Obj> {
     let o = check(unsafe { ffi::rustos_try_new_obj(ty, core::mem::size_of::<File>(), true) })?;
     let f = o.0 as *mut File;
     // After the object, as stock: with the heap locked the allocation above is what fails.
-    let comps = components(vfs, path)?;
-    let file = with_fs(vfs, |fs| {
+    let p = resolve(vfs, path)?;
+    let (file, at, name11, flags) = with_fs_opt(vfs, false, |fs| {
         if m.write {
             check_writable(vfs)?;
         }
-        let Some(name) = comps.last() else {
-            return Err(Errno::ENOENT.into());
-        };
-        let dir = parent_of(fs, &comps, None)?;
+        entry_path_error(fs, &p, false)?;
+        let comps = &p.comps;
+        let name = &comps[comps.len() - 1];
+        let dir = parent_of(fs, comps, None)?;
         let mut file = match find_in(&dir, name)? {
             Some(e) if e.is_dir() => {
                 return Err(if m.create { Errno::EACCES } else { Errno::ENOENT }.into());
             }
             Some(_) if m.exclusive => return Err(Errno::EEXIST.into()),
             Some(e) => e.to_file(),
-            None if m.create => dir.create_file(name)?,
+            None if m.create => {
+                creatable(name)?;
+                create_in(vfs, fs, &dir, comps, false)?;
+                fixup_new_entry(vfs, fs, comps)?;
+                match find_in(&dir, name)? {
+                    Some(e) => e.to_file(),
+                    None => return Err(Errno::EIO.into()),
+                }
+            }
             None => return Err(Errno::ENOENT.into()),
         };
         if m.truncate {
             file.truncate()?;
+            // On the volume now, as oofatfs's f_open does: its clusters are free.
+            file.flush()?;
         }
         if m.append {
             file.seek(SeekFrom::End(0))?;
         }
-        Ok(file)
+        let Some(e) = find_in(&dir, name)? else {
+            return Err(Errno::EIO.into());
+        };
+        let bp = bpb(vfs)?;
+        let parent = dir_cluster(vfs, &bp, fs, &comps[..comps.len() - 1])?;
+        let name11 = name11(e.short_file_name_as_bytes());
+        let at = find_raw(vfs, &bp, parent, &name11)?;
+        let flags = read_entry(vfs, at)?[12];
+        Ok((file, at, name11, flags))
     })?;
     // SAFETY: f is our fresh file object; the File borrows the filesystem that the
     // `vfs` field keeps alive.
@@ -1471,9 +1928,20 @@ fn open(vfs: *mut VfsFat, path: Obj, mode: Obj) -> Result<Obj> {
         (*f).file = MaybeUninit::new(file);
         (*f).readable = m.read || !m.write;
         (*f).writable = m.write;
+        (*f).entry_at = at;
+        (*f).name11 = name11;
+        (*f).case_flags = flags;
         (*f).vfs = vfs;
     }
     Ok(o)
+}
+
+/// The open file's entry is still its own (not removed or renamed since it was opened).
+fn entry_intact(vfs: *mut VfsFat, f: *mut File) -> core::result::Result<bool, Fail> {
+    // SAFETY: fields of our open file object.
+    let (at, name) = unsafe { ((*f).entry_at, (*f).name11) };
+    let e = read_entry(vfs, at)?;
+    Ok(e[0] != 0xE5 && e[0] != 0 && e[..11] == name)
 }
 
 fn open_file(o: ffi::mp_obj_t) -> Option<(*mut File, *mut VfsFat)> {
@@ -1549,7 +2017,19 @@ fn file_write(o: ffi::mp_obj_t, buf: *const c_void, size: usize) -> Result<Io> {
 
 fn file_flush(f: *mut File, vfs: *mut VfsFat) -> Result<Io> {
     let r = io_result(with_fs(vfs, |_| {
-        file_of(f).flush()?;
+        if entry_intact(vfs, f)? {
+            file_of(f).flush()?;
+            // lamfat wrote the whole entry from its copy: put back what oofatfs keeps
+            // there (the archive attribute, the name's case flags).
+            // SAFETY: fields of our open file object.
+            let (at, flags) = unsafe { ((*f).entry_at, (*f).case_flags) };
+            let mut e = read_entry(vfs, at)?;
+            if e[11] & 0x20 == 0 || e[12] != flags {
+                e[11] |= 0x20;
+                e[12] = flags;
+                write_entry(vfs, at, &e)?;
+            }
+        }
         Ok(0)
     }))?;
     if let Io::Errno(e) = r {
@@ -1595,18 +2075,35 @@ fn file_ioctl(o: ffi::mp_obj_t, request: u32, arg: usize) -> Result<Io> {
             // mp_off_t is i64 on unix and narrower on some ports.
             #[allow(clippy::useless_conversion)]
             let (off, whence) = (i64::from(s.offset), s.whence);
+            // SAFETY: reading our flag.
+            let writable = unsafe { (*f).writable };
             let pos = with_fs(vfs, |_| {
                 let file = file_of(f);
+                let here = file.seek(SeekFrom::Current(0))? as i64;
+                let size = file.seek(SeekFrom::End(0))? as i64;
                 let target = match whence {
-                    0 => SeekFrom::Start(off.max(0) as u64),
-                    1 => SeekFrom::Current(off),
-                    _ => SeekFrom::End(off),
+                    0 => off,
+                    1 => here.saturating_add(off),
+                    _ => size.saturating_add(off),
                 };
-                // Stock ignores a failed seek and reports where the file is.
-                if file.seek(target).is_err() {
-                    let _ = file.seek(SeekFrom::Start(0));
+                // oofatfs takes the position as an unsigned 32-bit number: a negative one
+                // is huge, so it lands at the end (we do not try to grow to 4 GiB).
+                let target = if target < 0 { size } else { target.min(u32::MAX as i64) };
+                if target > size && writable {
+                    // f_lseek in a writable file grows it; the gap reads as zeros here.
+                    let zeros = [0u8; 64];
+                    let mut at = size;
+                    while at < target {
+                        let n = ((target - at) as usize).min(zeros.len());
+                        match file.write(&zeros[..n]) {
+                            Ok(0) | Err(fatfs::Error::NotEnoughSpace) => break,
+                            Ok(w) => at += w as i64,
+                            Err(e) => return Err(e.into()),
+                        }
+                    }
+                    return Ok(at as u64);
                 }
-                Ok(file.seek(SeekFrom::Current(0))?)
+                Ok(file.seek(SeekFrom::Start(target.min(size) as u64))?)
             });
             match io_result(pos.map(|p| p as usize))? {
                 Io::Done(p) => {
