@@ -15,7 +15,7 @@
 //! EBUSY instead of corrupting lamfat's `RefCell`s.
 use crate::blockdev::{self, BlockDev};
 use crate::errno::Errno;
-use crate::fatlayout::{self, FatKind};
+use crate::fatlayout::{self, name11, name_eq, plain_short_name, sfn_checksum, FatKind};
 use crate::ffi;
 use crate::mp::{self, check, entry, error::errno_number, io_entry, Error, Io, Obj, Result};
 use crate::path::normalize_dir;
@@ -786,25 +786,6 @@ fn dir_sectors(vfs: *mut VfsFat, p: &Bpb, cluster: u32) -> core::result::Result<
     Ok(out)
 }
 
-/// The 11-byte on-disk form of a short name as lamfat shows it ("NAME.EXT").
-fn name11(shown: &[u8]) -> [u8; 11] {
-    let mut n = [b' '; 11];
-    let (base, ext) = match shown.iter().position(|&c| c == b'.') {
-        Some(i) if i > 0 => (&shown[..i], &shown[i + 1..]),
-        _ => (shown, &[][..]),
-    };
-    for (d, s) in n[..8].iter_mut().zip(base) {
-        *d = *s;
-    }
-    for (d, s) in n[8..].iter_mut().zip(ext) {
-        *d = *s;
-    }
-    if n[0] == 0xE5 {
-        n[0] = 0x05;
-    }
-    n
-}
-
 /// Where the short entry named `name` is in directory `cluster`: (sector, offset).
 fn find_raw(vfs: *mut VfsFat, p: &Bpb, cluster: u32, name: &[u8; 11]) -> core::result::Result<(u32, u32), Fail> {
     let ss = ssize(vfs);
@@ -884,44 +865,6 @@ fn update_fsinfo(vfs: *mut VfsFat, fs: &'static Fs) -> core::result::Result<(), 
     // SAFETY: a field of a live object, under its lock.
     unsafe { (*vfs).dirty = true };
     Ok(())
-}
-
-/// oofatfs's checksum of a short name, carried by each of its long-name entries.
-fn sfn_checksum(n: &[u8; 11]) -> u8 {
-    n.iter().fold(0u8, |s, &c| s.rotate_right(1).wrapping_add(c))
-}
-
-/// The short name a name has on its own, with oofatfs's case flags (0x08: lower-case
-/// base, 0x10: lower-case extension), when it needs no long name: 8.3, characters valid
-/// in a short name, each part in one case.
-fn plain_short_name(name: &str) -> Option<([u8; 11], u8)> {
-    let b = name.as_bytes();
-    let (base, ext) = match b.iter().rposition(|&c| c == b'.') {
-        Some(i) => (&b[..i], &b[i + 1..]),
-        None => (b, &[][..]),
-    };
-    let ok = |c: &u8| c.is_ascii_alphanumeric() || b"!#$%&'()-@^_`{}~".contains(c);
-    if base.is_empty() || base.len() > 8 || ext.len() > 3 || !base.iter().chain(ext).all(ok) {
-        return None;
-    }
-    let case = |part: &[u8], flag: u8| -> Option<u8> {
-        let lower = part.iter().any(u8::is_ascii_lowercase);
-        let upper = part.iter().any(u8::is_ascii_uppercase);
-        match (lower, upper) {
-            (true, true) => None,
-            (true, false) => Some(flag),
-            _ => Some(0),
-        }
-    };
-    let flags = case(base, 0x08)? | case(ext, 0x10)?;
-    let mut n = [b' '; 11];
-    for (d, c) in n.iter_mut().zip(base) {
-        *d = c.to_ascii_uppercase();
-    }
-    for (d, c) in n[8..].iter_mut().zip(ext) {
-        *d = c.to_ascii_uppercase();
-    }
-    Some((n, flags))
 }
 
 /// Make a just-created entry what oofatfs would have written: the archive attribute on a
@@ -1267,15 +1210,6 @@ fn create_in(
     first.encode_utf16(&mut unit);
     l[1..3].copy_from_slice(&unit[0].to_le_bytes());
     write_entry(vfs, slot_at(i - 1), &l)
-}
-
-fn name_eq(a: &str, b: &str) -> bool {
-    if a.is_ascii() && b.is_ascii() {
-        return a.eq_ignore_ascii_case(b);
-    }
-    a.chars()
-        .flat_map(char::to_uppercase)
-        .eq(b.chars().flat_map(char::to_uppercase))
 }
 
 fn find_in(dir: &FatDir, name: &str) -> core::result::Result<Option<FatEntry>, FatError> {

@@ -256,6 +256,92 @@ impl Layout {
     }
 }
 
+// Names: comparison and short names, as oofatfs makes them.
+
+pub fn name_eq(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return a.eq_ignore_ascii_case(b);
+    }
+    a.chars().map(upper).eq(b.chars().map(upper))
+}
+
+/// Upper case for comparing names, as oofatfs's ff_wtoupper does for the scripts names
+/// are usually written in (ASCII, Latin-1, Latin Extended-A, Greek, Cyrillic, full-width
+/// Latin), without core's full Unicode table (12 KB of flash).
+pub fn upper(c: char) -> char {
+    let u = c as u32;
+    let up = match u {
+        0x61..=0x7A | 0xE0..=0xFE if u != 0xF7 => u - 0x20,
+        0xFF => 0x178,
+        0x100..=0x137 | 0x14A..=0x177 if u & 1 == 1 => u - 1,
+        0x139..=0x148 | 0x179..=0x17E if u & 1 == 0 => u - 1,
+        0x3B1..=0x3CB if u != 0x3C2 => u - 0x20,
+        0x3C2 => 0x3A3,
+        0x430..=0x44F => u - 0x20,
+        0x450..=0x45F => u - 0x50,
+        0xFF41..=0xFF5A => u - 0x20,
+        _ => u,
+    };
+    char::from_u32(up).unwrap_or(c)
+}
+
+/// oofatfs's checksum of a short name, carried by each of its long-name entries.
+pub fn sfn_checksum(n: &[u8; 11]) -> u8 {
+    n.iter().fold(0u8, |s, &c| s.rotate_right(1).wrapping_add(c))
+}
+
+/// The short name a name has on its own, with oofatfs's case flags (0x08: lower-case
+/// base, 0x10: lower-case extension), when it needs no long name: 8.3, characters valid
+/// in a short name, each part in one case.
+pub fn plain_short_name(name: &str) -> Option<([u8; 11], u8)> {
+    let b = name.as_bytes();
+    let (base, ext) = match b.iter().rposition(|&c| c == b'.') {
+        Some(i) => (&b[..i], &b[i + 1..]),
+        None => (b, &[][..]),
+    };
+    let ok = |c: &u8| c.is_ascii_alphanumeric() || b"!#$%&'()-@^_`{}~".contains(c);
+    if base.is_empty() || base.len() > 8 || ext.len() > 3 || !base.iter().chain(ext).all(ok) {
+        return None;
+    }
+    let case = |part: &[u8], flag: u8| -> Option<u8> {
+        let lower = part.iter().any(u8::is_ascii_lowercase);
+        let upper = part.iter().any(u8::is_ascii_uppercase);
+        match (lower, upper) {
+            (true, true) => None,
+            (true, false) => Some(flag),
+            _ => Some(0),
+        }
+    };
+    let flags = case(base, 0x08)? | case(ext, 0x10)?;
+    let mut n = [b' '; 11];
+    for (d, c) in n.iter_mut().zip(base) {
+        *d = c.to_ascii_uppercase();
+    }
+    for (d, c) in n[8..].iter_mut().zip(ext) {
+        *d = c.to_ascii_uppercase();
+    }
+    Some((n, flags))
+}
+
+/// The 11-byte on-disk form of a short name as lamfat shows it ("NAME.EXT").
+pub fn name11(shown: &[u8]) -> [u8; 11] {
+    let mut n = [b' '; 11];
+    let (base, ext) = match shown.iter().position(|&c| c == b'.') {
+        Some(i) if i > 0 => (&shown[..i], &shown[i + 1..]),
+        _ => (shown, &[][..]),
+    };
+    for (d, s) in n[..8].iter_mut().zip(base) {
+        *d = *s;
+    }
+    for (d, s) in n[8..].iter_mut().zip(ext) {
+        *d = *s;
+    }
+    if n[0] == 0xE5 {
+        n[0] = 0x05;
+    }
+    n
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -292,6 +378,34 @@ mod tests {
             assert_eq!(l.kind, kind, "{n}x{ss}");
         }
         assert_eq!(layout(22, 512), None);
+    }
+
+    #[test]
+    fn names() {
+        assert!(name_eq("Foo.TXT", "foo.txt"));
+        assert!(name_eq("\u{e9}t\u{e9}", "\u{c9}T\u{c9}"));
+        assert!(name_eq(
+            "\u{441}\u{43b}\u{43e}\u{432}\u{43e}",
+            "\u{421}\u{41b}\u{41e}\u{412}\u{41e}"
+        ));
+        assert!(!name_eq("a", "b"));
+        assert_eq!(upper('\u{ff}'), '\u{178}');
+        assert_eq!(upper('\u{3c2}'), '\u{3a3}');
+        assert_eq!(plain_short_name("foo_file.txt"), Some((*b"FOO_FILETXT", 0x18)));
+        assert_eq!(plain_short_name("README"), Some((*b"README     ", 0)));
+        assert_eq!(plain_short_name("Mixed.txt"), None);
+        assert_eq!(plain_short_name("a b"), None);
+        assert_eq!(plain_short_name("longername.txt"), None);
+        assert_eq!(name11(b"FOO.TX"), *b"FOO     TX ");
+        assert_eq!(name11(b"\xe5AB"), *b"\x05AB        ");
+        // The checksum long-name entries carry (FAT specification's example algorithm).
+        assert_eq!(sfn_checksum(b"FOO     BAR"), {
+            let mut s = 0u8;
+            for &c in b"FOO     BAR" {
+                s = ((if s & 1 != 0 { 0x80 } else { 0 }) + (s >> 1)).wrapping_add(c);
+            }
+            s
+        });
         // 4 GiB: too big for FAT16, so FAT32 behind an MBR (stock's statvfs: 131054).
         let l = layout(8_388_608, 512).unwrap();
         assert_eq!(
