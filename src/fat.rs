@@ -1335,15 +1335,23 @@ fn format(vfs: *mut VfsFat) -> Result<()> {
     let mut io = ();
     // SAFETY: the port's clock; cannot raise.
     let vsn = unsafe { ffi::rustos_fattime() };
-    let mut label = *b"NO NAME    ";
+    // The boot record says "NO NAME" as oofatfs writes it; a port's label
+    // (MICROPY_HW_FLASH_FS_LABEL) goes into a volume-label entry, as stock's f_setlabel.
+    let label = *b"NO NAME    ";
     // SAFETY: a constant string from the port's config, or null.
     let port_label = unsafe { ffi::rustos_fat_label() };
+    let mut label_entry = None;
     if !port_label.is_null() {
         // SAFETY: NUL-terminated constant.
         let s = unsafe { core::ffi::CStr::from_ptr(port_label) }.to_bytes();
-        for (d, c) in label.iter_mut().zip(s.iter().chain(core::iter::repeat(&b' '))) {
+        let mut e = [0u8; 32];
+        e[..11].fill(b' ');
+        for (d, c) in e[..11].iter_mut().zip(s) {
             *d = c.to_ascii_uppercase();
         }
+        e[11] = 0x08;
+        e[22..26].copy_from_slice(&vsn.to_le_bytes());
+        label_entry = Some(e);
     }
     let v = l.start;
     l.boot_sector(&mut buf[..ssz], vsn, &label);
@@ -1365,6 +1373,11 @@ fn format(vfs: *mut VfsFat) -> Result<()> {
         buf[..ssz].fill(0);
         sect += n;
         left -= n;
+    }
+    if let Some(e) = label_entry {
+        buf[..ssz].fill(0);
+        buf[..32].copy_from_slice(&e);
+        w(&mut io, l.fat_start() + l.fat_sectors, &buf[..ssz])?;
     }
     if v != 0 {
         l.mbr_sector(&mut buf[..ssz]);
