@@ -19,7 +19,7 @@ ifeq ($(wildcard $(MPY)/lib/micropython-lib/README.md),)
 UNIX_ARGS += MPY_LIB_DIR=$(TOP)/ports/no-micropython-lib
 endif
 
-.PHONY: all deps deps-qemu firmware stock firmware-qemu firmware-qemu-m0plus stock-qemu run test test-cargo test-mp test-qemu test-qemu-m0plus cross size check-tree lint clean torture torture-quick
+.PHONY: all deps deps-qemu firmware stock firmware-qemu firmware-qemu-m0plus stock-qemu run test test-cargo test-mp test-qemu test-qemu-m0plus cross size bench check-tree lint clean torture torture-quick
 all: firmware
 
 deps:
@@ -120,6 +120,12 @@ cross: firmware-qemu
 size: firmware-qemu stock-qemu
 	@python3 $(TOP)/tools/size_report.py $(B)/qemu-mps2/firmware.elf $(B)/qemu-mps2-stock/firmware.elf \
 		--markdown $(B)/size.md
+
+# Benchmarks, ours against stock on the unix firmwares in one run (tools/bench): time,
+# block-device traffic and heap per workload, plus the QEMU firmwares' sizes as they are.
+bench: firmware stock
+	@python3 $(TOP)/tools/bench/run.py --ours $(B)/unix/micropython --stock $(B)/unix-stock/micropython \
+		--mpy-cross $(MPYCROSS) --out $(B)/bench
 
 lint: firmware
 	cargo fmt --check

@@ -15,7 +15,7 @@
 //! EBUSY instead of corrupting lamfat's `RefCell`s.
 use crate::blockdev::{self, BlockDev};
 use crate::errno::Errno;
-use crate::fatlayout::{self, name11, name_eq, plain_short_name, sfn_checksum, FatKind};
+use crate::fatlayout::{self, name11, name_eq, plain_short_name, sfn_checksum, upper, FatKind};
 use crate::ffi;
 use crate::mp::{self, check, entry, error::errno_number, io_entry, Error, Io, Obj, Result};
 use crate::path::normalize_dir;
@@ -1215,15 +1215,35 @@ fn create_in(
 fn find_in(dir: &FatDir, name: &str) -> core::result::Result<Option<FatEntry>, FatError> {
     for e in dir.iter() {
         let e = e?;
-        let n = e.file_name();
-        if n == "." || n == ".." {
+        let sfn = e.short_file_name_as_bytes();
+        if sfn == b"." || sfn == b".." {
             continue;
         }
-        if name_eq(&n, name) || name_eq(&e.short_file_name(), name) {
+        if entry_matches(&e, sfn, name) {
             return Ok(Some(e));
         }
     }
     Ok(None)
+}
+
+/// An entry's long name, or its short one, is `name` but for case; no allocation.
+fn entry_matches(e: &FatEntry, sfn: &[u8], name: &str) -> bool {
+    if let Some(lfn) = e.long_file_name_as_ucs2_units() {
+        let mut ours = char::decode_utf16(lfn.iter().copied());
+        let mut theirs = name.chars();
+        let same = loop {
+            match (ours.next(), theirs.next()) {
+                (None, None) => break true,
+                (Some(Ok(a)), Some(b)) if a == b || upper(a) == upper(b) => {}
+                _ => break false,
+            }
+        };
+        if same {
+            return true;
+        }
+    }
+    // Short names are in the OEM code page: only ASCII ones can equal a str.
+    name.is_ascii() && sfn.eq_ignore_ascii_case(name.as_bytes())
 }
 
 /// The directory holding the last component (every earlier one must be a directory:
@@ -1490,10 +1510,51 @@ fn remove(vfs: *mut VfsFat, path: Obj, want_dir: bool) -> Result<Obj> {
             // oofatfs refuses to remove its current directory.
             return Err(Errno::EACCES.into());
         }
-        dir.remove(&e.file_name())?;
-        Ok(())
+        remove_entry_first(vfs, fs, &dir, &e, &p.comps)
     })?;
     sync_dev(vfs)
+}
+
+/// Remove an entry as oofatfs does, in the order that survives a power cut: the
+/// directory entry goes first (on the volume), then its clusters are freed (lamfat frees
+/// them first, so a cut between left an entry pointing at free clusters, which the next
+/// file allocated would share).  The clusters are freed through a lamfat File of the
+/// entry, taken before the entry went and then forgotten (it must not write it back).
+fn remove_entry_first(
+    vfs: *mut VfsFat,
+    fs: &'static Fs,
+    dir: &FatDir,
+    e: &FatEntry,
+    comps: &[String],
+) -> core::result::Result<(), Fail> {
+    let p = bpb(vfs)?;
+    let parent = dir_cluster(vfs, &p, fs, &comps[..comps.len() - 1])?;
+    let n11 = name11(e.short_file_name_as_bytes());
+    let at = find_raw(vfs, &p, parent, &n11)?;
+    if e.is_dir() {
+        for x in e.to_dir().iter() {
+            let n = x?.file_name();
+            if n != "." && n != ".." {
+                return Err(Errno::EACCES.into());
+            }
+        }
+        // Seen as a file for a moment (in the cache only), so that a File can free its
+        // clusters; the deletion below rewrites the same entry.
+        let mut ent = read_entry(vfs, at)?;
+        ent[11] = 0x20;
+        write_entry(vfs, at, &ent)?;
+    }
+    let Some(fe) = find_in(dir, &e.file_name())?.filter(|x| !x.is_dir()) else {
+        return Err(Errno::EIO.into());
+    };
+    let mut file = fe.to_file();
+    raw_delete(vfs, &p, parent, at, &n11)?;
+    cache_flush(vfs).map_err(|_| raw_err(vfs))?;
+    let freed = file.truncate();
+    // The File still describes the deleted entry: dropping it would write it back.
+    core::mem::forget(file);
+    freed?;
+    Ok(())
 }
 
 fn rename(vfs: *mut VfsFat, old: Obj, new: Obj) -> Result<Obj> {
@@ -1851,14 +1912,6 @@ fn open(vfs: *mut VfsFat, path: Obj, mode: Obj) -> Result<Obj> {
             }
             None => return Err(Errno::ENOENT.into()),
         };
-        if m.truncate {
-            file.truncate()?;
-            // On the volume now, as oofatfs's f_open does: its clusters are free.
-            file.flush()?;
-        }
-        if m.append {
-            file.seek(SeekFrom::End(0))?;
-        }
         let Some(e) = find_in(&dir, name)? else {
             return Err(Errno::EIO.into());
         };
@@ -1867,6 +1920,23 @@ fn open(vfs: *mut VfsFat, path: Obj, mode: Obj) -> Result<Obj> {
         let name11 = name11(e.short_file_name_as_bytes());
         let at = find_raw(vfs, &bp, parent, &name11)?;
         let flags = read_entry(vfs, at)?[12];
+        if m.truncate {
+            // As oofatfs's f_open: the entry loses its clusters on the volume first, then
+            // they are freed, so a power cut between the two leaks clusters rather than
+            // leave an entry pointing at free ones (which a later file would share).
+            let mut ent = read_entry(vfs, at)?;
+            if ent[20..22] != [0, 0] || ent[26..32] != [0; 6] {
+                ent[20..22].fill(0);
+                ent[26..32].fill(0);
+                write_entry(vfs, at, &ent)?;
+                cache_flush(vfs).map_err(|_| raw_err(vfs))?;
+            }
+            file.truncate()?;
+            file.flush()?;
+        }
+        if m.append {
+            file.seek(SeekFrom::End(0))?;
+        }
         Ok((file, at, name11, flags))
     })?;
     // SAFETY: f is our fresh file object; the File borrows the filesystem that the
@@ -1929,7 +1999,17 @@ fn file_read(o: ffi::mp_obj_t, buf: *mut c_void, size: usize) -> Result<Io> {
     io_result(with_fs(vfs, |_| {
         // SAFETY: the stream layer hands us `size` writable bytes.
         let out = unsafe { core::slice::from_raw_parts_mut(buf as *mut u8, size) };
-        Ok(file_of(f).read(out)?)
+        // Fill the buffer as f_read does: lamfat stops at sector and cluster boundaries,
+        // and a short read means the end of the file to MicroPython's import reader.
+        let file = file_of(f);
+        let mut done = 0;
+        while done < out.len() {
+            match file.read(&mut out[done..])? {
+                0 => break,
+                n => done += n,
+            }
+        }
+        Ok(done)
     }))
 }
 
@@ -1941,7 +2021,10 @@ fn file_write(o: ffi::mp_obj_t, buf: *const c_void, size: usize) -> Result<Io> {
     if !unsafe { (*f).writable } {
         return Ok(Io::Errno(errno_number(Errno::EACCES)));
     }
-    io_result(with_fs(vfs, |_| {
+    // The written sector stays in the cache (as in oofatfs's window) until another
+    // sector is needed, the file is flushed or closed, or the volume synced: a stream of
+    // small writes then costs one device write per sector, not one per call.
+    io_result(with_fs_opt(vfs, false, |_| {
         // SAFETY: the stream layer hands us `size` readable bytes.
         let data = unsafe { core::slice::from_raw_parts(buf as *const u8, size) };
         let file = file_of(f);
@@ -2095,9 +2178,15 @@ pub extern "C" fn rustos_fat_mount(
 }
 
 #[no_mangle]
-pub extern "C" fn rustos_fat_umount(_s: ffi::mp_obj_t) -> ffi::rustos_ret_t {
-    // Stock keeps the volume mounted internally so the object stays usable.
-    entry(|| Ok(Obj::NONE))
+pub extern "C" fn rustos_fat_umount(s: ffi::mp_obj_t) -> ffi::rustos_ret_t {
+    // Stock keeps the volume mounted internally so the object stays usable; we also
+    // write back a sector still in the cache (files written and not yet closed).
+    entry(|| {
+        let vfs = s as *mut VfsFat;
+        let _g = lock(vfs)?;
+        cache_flush(vfs).map_err(|_| take_io_error(vfs))?;
+        Ok(Obj::NONE)
+    })
 }
 
 #[no_mangle]

@@ -30,5 +30,7 @@ case "$what" in
                  riscv32imac-unknown-none-elf riscv32imc-unknown-none-elf; do
             rustup target list --installed | grep -qx "$t" || rustup target add "$t" >/dev/null
         done
-        python3 -c 'import serial' 2>/dev/null || pip install -q pyserial ;;
+        python3 -c 'import serial' 2>/dev/null || pip install -q pyserial
+        # matplotlib draws make bench's chart; optional (without it tools/bench/run.py writes the PNG itself).
+        python3 -c 'import matplotlib' 2>/dev/null || pip install -q matplotlib || echo "note: matplotlib not installed" >&2 ;;
 esac
