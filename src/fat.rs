@@ -52,10 +52,14 @@ pub struct VfsFat {
     /// The thread inside this filesystem, 0 when none.
     owner: Owner,
     mounted: bool,
-    /// The sector cache (the buffer follows the object): which sector, and whether it
-    /// changed since it was read.
-    cached: u32,
-    dirty: bool,
+    /// The sector cache (the buffers follow the object): which sector each slot holds,
+    /// and whether it changed since it was read.
+    cached: [u32; SLOTS],
+    dirty: [bool; SLOTS],
+    /// The slot loaded last, and the order in which slots were changed.
+    cur: u8,
+    seq: u32,
+    dirty_seq: [u32; SLOTS],
     /// First sector of the volume (a partition's start), and sectors on the device.
     start: u32,
     count: u32,
@@ -227,49 +231,115 @@ fn dev_write(vfs: *mut VfsFat, sector: u32, buf: &[u8]) -> IoResult<()> {
     dev_code(vfs, r)
 }
 
-fn cache<'a>(vfs: *mut VfsFat) -> &'a mut [u8] {
-    // SAFETY: the sector buffer follows the header in the same allocation.
-    unsafe { core::slice::from_raw_parts_mut(sector_buf(vfs), ssize(vfs) as usize) }
+/// Slots in the sector cache: two, so that scanning a directory does not evict the one
+/// sector being changed (a clean slot is always the one reused).
+const SLOTS: usize = 2;
+
+fn slot_buf<'a>(vfs: *mut VfsFat, slot: usize) -> &'a mut [u8] {
+    let ss = ssize(vfs) as usize;
+    // SAFETY: the slots' buffers follow the header in the same allocation.
+    unsafe { core::slice::from_raw_parts_mut(sector_buf(vfs).add(slot * ss), ss) }
 }
 
-/// Write the cached sector back if it changed.
-fn cache_flush(vfs: *mut VfsFat) -> IoResult<()> {
+/// The buffer of the sector loaded last.
+fn cache<'a>(vfs: *mut VfsFat) -> &'a mut [u8] {
+    // SAFETY: a field of a live object.
+    slot_buf(vfs, unsafe { (*vfs).cur } as usize)
+}
+
+/// The sector loaded last was changed.
+fn mark_dirty(vfs: *mut VfsFat) {
     // SAFETY: fields of a live object, under its lock.
     unsafe {
-        if (*vfs).dirty {
-            dev_write(vfs, (*vfs).cached, cache(vfs))?;
-            (*vfs).dirty = false;
+        let c = (*vfs).cur as usize;
+        if !(*vfs).dirty[c] {
+            (*vfs).dirty[c] = true;
+            (*vfs).seq = (*vfs).seq.wrapping_add(1);
+            (*vfs).dirty_seq[c] = (*vfs).seq;
+        }
+    }
+}
+
+fn flush_slot(vfs: *mut VfsFat, slot: usize) -> IoResult<()> {
+    // SAFETY: fields of a live object, under its lock.
+    unsafe {
+        if (*vfs).dirty[slot] {
+            dev_write(vfs, (*vfs).cached[slot], slot_buf(vfs, slot))?;
+            (*vfs).dirty[slot] = false;
         }
     }
     Ok(())
+}
+
+/// Write the changed sectors back, in the order they were first changed.
+fn cache_flush(vfs: *mut VfsFat) -> IoResult<()> {
+    // SAFETY: fields of a live object.
+    let first = unsafe {
+        if (*vfs).dirty_seq[1].wrapping_sub((*vfs).dirty_seq[0]) as i32 >= 0 {
+            0
+        } else {
+            1
+        }
+    };
+    flush_slot(vfs, first)?;
+    flush_slot(vfs, 1 - first)
+}
+
+/// Forget every cached sector (a new mount, or a format).
+fn cache_reset(vfs: *mut VfsFat) {
+    // SAFETY: fields of a live object, under its lock.
+    unsafe {
+        (*vfs).cached = [NO_SECTOR; SLOTS];
+        (*vfs).dirty = [false; SLOTS];
+        (*vfs).cur = 0;
+    }
 }
 
 fn cache_load(vfs: *mut VfsFat, sector: u32) -> IoResult<()> {
     // SAFETY: fields of a live object, under its lock.
     unsafe {
-        if (*vfs).cached == sector {
+        if let Some(i) = (*vfs).cached.iter().position(|&c| c == sector) {
+            (*vfs).cur = i as u8;
             return Ok(());
         }
-        cache_flush(vfs)?;
-        (*vfs).cached = NO_SECTOR;
-        dev_read(vfs, sector, cache(vfs))?;
-        (*vfs).cached = sector;
+        // Reuse a clean slot, the older one if both are; else write back the older.
+        let other = 1 - (*vfs).cur as usize;
+        let victim = if !(*vfs).dirty[other] || (*vfs).dirty[(*vfs).cur as usize] {
+            other
+        } else {
+            (*vfs).cur as usize
+        };
+        flush_slot(vfs, victim)?;
+        (*vfs).cached[victim] = NO_SECTOR;
+        if let Err(e) = dev_read(vfs, sector, slot_buf(vfs, victim)) {
+            // As oofatfs's window after a failed read: nothing clean is trusted.
+            for slot in 0..SLOTS {
+                if !(*vfs).dirty[slot] {
+                    (*vfs).cached[slot] = NO_SECTOR;
+                }
+            }
+            return Err(e);
+        }
+        (*vfs).cached[victim] = sector;
+        (*vfs).cur = victim as u8;
     }
     Ok(())
 }
 
-/// Forget the cached sector if it is among the `n` from `sector` (about to be rewritten
-/// on the device, or read from it): flush it first when asked.
+/// Forget the cached sectors among the `n` from `sector` (about to be rewritten on the
+/// device, or read from it): flush them first when asked.
 fn cache_overlap(vfs: *mut VfsFat, sector: u32, n: usize, flush: bool) -> IoResult<()> {
-    // SAFETY: fields of a live object, under its lock.
-    unsafe {
-        let c = (*vfs).cached;
-        if c != NO_SECTOR && c >= sector && ((c - sector) as usize) < n {
-            if flush {
-                cache_flush(vfs)?;
-            } else {
-                (*vfs).cached = NO_SECTOR;
-                (*vfs).dirty = false;
+    for slot in 0..SLOTS {
+        // SAFETY: fields of a live object, under its lock.
+        unsafe {
+            let c = (*vfs).cached[slot];
+            if c != NO_SECTOR && c >= sector && ((c - sector) as usize) < n {
+                if flush {
+                    flush_slot(vfs, slot)?;
+                } else {
+                    (*vfs).cached[slot] = NO_SECTOR;
+                    (*vfs).dirty[slot] = false;
+                }
             }
         }
     }
@@ -348,8 +418,7 @@ impl Write for SectorIo {
         cache_load(self.vfs, sector)?;
         let len = buf.len().min(ss - off);
         cache(self.vfs)[off..off + len].copy_from_slice(&buf[..len]);
-        // SAFETY: a field of a live object, under its lock.
-        unsafe { (*self.vfs).dirty = true };
+        mark_dirty(self.vfs);
         self.pos += len as u64;
         Ok(len)
     }
@@ -482,11 +551,10 @@ fn try_mount(vfs: *mut VfsFat) -> Result<bool> {
     // device's to refuse.
     unsafe {
         (*vfs).count = u32::MAX;
-        (*vfs).cached = NO_SECTOR;
-        (*vfs).dirty = false;
         (*vfs).start = 0;
         (*vfs).mounted = false;
     }
+    cache_reset(vfs);
     let mut start = 0u32;
     cache_load(vfs, 0).map_err(|_| take_io_error(vfs))?;
     match check_boot(cache(vfs)) {
@@ -599,10 +667,36 @@ fn with_fs_opt<T>(
     // SAFETY: mounted, so the filesystem is initialised; it lives (unmoved) as long as
     // the VfsFat object, which the caller holds.
     let fs: &'static Fs = unsafe { (*addr_of_mut!((*vfs).fs)).assume_init_ref() };
+    // SAFETY: a field of a live object, under its lock.
+    let start_seq = unsafe { (*vfs).seq };
     let r = f(fs);
-    // Whatever happened, leave no half-written sector behind (oofatfs syncs its window
-    // at the end of each call that wrote).
+    // SAFETY: fields of a live object, under its lock.
+    let dev_failed = unsafe { !(*vfs).pending.is_null() || (*vfs).dev_errno != 0 };
+    if r.is_err() && dev_failed {
+        // The device failed this call: what it changed in the cache is dropped, not
+        // written later by another call (the call failed; stock's volume is unchanged).
+        // SAFETY: fields of a live object, under its lock.
+        unsafe {
+            for slot in 0..SLOTS {
+                if (*vfs).dirty[slot] && ((*vfs).dirty_seq[slot].wrapping_sub(start_seq) as i32) > 0 {
+                    (*vfs).dirty[slot] = false;
+                    (*vfs).cached[slot] = NO_SECTOR;
+                }
+            }
+        }
+    }
+    // Otherwise leave no half-written sector behind (oofatfs syncs its window at the end
+    // of each call that wrote).
     let flushed = if flush || r.is_err() { cache_flush(vfs) } else { Ok(()) };
+    // Between calls only the sector used last (and a changed one) stays cached, as
+    // oofatfs's window: the next call reads anything else from the device again.
+    // SAFETY: fields of a live object, under its lock.
+    unsafe {
+        let other = 1 - (*vfs).cur as usize;
+        if !(*vfs).dirty[other] {
+            (*vfs).cached[other] = NO_SECTOR;
+        }
+    }
     match r {
         Ok(v) => {
             flushed.map_err(|_| take_io_error(vfs))?;
@@ -727,8 +821,7 @@ fn raw_bytes(vfs: *mut VfsFat, base: u32, off: u32, buf: &mut [u8], write: bool)
         let c = &mut cache(vfs)[(at % ss) as usize];
         if write {
             *c = *b;
-            // SAFETY: a field of a live object, under its lock.
-            unsafe { (*vfs).dirty = true };
+            mark_dirty(vfs);
         } else {
             *b = *c;
         }
@@ -839,8 +932,7 @@ fn read_entry(vfs: *mut VfsFat, at: (u32, u32)) -> core::result::Result<[u8; 32]
 fn write_entry(vfs: *mut VfsFat, at: (u32, u32), e: &[u8; 32]) -> core::result::Result<(), Fail> {
     cache_load(vfs, at.0).map_err(|_| raw_err(vfs))?;
     cache(vfs)[at.1 as usize..at.1 as usize + 32].copy_from_slice(e);
-    // SAFETY: a field of a live object, under its lock.
-    unsafe { (*vfs).dirty = true };
+    mark_dirty(vfs);
     Ok(())
 }
 
@@ -862,8 +954,7 @@ fn update_fsinfo(vfs: *mut VfsFat, fs: &'static Fs) -> core::result::Result<(), 
         return Ok(());
     }
     b[488..492].copy_from_slice(&free.to_le_bytes());
-    // SAFETY: a field of a live object, under its lock.
-    unsafe { (*vfs).dirty = true };
+    mark_dirty(vfs);
     Ok(())
 }
 
@@ -1293,7 +1384,7 @@ fn new_vfs(dev: Obj) -> Result<*mut VfsFat> {
         .ok()
         .filter(|s| (512..=MAX_SS).contains(s) && s.is_power_of_two());
     let ss = ss.ok_or(Error::Os(Errno::EIO))?;
-    let size = align8(core::mem::size_of::<VfsFat>()) + ss;
+    let size = align8(core::mem::size_of::<VfsFat>()) + SLOTS * ss;
     // SAFETY: trampoline allocating a zeroed GC object of `size` bytes.
     let o = check(unsafe { ffi::rustos_try_new_obj(&ffi::rustos_type_fat, size, false) })?;
     let vfs = o.0 as *mut VfsFat;
@@ -1347,9 +1438,8 @@ fn format(vfs: *mut VfsFat) -> Result<()> {
     unsafe {
         (*vfs).count = count;
         (*vfs).start = 0;
-        (*vfs).cached = NO_SECTOR;
-        (*vfs).dirty = false;
     }
+    cache_reset(vfs);
     let ssz = ss as usize;
     let w = |_: &mut (), s: u32, data: &[u8]| dev_write(vfs, s, data).map_err(|_| take_io_error(vfs));
     let mut io = ();
