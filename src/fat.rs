@@ -349,11 +349,14 @@ fn cache_overlap(vfs: *mut VfsFat, sector: u32, n: usize, flush: bool) -> IoResu
 impl SectorIo {
     /// Where `pos` is: (absolute sector, offset in it).
     fn at(&self) -> IoResult<(u32, usize)> {
-        let ss = u64::from(ssize(self.vfs));
+        // Sector sizes are powers of two: shifts, not 64-bit divisions (a library call
+        // on Cortex-M, which has no 64-bit divide).
+        let shift = ssize(self.vfs).trailing_zeros();
         // SAFETY: a field of a live object.
         let base = unsafe { (*self.vfs).start };
-        let sector = u64::from(base) + self.pos / ss;
-        Ok((u32::try_from(sector).map_err(|_| IoErr)?, (self.pos % ss) as usize))
+        let sector = u64::from(base) + (self.pos >> shift);
+        let off = (self.pos & ((1u64 << shift) - 1)) as usize;
+        Ok((u32::try_from(sector).map_err(|_| IoErr)?, off))
     }
 
     /// Whole sectors from `sector` that a transfer of `len` bytes covers, within the device.
