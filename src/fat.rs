@@ -907,22 +907,181 @@ fn entry_cluster(p: &Bpb, e: &[u8]) -> u32 {
 }
 
 /// The first cluster of the directory a path names (0 for the root), walking raw entries.
-fn dir_cluster(vfs: *mut VfsFat, p: &Bpb, fs: &'static Fs, comps: &[String]) -> core::result::Result<u32, Fail> {
-    let mut dir = fs.root_dir();
-    let mut cluster = 0;
-    for c in comps {
-        let Some(e) = find_in(&dir, c)? else {
+fn dir_cluster(vfs: *mut VfsFat, p: &Bpb, _fs: &'static Fs, comps: &[String]) -> core::result::Result<u32, Fail> {
+    Ok(match raw_walk(vfs, comps)? {
+        None => 0,
+        Some(e) if e.is_dir() => {
+            let c = entry_cluster(p, &e.e);
+            if p.kind == FatKind::Fat32 && c == p.root_cluster {
+                0
+            } else {
+                c
+            }
+        }
+        Some(_) => return Err(Errno::ENOENT.into()),
+    })
+}
+
+/// An entry found by scanning a directory's raw slots: its short entry's 32 bytes.
+struct RawEntry {
+    e: [u8; 32],
+}
+
+impl RawEntry {
+    fn is_dir(&self) -> bool {
+        self.e[11] & 0x10 != 0
+    }
+}
+
+/// Find `name` in directory `dir` (first cluster, 0 for the root) by reading its slots in
+/// the sector cache directly: long names are assembled from their entries and checked
+/// against the short entry's checksum, as oofatfs does; without a valid long name the
+/// short one is compared.  lamfat's directory iterator reads each field of each entry
+/// through three layers of streams: for lookups this is several times faster.
+fn raw_find(vfs: *mut VfsFat, p: &Bpb, dir: u32, name: &str) -> core::result::Result<Option<RawEntry>, Fail> {
+    let ss = ssize(vfs) as usize;
+    let mut lfn = [0u16; 260];
+    let (mut lfn_sum, mut lfn_next, mut lfn_len) = (0u8, 0u8, 0usize);
+    let mut sector = 0u32;
+    let mut cluster = if dir == 0 && p.kind == FatKind::Fat32 {
+        p.root_cluster
+    } else {
+        dir
+    };
+    let fixed_root = dir == 0 && p.kind != FatKind::Fat32;
+    let mut guard = 0u32;
+    loop {
+        // The next sector of the directory.
+        let s = if fixed_root {
+            if sector >= p.root_sectors {
+                return Ok(None);
+            }
+            p.root_start + sector
+        } else {
+            if sector > 0 && sector % p.spc == 0 {
+                match next_cluster(vfs, p, cluster)? {
+                    Some(n) if guard < p.clusters => cluster = n,
+                    _ => return Ok(None),
+                }
+                guard += 1;
+            }
+            if !(2..p.clusters + 2).contains(&cluster) {
+                return Ok(None);
+            }
+            cluster_sector(p, cluster) + sector % p.spc
+        };
+        cache_load(vfs, s).map_err(|_| raw_err(vfs))?;
+        for off in (0..ss).step_by(32) {
+            let b = &cache(vfs)[off..off + 32];
+            if b[0] == 0 {
+                return Ok(None);
+            }
+            if b[0] == 0xE5 {
+                (lfn_next, lfn_len) = (0, 0);
+                continue;
+            }
+            if b[11] == 0x0F {
+                let order = b[0] & 0x1F;
+                if b[0] & 0x40 != 0 {
+                    (lfn_sum, lfn_len) = (b[13], usize::from(order) * 13);
+                } else if order != lfn_next || b[13] != lfn_sum {
+                    (lfn_next, lfn_len) = (0, 0);
+                    continue;
+                }
+                if order == 0 || usize::from(order) * 13 > lfn.len() {
+                    (lfn_next, lfn_len) = (0, 0);
+                    continue;
+                }
+                let base = (usize::from(order) - 1) * 13;
+                for (i, at) in [1, 3, 5, 7, 9, 14, 16, 18, 20, 22, 24, 28, 30].iter().enumerate() {
+                    lfn[base + i] = u16::from_le_bytes([b[*at], b[*at + 1]]);
+                }
+                lfn_next = order - 1;
+                continue;
+            }
+            let had_lfn = lfn_next == 0 && lfn_len > 0;
+            lfn_len = if had_lfn { lfn_len } else { 0 };
+            let mut n11 = [0u8; 11];
+            n11.copy_from_slice(&b[..11]);
+            lfn_next = 0;
+            if b[11] & 0x08 != 0 || b[0] == b'.' {
+                lfn_len = 0;
+                continue;
+            }
+            let lfn_ok = lfn_len > 0 && sfn_checksum(&n11) == lfn_sum;
+            let matched = if lfn_ok {
+                let units = lfn[..lfn_len].iter().copied().take_while(|&u| u != 0 && u != 0xFFFF);
+                let mut ours = char::decode_utf16(units);
+                let mut theirs = name.chars();
+                loop {
+                    match (ours.next(), theirs.next()) {
+                        (None, None) => break true,
+                        (Some(Ok(a)), Some(c)) if a == c || upper(a) == upper(c) => {}
+                        _ => break false,
+                    }
+                }
+            } else {
+                false
+            };
+            lfn_len = 0;
+            let matched = matched || sfn_matches(&n11, name);
+            if matched {
+                let mut e = [0u8; 32];
+                e.copy_from_slice(b);
+                return Ok(Some(RawEntry { e }));
+            }
+        }
+        sector += 1;
+    }
+}
+
+/// A short name ("NAME    EXT" on the volume) against a name, ASCII without case.
+fn sfn_matches(n11: &[u8; 11], name: &str) -> bool {
+    let base = &n11[..8];
+    let ext = &n11[8..];
+    let blen = base.iter().rposition(|&c| c != b' ').map_or(0, |i| i + 1);
+    let elen = ext.iter().rposition(|&c| c != b' ').map_or(0, |i| i + 1);
+    let nb = name.as_bytes();
+    let (nbase, next) = if elen > 0 {
+        if nb.len() != blen + 1 + elen || nb[blen] != b'.' {
+            return false;
+        }
+        (&nb[..blen], &nb[blen + 1..])
+    } else {
+        (nb, &[][..])
+    };
+    let mut first = [base[0]];
+    if first[0] == 0x05 {
+        first[0] = 0xE5;
+    }
+    nbase.len() == blen
+        && nbase[..1.min(blen)].eq_ignore_ascii_case(&first[..1.min(blen)])
+        && nbase[1.min(blen)..].eq_ignore_ascii_case(&base[1.min(blen)..blen])
+        && next.eq_ignore_ascii_case(&ext[..elen])
+}
+
+/// Walk a path by raw entries: the entry it names (None for the root), each component
+/// but the last a directory (else ENOENT, oofatfs's FR_NO_PATH).
+fn raw_walk(vfs: *mut VfsFat, comps: &[String]) -> core::result::Result<Option<RawEntry>, Fail> {
+    let p = bpb(vfs)?;
+    let mut dir = 0;
+    let mut found = None;
+    for (i, c) in comps.iter().enumerate() {
+        let Some(e) = raw_find(vfs, &p, dir, c)? else {
             return Err(Errno::ENOENT.into());
         };
-        let (s, off) = find_raw(vfs, p, cluster, &name11(e.short_file_name_as_bytes()))?;
-        cache_load(vfs, s).map_err(|_| raw_err(vfs))?;
-        cluster = entry_cluster(p, &cache(vfs)[off as usize..off as usize + 32]);
-        if cluster == p.root_cluster && p.kind == FatKind::Fat32 {
-            cluster = 0;
+        if i + 1 < comps.len() {
+            if !e.is_dir() {
+                return Err(Errno::ENOENT.into());
+            }
+            dir = entry_cluster(&p, &e.e);
+            if p.kind == FatKind::Fat32 && dir == p.root_cluster {
+                dir = 0;
+            }
         }
-        dir = e.to_dir();
+        found = Some(e);
     }
-    Ok(cluster)
+    Ok(found)
 }
 
 fn read_entry(vfs: *mut VfsFat, at: (u32, u32)) -> core::result::Result<[u8; 32], Fail> {
@@ -1754,16 +1913,18 @@ fn getcwd(vfs: *mut VfsFat) -> Result<Obj> {
     Obj::new_str(&b[..b.len() - 1])
 }
 
-fn timestamp(dt: fatfs::DateTime) -> Result<Obj> {
+/// A FAT date and time as seconds since the port's epoch, as stock's stat computes it.
+fn dos_timestamp(fdate: u16, ftime: u16) -> Result<Obj> {
+    let (d, t) = (u32::from(fdate), u32::from(ftime));
     // SAFETY: a pure conversion in C (to the port's epoch).
     let s = unsafe {
         ffi::rustos_fat_seconds(
-            dt.date.year as u32,
-            dt.date.month as u32,
-            dt.date.day as u32,
-            dt.time.hour as u32,
-            dt.time.min as u32,
-            (dt.time.sec / 2 * 2) as u32,
+            1980 + ((d >> 9) & 0x7F),
+            (d >> 5) & 0x0F,
+            d & 0x1F,
+            (t >> 11) & 0x1F,
+            (t >> 5) & 0x3F,
+            2 * (t & 0x1F),
         )
     };
     Obj::from_int(s as isize)
@@ -1779,24 +1940,30 @@ fn stat(vfs: *mut VfsFat, path: Obj) -> Result<Obj> {
     } else {
         with_fs(vfs, |fs| {
             entry_path_error(fs, &p, true)?;
-            Ok(lookup(fs, &p.comps)?.map(|(_, e)| (e.is_dir(), e.len(), e.modified())))
+            Ok(raw_walk(vfs, &p.comps)?.map(|r| {
+                let e = r.e;
+                (
+                    r.is_dir(),
+                    u64::from(u32::from_le_bytes([e[28], e[29], e[30], e[31]])),
+                    u16::from_le_bytes([e[24], e[25]]),
+                    u16::from_le_bytes([e[22], e[23]]),
+                )
+            }))
         })?
     };
-    let (is_dir, size, t) = match found {
-        Some(v) => v,
+    let (is_dir, size, fdate, ftime) = match found {
+        // A directory's size reads as 0, whatever the entry holds.
+        Some((d, size, fd, ft)) => (d, if d { 0 } else { size }, fd, ft),
         // The root has no entry: stock reports a directory of 2000-01-01.
-        None => (
-            true,
-            0,
-            fatfs::DateTime::new(fatfs::Date::new(2000, 1, 1), fatfs::Time::new(0, 0, 0, 0)),
-        ),
+        None => (true, 0, 0x2821, 0),
     };
+    let t = dos_timestamp(fdate, ftime)?;
     let mode = if is_dir {
         ffi::RUSTOS_S_IFDIR
     } else {
         ffi::RUSTOS_S_IFREG
     };
-    let (zero, t) = (Obj::from_int(0)?, timestamp(t)?);
+    let zero = Obj::from_int(0)?;
     Obj::new_tuple(&[
         Obj::from_int(mode as isize)?,
         zero,
@@ -1833,7 +2000,7 @@ fn statvfs(vfs: *mut VfsFat) -> Result<Obj> {
 fn import_stat(vfs: *mut VfsFat, path: &[u8]) -> ffi::mp_import_stat_t {
     let r = Obj::new_str(path)
         .and_then(|p| components(vfs, p))
-        .and_then(|c| with_fs(vfs, |fs| Ok(lookup(fs, &c)?.map(|(_, e)| e.is_dir()))));
+        .and_then(|c| with_fs(vfs, |_| Ok(raw_walk(vfs, &c)?.map(|e| e.is_dir()))));
     (match r {
         Ok(Some(false)) => ffi::RUSTOS_IMPORT_STAT_FILE,
         Ok(_) => ffi::RUSTOS_IMPORT_STAT_DIR,
