@@ -958,7 +958,7 @@ fn raw_find(vfs: *mut VfsFat, p: &Bpb, dir: u32, name: &str) -> core::result::Re
             }
             p.root_start + sector
         } else {
-            if sector > 0 && sector % p.spc == 0 {
+            if sector > 0 && sector.is_multiple_of(p.spc) {
                 match next_cluster(vfs, p, cluster)? {
                     Some(n) if guard < p.clusters => cluster = n,
                     _ => return Ok(None),
