@@ -922,8 +922,10 @@ fn dir_cluster(vfs: *mut VfsFat, p: &Bpb, _fs: &'static Fs, comps: &[String]) ->
     })
 }
 
-/// An entry found by scanning a directory's raw slots: its short entry's 32 bytes.
+/// An entry found by scanning a directory's raw slots: where its short entry is, and
+/// its 32 bytes.
 struct RawEntry {
+    at: (u32, u32),
     e: [u8; 32],
 }
 
@@ -1028,7 +1030,7 @@ fn raw_find(vfs: *mut VfsFat, p: &Bpb, dir: u32, name: &str) -> core::result::Re
             if matched {
                 let mut e = [0u8; 32];
                 e.copy_from_slice(b);
-                return Ok(Some(RawEntry { e }));
+                return Ok(Some(RawEntry { at: (s, off as u32), e }));
             }
         }
         sector += 1;
@@ -1129,26 +1131,15 @@ fn fixup_new_entry(vfs: *mut VfsFat, fs: &'static Fs, comps: &[String]) -> core:
     let name = &comps[comps.len() - 1];
     let p = bpb(vfs)?;
     let parent = dir_cluster(vfs, &p, fs, &comps[..comps.len() - 1])?;
-    let dir = parent_of(fs, comps, None)?;
-    let Some(e) = find_in(&dir, name)? else {
+    let Some(found) = raw_find(vfs, &p, parent, name)? else {
         return Err(Errno::EIO.into());
     };
-    let n11 = name11(e.short_file_name_as_bytes());
+    let mut n11 = [0u8; 11];
+    n11.copy_from_slice(&found.e[..11]);
     let sectors = dir_sectors(vfs, &p, parent)?;
     let per = (ssize(vfs) / 32) as usize;
     let slot_at = |i: usize| (sectors[i / per], ((i % per) * 32) as u32);
-    let mut idx = None;
-    for i in 0..sectors.len() * per {
-        let ent = read_entry(vfs, slot_at(i))?;
-        if ent[0] == 0 {
-            break;
-        }
-        if ent[0] != 0xE5 && ent[11] != 0x0F && ent[11] & 0x08 == 0 && ent[..11] == n11 {
-            idx = Some(i);
-            break;
-        }
-    }
-    let Some(i) = idx else {
+    let Some(i) = (0..sectors.len() * per).find(|&i| slot_at(i) == found.at) else {
         return Err(Errno::EIO.into());
     };
     let mut ent = read_entry(vfs, slot_at(i))?;
@@ -2155,31 +2146,35 @@ fn open(vfs: *mut VfsFat, path: Obj, mode: Obj) -> Result<Obj> {
         let comps = &p.comps;
         let name = &comps[comps.len() - 1];
         let dir = parent_of(fs, comps, None)?;
-        let mut file = match find_in(&dir, name)? {
-            Some(e) if e.is_dir() => {
+        let bp = bpb(vfs)?;
+        let parent = dir_cluster(vfs, &bp, fs, &comps[..comps.len() - 1])?;
+        let mut file = match raw_find(vfs, &bp, parent, name)? {
+            Some(r) if r.is_dir() => {
                 return Err(if m.create { Errno::EACCES } else { Errno::ENOENT }.into());
             }
             Some(_) if m.exclusive => return Err(Errno::EEXIST.into()),
-            Some(e) => e.to_file(),
+            Some(_) => match find_in(&dir, name)? {
+                Some(e) if !e.is_dir() => e.to_file(),
+                _ => return Err(Errno::EIO.into()),
+            },
             None if m.create => {
                 creatable(name)?;
                 create_in(vfs, fs, &dir, comps, false)?;
                 fixup_new_entry(vfs, fs, comps)?;
                 match find_in(&dir, name)? {
-                    Some(e) => e.to_file(),
-                    None => return Err(Errno::EIO.into()),
+                    Some(e) if !e.is_dir() => e.to_file(),
+                    _ => return Err(Errno::EIO.into()),
                 }
             }
             None => return Err(Errno::ENOENT.into()),
         };
-        let Some(e) = find_in(&dir, name)? else {
+        let Some(r) = raw_find(vfs, &bp, parent, name)? else {
             return Err(Errno::EIO.into());
         };
-        let bp = bpb(vfs)?;
-        let parent = dir_cluster(vfs, &bp, fs, &comps[..comps.len() - 1])?;
-        let name11 = name11(e.short_file_name_as_bytes());
-        let at = find_raw(vfs, &bp, parent, &name11)?;
-        let flags = read_entry(vfs, at)?[12];
+        let at = r.at;
+        let mut name11 = [0u8; 11];
+        name11.copy_from_slice(&r.e[..11]);
+        let flags = r.e[12];
         if m.truncate {
             // As oofatfs's f_open: the entry loses its clusters on the volume first, then
             // they are freed, so a power cut between the two leaks clusters rather than
