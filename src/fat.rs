@@ -51,6 +51,8 @@ pub struct VfsFat {
     dev_errno: i32,
     /// The thread inside this filesystem, 0 when none.
     owner: Owner,
+    /// The FAT time of the current call, once read.
+    now: Option<u32>,
     mounted: bool,
     /// The sector cache (the buffers follow the object): which sector each slot holds,
     /// and whether it changed since it was read.
@@ -450,11 +452,19 @@ impl Seek for SectorIo {
 // Time: the port's get_fattime(), as oofatfs stamps entries.
 
 #[derive(Debug)]
-pub struct Clock;
+pub struct Clock {
+    vfs: *mut VfsFat,
+}
 
-fn now() -> fatfs::DateTime {
-    // SAFETY: the port's clock; cannot raise.
-    let t = unsafe { ffi::rustos_fattime() };
+/// The port's FAT time, read once per call (lamfat asks on every write; unix's
+/// get_fattime is a localtime() call).
+fn fattime(vfs: *mut VfsFat) -> u32 {
+    // SAFETY: a field of a live object, under its lock; the port's clock cannot raise.
+    unsafe { *(*vfs).now.get_or_insert_with(|| ffi::rustos_fattime()) }
+}
+
+fn now(vfs: *mut VfsFat) -> fatfs::DateTime {
+    let t = fattime(vfs);
     let field = |shift: u32, bits: u32| ((t >> shift) & ((1 << bits) - 1)) as u16;
     // Clamp each field: lamfat asserts its ranges, and a port's clock may be unset.
     let date = fatfs::Date::new(1980 + field(25, 7), field(21, 4).clamp(1, 12), field(16, 5).max(1));
@@ -464,10 +474,10 @@ fn now() -> fatfs::DateTime {
 
 impl fatfs::TimeProvider for Clock {
     fn get_current_date(&self) -> fatfs::Date {
-        now().date
+        now(self.vfs).date
     }
     fn get_current_date_time(&self) -> fatfs::DateTime {
-        now()
+        now(self.vfs)
     }
 }
 
@@ -589,7 +599,9 @@ fn try_mount(vfs: *mut VfsFat) -> Result<bool> {
     // SAFETY: a field of a live object, under its lock.
     unsafe { (*vfs).start = start };
     let io = SectorIo { vfs, pos: 0 };
-    let opts = fatfs::FsOptions::new().update_accessed_date(false).time_provider(Clock);
+    let opts = fatfs::FsOptions::new()
+        .update_accessed_date(false)
+        .time_provider(Clock { vfs });
     match Fs::new(io, opts) {
         Ok(fs) => {
             // SAFETY: the slot is ours; an earlier filesystem in it is forgotten, never
@@ -663,6 +675,7 @@ fn with_fs_opt<T>(
     unsafe {
         *addr_of_mut!((*vfs).pending) = core::ptr::null_mut();
         (*vfs).dev_errno = 0;
+        (*vfs).now = None;
         if !(*vfs).mounted && !try_mount(vfs)? {
             return Err(Errno::ENODEV.into());
         }
@@ -1742,10 +1755,10 @@ fn remove(vfs: *mut VfsFat, path: Obj, want_dir: bool) -> Result<Obj> {
     let cwd = cwd_components(vfs)?;
     with_fs(vfs, |fs| {
         entry_path_error(fs, &p, false)?;
-        let Some((dir, e)) = lookup(fs, &p.comps)? else {
+        let Some(r) = raw_walk(vfs, &p.comps)? else {
             return Err(Errno::EINVAL.into());
         };
-        if e.is_dir() != want_dir {
+        if r.is_dir() != want_dir {
             return Err(if want_dir { Errno::ENOTDIR } else { Errno::EISDIR }.into());
         }
         check_writable(vfs)?;
@@ -1753,7 +1766,7 @@ fn remove(vfs: *mut VfsFat, path: Obj, want_dir: bool) -> Result<Obj> {
             // oofatfs refuses to remove its current directory.
             return Err(Errno::EACCES.into());
         }
-        remove_entry_first(vfs, fs, &dir, &e, &p.comps)
+        remove_entry_first(vfs, fs, &p.comps, r)
     })?;
     sync_dev(vfs)
 }
@@ -1766,38 +1779,56 @@ fn remove(vfs: *mut VfsFat, path: Obj, want_dir: bool) -> Result<Obj> {
 fn remove_entry_first(
     vfs: *mut VfsFat,
     fs: &'static Fs,
-    dir: &FatDir,
-    e: &FatEntry,
     comps: &[String],
+    r: RawEntry,
 ) -> core::result::Result<(), Fail> {
     let p = bpb(vfs)?;
     let parent = dir_cluster(vfs, &p, fs, &comps[..comps.len() - 1])?;
-    let n11 = name11(e.short_file_name_as_bytes());
-    let at = find_raw(vfs, &p, parent, &n11)?;
-    if e.is_dir() {
-        for x in e.to_dir().iter() {
-            let n = x?.file_name();
-            if n != "." && n != ".." {
-                return Err(Errno::EACCES.into());
-            }
+    let mut n11 = [0u8; 11];
+    n11.copy_from_slice(&r.e[..11]);
+    if r.is_dir() {
+        if !raw_dir_empty(vfs, &p, entry_cluster(&p, &r.e))? {
+            return Err(Errno::EACCES.into());
         }
         // Seen as a file for a moment (in the cache only), so that a File can free its
         // clusters; the deletion below rewrites the same entry.
-        let mut ent = read_entry(vfs, at)?;
+        let mut ent = r.e;
         ent[11] = 0x20;
-        write_entry(vfs, at, &ent)?;
+        write_entry(vfs, r.at, &ent)?;
     }
-    let Some(fe) = find_in(dir, &e.file_name())?.filter(|x| !x.is_dir()) else {
+    let dir = parent_of(fs, comps, None)?;
+    let Some(fe) = find_in(&dir, &comps[comps.len() - 1])?.filter(|x| !x.is_dir()) else {
         return Err(Errno::EIO.into());
     };
     let mut file = fe.to_file();
-    raw_delete(vfs, &p, parent, at, &n11)?;
+    raw_delete(vfs, &p, parent, r.at, &n11)?;
     cache_flush(vfs).map_err(|_| raw_err(vfs))?;
     let freed = file.truncate();
     // The File still describes the deleted entry: dropping it would write it back.
     core::mem::forget(file);
     freed?;
     Ok(())
+}
+
+/// A directory (first cluster `c`) holds nothing but its dot entries.
+fn raw_dir_empty(vfs: *mut VfsFat, p: &Bpb, c: u32) -> core::result::Result<bool, Fail> {
+    if !(2..p.clusters + 2).contains(&c) {
+        // Not a directory we can read: refuse to remove it, as if not empty.
+        return Ok(false);
+    }
+    for s in dir_sectors(vfs, p, c)? {
+        cache_load(vfs, s).map_err(|_| raw_err(vfs))?;
+        for e in cache(vfs).chunks(32) {
+            if e[0] == 0 {
+                return Ok(true);
+            }
+            if e[0] == 0xE5 || e[11] == 0x0F || e[11] & 0x08 != 0 || e[0] == b'.' {
+                continue;
+            }
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 fn rename(vfs: *mut VfsFat, old: Obj, new: Obj) -> Result<Obj> {
