@@ -19,7 +19,7 @@ ifeq ($(wildcard $(MPY)/lib/micropython-lib/README.md),)
 UNIX_ARGS += MPY_LIB_DIR=$(TOP)/ports/no-micropython-lib
 endif
 
-.PHONY: all deps deps-qemu firmware stock firmware-qemu firmware-qemu-m0plus stock-qemu run test test-cargo test-mp test-qemu test-qemu-m0plus cross size bench check-tree lint clean torture torture-quick
+.PHONY: all deps deps-qemu firmware stock firmware-qemu firmware-qemu-m0plus stock-qemu firmware-qemu-rv32 stock-qemu-rv32 test-qemu-rv32 run test test-cargo test-mp test-qemu test-qemu-m0plus cross size bench check-tree lint clean torture torture-quick
 all: firmware
 
 deps:
@@ -66,6 +66,27 @@ stock-qemu: deps-qemu check-tree $(MPYCROSS) $(B)/usermods-qemu-stock/qemu_hal
 	@$(MAKE) $(QEMU_ARGS) BUILD=$(B)/qemu-mps2-stock USER_C_MODULES=$(B)/usermods-qemu-stock \
 		MICROPY_VFS_FAT=1 MICROPY_VFS_LFS1=1 MICROPY_VFS_LFS2=1 CFLAGS_EXTRA="$(QEMU_FAT_FLAGS)"
 
+# QEMU VIRT_RV32 (RISC-V, rv32imac), ours and stock, with Debian's riscv64-unknown-elf-gcc 12.2
+# and picolibc.  RV32_ARCH=rv32imac: GCC 12 picks a multilib by the exact -march string and
+# the port's default, rv32imac_zicsr, is none, so the rv64 libgcc would be linked.  The rest
+# (ISA spec 2.2 for the CSR instructions, no picolibc crt0) is in ports/qemu/hal/micropython.mk.
+# Our crate is built for riscv32imc-unknown-none-elf (ESP32-C3's ISA; the rv32imac CPU runs it);
+# riscv64-unknown-elf-ld defaults to elf64, so micropython.mk's `ld -r` is told the emulation,
+# and drops debug sections: the DWARF of Rust's prebuilt compiler_builtins carries
+# R_RISCV_SET_ULEB128/SUB_ULEB128 relocations, which binutils 2.40 cannot apply (ld crashes).
+QEMU_RV32_ARGS = $(QEMU_ARGS) BOARD=VIRT_RV32 RV32_ARCH=rv32imac \
+	FROZEN_MANIFEST=$(TOP)/ports/qemu/manifest-rv32.py
+QEMU_RV32 = qemu-system-riscv32 -machine virt -bios none -nographic -monitor null -semihosting -serial pty -kernel
+
+firmware-qemu-rv32: deps-qemu check-tree $(MPYCROSS) $(B)/usermods-qemu/rustos $(B)/usermods-qemu/qemu_hal
+	@$(MAKE) $(QEMU_RV32_ARGS) BUILD=$(B)/qemu-rv32 USER_C_MODULES=$(B)/usermods-qemu \
+		RUSTOS_TARGET=riscv32imc-unknown-none-elf RUSTOS_CLANG_TARGET=riscv32-unknown-elf \
+		LD="riscv64-unknown-elf-ld -m elf32lriscv --strip-debug"
+
+stock-qemu-rv32: deps-qemu check-tree $(MPYCROSS) $(B)/usermods-qemu-stock/qemu_hal
+	@$(MAKE) $(QEMU_RV32_ARGS) BUILD=$(B)/qemu-rv32-stock USER_C_MODULES=$(B)/usermods-qemu-stock \
+		MICROPY_VFS_FAT=1 MICROPY_VFS_LFS1=1 MICROPY_VFS_LFS2=1 CFLAGS_EXTRA="$(QEMU_FAT_FLAGS)"
+
 # Our firmware: stock os/vfs off (guarded flags in micropython.mk), our module in.
 # The unix port leaves dupterm off; we turn its hooks on so os.dupterm has somewhere to go.
 firmware: deps check-tree $(MPYCROSS) $(B)/usermods/rustos
@@ -82,10 +103,10 @@ run: firmware
 # Each MicroPython run leaves its counts in build/*.summary; the last line is the total.
 # The full power-loss torture runs first (about 12 s).
 test: lint test-cargo cross torture
-	@rm -f $(B)/unix.summary $(B)/qemu.summary $(B)/qemu-m0plus.summary
-	@$(MAKE) --no-print-directory test-mp test-qemu test-qemu-m0plus -k; rc=$$?; \
-	cat $(B)/unix.summary $(B)/qemu.summary $(B)/qemu-m0plus.summary 2>/dev/null | \
-	awk '{p+=$$1; f+=$$2} END {printf "MicroPython tests (unix, QEMU M3 and M0+), total:\n%d passed, %d failed\n", p, f}'; \
+	@rm -f $(B)/unix.summary $(B)/qemu.summary $(B)/qemu-m0plus.summary $(B)/qemu-rv32.summary
+	@$(MAKE) --no-print-directory test-mp test-qemu test-qemu-m0plus test-qemu-rv32 -k; rc=$$?; \
+	cat $(B)/unix.summary $(B)/qemu.summary $(B)/qemu-m0plus.summary $(B)/qemu-rv32.summary 2>/dev/null | \
+	awk '{p+=$$1; f+=$$2} END {printf "MicroPython tests (unix, QEMU M3, M0+ and RV32), total:\n%d passed, %d failed\n", p, f}'; \
 	exit $$rc
 
 test-cargo: deps
@@ -109,6 +130,12 @@ test-qemu-m0plus: firmware-qemu-m0plus stock-qemu
 	@python3 $(TOP)/tests/run_mp_tests.py --qemu --only 'extmod/(vfs_|os_)' --micropy-dir $(MPY) \
 		--ours $(B)/qemu-m0plus/firmware.elf --stock $(B)/qemu-mps2-stock/firmware.elf \
 		--label qemu-m0plus --summary $(B)/qemu-m0plus.summary
+
+# MicroPython's suite and tests/qemu on the RISC-V build, stock VIRT_RV32 as the reference.
+test-qemu-rv32: firmware-qemu-rv32 stock-qemu-rv32
+	@python3 $(TOP)/tests/run_mp_tests.py --qemu --qemu-cmd "$(QEMU_RV32)" --micropy-dir $(MPY) \
+		--ours $(B)/qemu-rv32/firmware.elf --stock $(B)/qemu-rv32-stock/firmware.elf \
+		--label qemu-rv32 --summary $(B)/qemu-rv32.summary
 
 # Cross builds of the crate for the rp2/esp32 Rust targets rustup provides, and
 # micropython.cmake configured as each of those ports would (issue 7).
@@ -146,4 +173,5 @@ torture-quick: firmware
 	@python3 $(TOP)/tools/torture/run.py --quick --fw $(TORTURE_FW)
 
 clean:
-	rm -rf $(B)/unix $(B)/unix-stock $(B)/qemu-mps2 $(B)/qemu-mps2-stock $(B)/mpy-cross $(B)/usermods* target
+	rm -rf $(B)/unix $(B)/unix-stock $(B)/qemu-mps2 $(B)/qemu-mps2-stock $(B)/qemu-rv32 $(B)/qemu-rv32-stock \
+		$(B)/mpy-cross $(B)/usermods* target

@@ -39,14 +39,17 @@ RUSTOS_LIB := $(RUSTOS_BUILD)/cargo/$(RUSTOS_TARGET)/release/librustos.a
 RUSTOS_TARGET_ARG := --target $(RUSTOS_TARGET)
 RUSTOS_TARGET_ENV := $(shell echo $(RUSTOS_TARGET) | tr a-z- A-Z_)
 RUSTOS_TARGET_LOWER := $(subst -,_,$(RUSTOS_TARGET))
+# The port's target flags for the cross compiler, and the C library it selects by a specs file
+# (the RISC-V QEMU board's picolibc.specs, which also names picolibc's headers).
+RUSTOS_CC_FLAGS = $(filter -m% --specs=%,$(CFLAGS))
 # clang (bindgen, ours and littlefs2-sys's) needs the cross compiler's system headers.
-RUSTOS_CLANG_ARGS = $(shell echo | $(CC) $(filter -m%,$(CFLAGS)) -E -Wp,-v -xc - 2>&1 | sed -n 's|^ \(/.*\)|-isystem \1|p')
+RUSTOS_CLANG_ARGS = $(shell echo | $(CC) $(RUSTOS_CC_FLAGS) -E -Wp,-v -xc - 2>&1 | sed -n 's|^ \(/.*\)|-isystem \1|p')
 # getrandom has no OS here: its custom backend calls the port's RNG hook (src/baremetal.rs);
 # size matters more than speed on a microcontroller.
 RUSTOS_CARGO_ENV = CARGO_TARGET_$(RUSTOS_TARGET_ENV)_RUSTFLAGS='--cfg getrandom_backend="custom"' \
 	CARGO_PROFILE_RELEASE_OPT_LEVEL=$(RUSTOS_OPT_LEVEL) \
 	BINDGEN_EXTRA_CLANG_ARGS_$(RUSTOS_TARGET_LOWER)="$(RUSTOS_CLANG_ARGS)" \
-	CC_$(RUSTOS_TARGET_LOWER)="$(CC)" CFLAGS_$(RUSTOS_TARGET_LOWER)="$(filter -m%,$(CFLAGS))"
+	CC_$(RUSTOS_TARGET_LOWER)="$(CC)" CFLAGS_$(RUSTOS_TARGET_LOWER)="$(RUSTOS_CC_FLAGS)"
 endif
 
 # The firmware links one relocatable object made from the library: unlike an archive,

@@ -1173,6 +1173,8 @@ fn file_ioctl<F: Flavor>(o: ffi::mp_obj_t, request: u32, arg: usize) -> Result<I
         ffi::RUSTOS_STREAM_SEEK => {
             // SAFETY: for MP_STREAM_SEEK, arg points at the caller's mp_stream_seek_t.
             let s = unsafe { &mut *(arg as *mut ffi::mp_stream_seek_t) };
+            // mp_off_t is i64 on unix (an offset past 2 GiB is EINVAL) and i32 on 32-bit ports.
+            #[allow(irrefutable_let_patterns)]
             let Ok(off) = i32::try_from(s.offset) else {
                 return Ok(einval);
             };

@@ -486,10 +486,14 @@ def read_exclusions():
 QEMU = "qemu-system-arm -machine mps2-an385 -nographic -monitor null -semihosting -serial pty -kernel "
 
 
+# The QEMU command up to -kernel (--qemu-cmd; the default runs MPS2_AN385).
+QEMU_CMD = QEMU.rstrip()
+
+
 def instance_args(fw):
     """run-tests.py arguments that select a firmware: a unix binary, or a QEMU ELF."""
     if fw.endswith(".elf"):
-        return ["-t", "execpty:" + QEMU + fw]
+        return ["-t", "execpty:" + QEMU_CMD + " " + fw]
     return []
 
 
@@ -549,10 +553,14 @@ def main():
         action="store_true",
         help="--ours/--stock are QEMU ELFs: run the upstream suite and tests/qemu/ under qemu-system-arm",
     )
+    ap.add_argument("--qemu-cmd", default=QEMU.rstrip(), help="with --qemu: the QEMU command line, up to -kernel")
     args = ap.parse_args()
+    global QEMU_CMD
+    QEMU_CMD = args.qemu_cmd
     args.ours, args.stock = os.path.abspath(args.ours), os.path.abspath(args.stock)
     args.micropy_dir = os.path.abspath(args.micropy_dir)
-    result_dir = args.result_dir or os.path.join(os.path.dirname(args.ours), "test-results")
+    # Absolute: run-tests.py runs from MicroPython's tests/ directory.
+    result_dir = os.path.abspath(args.result_dir or os.path.join(os.path.dirname(args.ours), "test-results"))
     os.makedirs(result_dir, exist_ok=True)
 
     # MicroPython's CI runs with 1024 descriptors (extmod/select_poll_fd.py relies on it,

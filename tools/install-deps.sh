@@ -6,7 +6,7 @@ what=${1:-unix}
 pkgs=(build-essential pkg-config libffi-dev libclang-dev clang python3 cmake dosfstools mtools)
 case "$what" in
     qemu|all) pkgs+=(gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
-                     gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf) ;;
+                     gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc) ;;
 esac
 missing=()
 for p in "${pkgs[@]}"; do

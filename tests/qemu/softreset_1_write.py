@@ -2,9 +2,12 @@
 # littlefs on a block device in RAM outside the GC heap, which a soft reset does not clear.
 import os
 import vfs
+import sys
 import uctypes
 
-ADDR = 0x21000000  # MPS2 PSRAM: not part of the firmware's RAM or GC heap
+# RAM outside the firmware's RAM and GC heap: MPS2's PSRAM, or on the RISC-V virt board the
+# top of its 128 MiB of RAM (the firmware ends well below).
+ADDR = 0x81000000 if "RV32" in sys.implementation._build else 0x21000000
 
 
 class Mem:

@@ -2,9 +2,12 @@
 # keeps no state across it), and the files written before it mount and read back.
 import os
 import vfs
+import sys
 import uctypes
 
-ADDR = 0x21000000
+# RAM outside the firmware's RAM and GC heap: MPS2's PSRAM, or on the RISC-V virt board the
+# top of its 128 MiB of RAM (the firmware ends well below).
+ADDR = 0x81000000 if "RV32" in sys.implementation._build else 0x21000000
 
 
 class Mem:
