@@ -11,7 +11,14 @@ if(NOT RUSTOS_TARGET)
     if(PICO_PLATFORM STREQUAL "rp2040")
         set(RUSTOS_TARGET thumbv6m-none-eabi)
     elseif(PICO_PLATFORM MATCHES "^rp2350-arm")
-        set(RUSTOS_TARGET thumbv8m.main-none-eabihf)
+        # The pico-sdk builds RP2350's Arm code with -mfloat-abi=softfp (floats passed in
+        # integer registers), which cannot link with the eabihf target (floats in FPU
+        # registers): the soft-float target has the same calling convention.
+        if(CMAKE_C_FLAGS MATCHES "-mfloat-abi=hard")
+            set(RUSTOS_TARGET thumbv8m.main-none-eabihf)
+        else()
+            set(RUSTOS_TARGET thumbv8m.main-none-eabi)
+        endif()
     elseif(PICO_PLATFORM MATCHES "^rp2350-riscv")
         set(RUSTOS_TARGET riscv32imac-unknown-none-elf)
     elseif(IDF_TARGET STREQUAL "esp32c3")
@@ -40,9 +47,17 @@ endif()
 string(REPLACE "-" "_" _t_lower ${RUSTOS_TARGET})
 string(REPLACE "." "_" _t_lower ${_t_lower})
 string(TOUPPER ${_t_lower} _t_upper)
-set(RUSTOS_LIB ${RUSTOS_BUILD}/cargo/${RUSTOS_TARGET}/release/librustos.a)
+set(RUSTOS_CARGO_LIB ${RUSTOS_BUILD}/cargo/${RUSTOS_TARGET}/release/librustos.a)
+set(RUSTOS_LIB ${RUSTOS_CARGO_LIB})
+if(RUSTOS_TARGET MATCHES "^riscv")
+    # The library the firmware links, without debug sections: the Rust toolchain's
+    # precompiled compiler-builtins carry R_RISCV_SET_ULEB128/SUB_ULEB128 relocations in
+    # them, which GNU ld before 2.41 (Debian 12's is 2.40) cannot process: it stops with
+    # "unsupported relocation", or crashes.
+    set(RUSTOS_LIB ${RUSTOS_BUILD}/librustos.a)
+endif()
 
-# The C glue.  Stock os/vfs off; our littlefs and FAT replace the C ones.
+# The C glue (and littlefs v1: see rustos_finish).
 add_library(usermod_rustos INTERFACE)
 target_sources(usermod_rustos INTERFACE
     ${RUSTOS_DIR}/c/modos.c
@@ -50,7 +65,6 @@ target_sources(usermod_rustos INTERFACE
     ${RUSTOS_DIR}/c/vfs_lfs.c
     ${RUSTOS_DIR}/c/vfs_fat.c
     ${RUSTOS_DIR}/c/trampolines.c
-    ${RUSTOS_DIR}/c/lfs1.c
 )
 # The port's hardware RNG for os.urandom (overrides the weak rustos_port_random).
 if(PICO_PLATFORM)
@@ -59,8 +73,17 @@ elseif(IDF_TARGET)
     target_sources(usermod_rustos INTERFACE ${RUSTOS_DIR}/ports/esp32/rustos_rng.c)
 endif()
 target_include_directories(usermod_rustos INTERFACE ${RUSTOS_DIR}/c ${RUSTOS_BUILD})
-target_compile_definitions(usermod_rustos INTERFACE
-    MICROPY_PY_OS=0 MICROPY_PY_VFS=0 MICROPY_PY_OS_STATVFS=1 MICROPY_VFS_LFS1=0 MICROPY_VFS_LFS2=0)
+# Stock os/vfs off.  The qstr scanner (py/mkrules.cmake) preprocesses with the firmware
+# target's own COMPILE_DEFINITIONS and MICROPY_CPP_DEF_EXTRA only, not the definitions a
+# linked library brings, so they go into MICROPY_CPP_DEF_EXTRA too (rp2 and esp32 append
+# to it; without them the scanner registers stock os and vfs, and c/modos.c stops it).
+# The ports' own littlefs/FAT settings stay: rp2 defines MICROPY_VFS_LFS2 and
+# MICROPY_VFS_FAT in mpconfigport.h, esp32 on its command line, so defining them again
+# would be a redefinition, an error under their -Werror; nothing reaches stock's C
+# filesystems with the vfs module off, and --gc-sections drops them.
+set(RUSTOS_DEFINITIONS MICROPY_PY_OS=0 MICROPY_PY_VFS=0 MICROPY_PY_OS_STATVFS=1)
+target_compile_definitions(usermod_rustos INTERFACE ${RUSTOS_DEFINITIONS})
+list(APPEND MICROPY_CPP_DEF_EXTRA ${RUSTOS_DEFINITIONS})
 target_link_libraries(usermod INTERFACE usermod_rustos)
 
 # Qstrs named in the Rust sources, for the qstr scanner (regenerated when they change).
@@ -75,9 +98,19 @@ function(rustos_finish)
     if(NOT TARGET ${MICROPY_TARGET})
         message(FATAL_ERROR "rustos: the port's firmware target (MICROPY_TARGET) is not defined")
     endif()
+    # littlefs v1: rp2 and esp32 compile MicroPython's lib/littlefs/lfs1.c themselves
+    # (with the same LFS1_NO_* options); a port that does not gets it from us.
+    get_target_property(_srcs ${MICROPY_TARGET} SOURCES)
+    if(NOT _srcs MATCHES "lib/littlefs/lfs1\\.c")
+        target_sources(usermod_rustos INTERFACE ${RUSTOS_DIR}/c/lfs1.c)
+    endif()
     # bindgen sees the firmware's own include dirs, definitions and CPU options.
-    separate_arguments(_cpu_flags UNIX_COMMAND "${CMAKE_C_FLAGS}")
+    separate_arguments(_c_flags UNIX_COMMAND "${CMAKE_C_FLAGS}")
+    set(_cpu_flags ${_c_flags})
     list(FILTER _cpu_flags INCLUDE REGEX "^-m")
+    # The SDKs' RISC-V -march names extensions (_zicsr_zifencei...) that older clang
+    # (Debian 12's 14) rejects; the headers only need the base ISA.
+    list(TRANSFORM _cpu_flags REPLACE "^(-march=rv[0-9]+[a-z]+)_.*" "\\1")
     list(JOIN _cpu_flags "\n" _cpu_flags)
     file(GENERATE OUTPUT ${RUSTOS_BUILD}/cflags.txt CONTENT
 "-I$<JOIN:$<TARGET_PROPERTY:${MICROPY_TARGET},INCLUDE_DIRECTORIES>,\n-I>
@@ -85,8 +118,11 @@ function(rustos_finish)
 -D$<JOIN:$<TARGET_PROPERTY:usermod_rustos,INTERFACE_COMPILE_DEFINITIONS>,\n-D>
 ${_cpu_flags}
 ")
-    execute_process(COMMAND ${CMAKE_C_COMPILER} ${CMAKE_C_FLAGS} -E -Wp,-v -xc /dev/null
-        ERROR_VARIABLE _inc OUTPUT_QUIET)
+    execute_process(COMMAND ${CMAKE_C_COMPILER} ${_c_flags} -E -Wp,-v -xc /dev/null
+        ERROR_VARIABLE _inc OUTPUT_QUIET RESULT_VARIABLE _rc)
+    if(NOT _rc EQUAL 0)
+        message(FATAL_ERROR "rustos: cannot ask ${CMAKE_C_COMPILER} for its include dirs:\n${_inc}")
+    endif()
     string(REGEX MATCHALL "\n (/[^\n]*)" _inc "${_inc}")
     string(REGEX REPLACE "\n " "-isystem " _inc "${_inc}")
     list(JOIN _inc " " _inc)
@@ -106,9 +142,19 @@ ${_cpu_flags}
         message(STATUS "rustos cargo: ${_cmd}")
         return()
     endif()
+    # bindgen reads the generated headers the MicroPython headers include.
+    set(_genhdr ${MICROPY_QSTRDEFS_GENERATED} ${MICROPY_ROOT_POINTERS})
+    if(MICROPY_ROM_TEXT_COMPRESSION)
+        list(APPEND _genhdr ${MICROPY_COMPRESSED_DATA})
+    endif()
+    set(_strip)
+    if(NOT RUSTOS_LIB STREQUAL RUSTOS_CARGO_LIB)
+        set(_strip COMMAND ${CMAKE_OBJCOPY} --strip-debug ${RUSTOS_CARGO_LIB} ${RUSTOS_LIB})
+    endif()
     add_custom_command(OUTPUT ${RUSTOS_LIB}
         COMMAND ${RUSTOS_CARGO_COMMAND}
-        DEPENDS ${MICROPY_QSTRDEFS_GENERATED} ${RUSTOS_BUILD}/cflags.txt ${RUSTOS_RS}
+        ${_strip}
+        DEPENDS ${_genhdr} ${RUSTOS_BUILD}/cflags.txt ${RUSTOS_RS}
         VERBATIM)
     add_custom_target(rustos_cargo DEPENDS ${RUSTOS_LIB})
     add_dependencies(${MICROPY_TARGET} rustos_cargo)

@@ -33,6 +33,7 @@ while read -r target cc mflags clang; do
     fi
 done <<'TARGETS'
 thumbv6m-none-eabi            arm-none-eabi-gcc        -mthumb,-mcpu=cortex-m0plus,-mfloat-abi=soft     thumbv6m-none-eabi
+thumbv8m.main-none-eabi       arm-none-eabi-gcc        -mthumb,-mcpu=cortex-m33,-mfloat-abi=softfp      thumbv8m.main-none-eabi
 thumbv8m.main-none-eabihf     arm-none-eabi-gcc        -mthumb,-mcpu=cortex-m33,-mfloat-abi=hard        thumbv8m.main-none-eabihf
 riscv32imac-unknown-none-elf  riscv64-unknown-elf-gcc  -march=rv32imac,-mabi=ilp32                      riscv32-unknown-elf
 riscv32imc-unknown-none-elf   riscv64-unknown-elf-gcc  -march=rv32imc,-mabi=ilp32                       riscv32-unknown-elf

@@ -26,7 +26,7 @@ for c in rustfmt clippy; do
 done
 case "$what" in
     qemu|all)
-        for t in thumbv7m-none-eabi thumbv6m-none-eabi thumbv8m.main-none-eabihf \
+        for t in thumbv7m-none-eabi thumbv6m-none-eabi thumbv8m.main-none-eabi thumbv8m.main-none-eabihf \
                  riscv32imac-unknown-none-elf riscv32imc-unknown-none-elf; do
             rustup target list --installed | grep -qx "$t" || rustup target add "$t" >/dev/null
         done
