@@ -25,7 +25,6 @@ use alloc::vec::Vec;
 use core::ffi::{c_char, c_void};
 use core::mem::MaybeUninit;
 use core::ptr::addr_of_mut;
-use core::sync::atomic::Ordering;
 
 use fatfs::{IoBase, Read, Seek, SeekFrom, Write};
 
@@ -50,7 +49,7 @@ pub struct VfsFat {
     /// The errno of the last failed device call (EIO unless the device said otherwise).
     dev_errno: i32,
     /// The thread inside this filesystem, 0 when none.
-    owner: Owner,
+    owner: crate::lock::FsLock,
     /// The FAT time of the current call, once read.
     now: Option<u32>,
     mounted: bool,
@@ -103,67 +102,9 @@ const fn align8(n: usize) -> usize {
     (n + 7) & !7
 }
 
-// ---------------------------------------------------------------------------------------
-// The lock.  Hosted builds have threads (unix runs them without a GIL); bare-metal
-// targets without compare-and-swap have none that reach us, a plain flag does.
-
-#[cfg(target_has_atomic = "ptr")]
-type Owner = core::sync::atomic::AtomicUsize;
-#[cfg(not(target_has_atomic = "ptr"))]
-type Owner = core::cell::Cell<usize>;
-
-fn thread_tag() -> usize {
-    #[cfg(feature = "std")]
-    {
-        std::thread_local!(static TAG: u8 = const { 0 });
-        TAG.with(|t| t as *const u8 as usize)
-    }
-    #[cfg(not(feature = "std"))]
-    {
-        1
-    }
-}
-
-struct Guard(*mut VfsFat);
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        // SAFETY: the guard holds a live object it locked.
-        let owner = unsafe { &(*self.0).owner };
-        #[cfg(target_has_atomic = "ptr")]
-        owner.store(0, Ordering::Release);
-        #[cfg(not(target_has_atomic = "ptr"))]
-        owner.set(0);
-    }
-}
-
-fn lock(vfs: *mut VfsFat) -> Result<Guard> {
-    let me = thread_tag();
-    // SAFETY: vfs is a live VfsFat; the owner field is only touched through this lock.
-    let owner = unsafe { &(*vfs).owner };
-    loop {
-        #[cfg(target_has_atomic = "ptr")]
-        let held = match owner.compare_exchange(0, me, Ordering::Acquire, Ordering::Relaxed) {
-            Ok(_) => return Ok(Guard(vfs)),
-            Err(o) => o,
-        };
-        #[cfg(not(target_has_atomic = "ptr"))]
-        let held = {
-            let o = owner.get();
-            if o == 0 {
-                owner.set(me);
-                return Ok(Guard(vfs));
-            }
-            o
-        };
-        if held == me {
-            // The block device called back into the filesystem it is serving.
-            return Err(Errno::EBUSY.into());
-        }
-        #[cfg(feature = "std")]
-        std::thread::yield_now();
-        let _ = Ordering::Relaxed;
-    }
+fn lock(vfs: *mut VfsFat) -> Result<crate::lock::Guard> {
+    // SAFETY: a raw projection to the lock inside a live object.
+    crate::lock::lock(unsafe { addr_of_mut!((*vfs).owner) })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1559,7 +1500,6 @@ fn new_vfs(dev: Obj) -> Result<*mut VfsFat> {
         core::ptr::write(addr_of_mut!((*vfs).bdev), bdev);
         (*vfs).bdev.block_size = ss;
         (*vfs).cur_dir = Obj::from_qstr(qstr!(MP_QSTR__slash_)).0;
-        core::ptr::write(addr_of_mut!((*vfs).owner), Owner::new(0));
     }
     Ok(vfs)
 }

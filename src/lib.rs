@@ -24,6 +24,8 @@ mod ffi;
 #[cfg(mp)]
 mod littlefs;
 #[cfg(mp)]
+mod lock;
+#[cfg(mp)]
 mod modos;
 #[cfg(mp)]
 mod mp;

@@ -155,6 +155,8 @@ pub struct Geometry {
 pub struct Vfs<F: Flavor> {
     base: ffi::mp_obj_base_t,
     bdev: BlockDev,
+    /// Serialises littlefs calls between threads (src/lock.rs).
+    lock: crate::lock::FsLock,
     /// An exception the block device raised during the current littlefs call.
     pending: ffi::mp_obj_t,
     /// The current directory as a str: "/" or "/a/b/" (always with a trailing '/').
@@ -621,6 +623,8 @@ impl Flavor for V2 {
 /// Run one littlefs call and turn its outcome into a Result: the device's exception if
 /// it raised one, OSError(-code) for a littlefs error, else the (non-negative) value.
 fn run<F: Flavor>(vfs: *mut Vfs<F>, f: impl FnOnce(*mut F::Lfs) -> c_int) -> Result<c_int> {
+    // SAFETY: a raw projection to the lock inside a live object.
+    let _g = crate::lock::lock(unsafe { addr_of_mut!((*vfs).lock) })?;
     // SAFETY: vfs is a live object; fields are reached through raw projections so the
     // littlefs callbacks may touch `pending` and `bdev` meanwhile.
     unsafe {
@@ -1019,6 +1023,10 @@ fn dir_close<F: Flavor>(d: *mut Dir<F>) {
     unsafe {
         let vfs = (*d).vfs;
         if !vfs.is_null() {
+            // Under the lock; but a finaliser run by a collection inside a littlefs call of
+            // this same thread (the device's Python code allocating) must still unlink the
+            // directory from littlefs's list before its memory goes, as stock does.
+            let _g = crate::lock::lock(addr_of_mut!((*vfs).lock)).ok();
             F::dir_close(addr_of_mut!((*vfs).lfs), addr_of_mut!((*d).dir));
             (*d).vfs = core::ptr::null_mut();
         }

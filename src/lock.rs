@@ -1,0 +1,75 @@
+//! One lock per mounted filesystem object.  The unix port runs threads without a GIL,
+//! and neither lamfat (RefCells) nor littlefs (plain C state) may be entered twice at
+//! once.  Another thread waits (spinning with a yield); the same thread re-entering — a
+//! block device whose Python code calls back into the filesystem it serves — gets EBUSY
+//! instead of corrupting the state it is in the middle of changing.
+//!
+//! The lock lives inside a GC-allocated object, zeroed when allocated: zero is unlocked.
+//! Bare-metal targets without compare-and-swap (thumbv6m) have no threads that reach us:
+//! a plain flag there.
+use crate::errno::Errno;
+use crate::mp::Result;
+
+#[cfg(target_has_atomic = "ptr")]
+type Owner = core::sync::atomic::AtomicUsize;
+#[cfg(not(target_has_atomic = "ptr"))]
+type Owner = core::cell::Cell<usize>;
+
+#[repr(transparent)]
+pub struct FsLock(Owner);
+
+fn thread_tag() -> usize {
+    #[cfg(feature = "std")]
+    {
+        std::thread_local!(static TAG: u8 = const { 0 });
+        TAG.with(|t| t as *const u8 as usize)
+    }
+    #[cfg(not(feature = "std"))]
+    {
+        1
+    }
+}
+
+pub struct Guard(*const FsLock);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        // SAFETY: the guard's lock lives in an object the caller keeps alive meanwhile.
+        let owner = unsafe { &(*self.0).0 };
+        #[cfg(target_has_atomic = "ptr")]
+        owner.store(0, core::sync::atomic::Ordering::Release);
+        #[cfg(not(target_has_atomic = "ptr"))]
+        owner.set(0);
+    }
+}
+
+/// Take the lock at `l` (inside a live object) until the guard drops.
+pub fn lock(l: *const FsLock) -> Result<Guard> {
+    let me = thread_tag();
+    // SAFETY: `l` points into a live object; its owner word is only touched here.
+    let owner = unsafe { &(*l).0 };
+    loop {
+        #[cfg(target_has_atomic = "ptr")]
+        let held = {
+            use core::sync::atomic::Ordering;
+            match owner.compare_exchange(0, me, Ordering::Acquire, Ordering::Relaxed) {
+                Ok(_) => return Ok(Guard(l)),
+                Err(o) => o,
+            }
+        };
+        #[cfg(not(target_has_atomic = "ptr"))]
+        let held = {
+            let o = owner.get();
+            if o == 0 {
+                owner.set(me);
+                return Ok(Guard(l));
+            }
+            o
+        };
+        if held == me {
+            return Err(Errno::EBUSY.into());
+        }
+        #[cfg(feature = "std")]
+        std::thread::yield_now();
+    }
+}
