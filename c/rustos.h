@@ -178,6 +178,8 @@ void *rustos_gc_alloc(size_t n);
 // when there is none.  Weak default: none.
 int rustos_port_random(uint8_t *buf, size_t len);
 void rustos_gc_free(void *p);
+// The heap is locked: a collection is running (finalisers), or the program locked it.
+bool rustos_gc_is_locked(void);
 
 // Firmware identity strings for os.uname(), from the port's own macros.
 extern const char rustos_uname_sysname[];

@@ -362,6 +362,10 @@ void *rustos_gc_alloc(size_t n) {
     return gc_alloc(n, 0);
 }
 
+bool rustos_gc_is_locked(void) {
+    return gc_is_locked();
+}
+
 void rustos_gc_free(void *p) {
     gc_free(p);
 }

@@ -95,6 +95,8 @@ struct DirIt {
     is_str: bool,
     /// The filesystem, or null once the listing is finished.
     vfs: *mut VfsFat,
+    /// Entries read so far (a looping directory ends the listing at MAX_DIR_ENTRIES).
+    count: usize,
     iter: MaybeUninit<FatDirIter>,
 }
 
@@ -612,6 +614,15 @@ fn with_fs_opt<T>(
     f: impl FnOnce(&'static Fs) -> core::result::Result<T, Fail>,
 ) -> Result<T> {
     let _g = lock(vfs)?;
+    with_fs_locked(vfs, flush, f)
+}
+
+/// with_fs_opt with the lock already held by the caller.
+fn with_fs_locked<T>(
+    vfs: *mut VfsFat,
+    flush: bool,
+    f: impl FnOnce(&'static Fs) -> core::result::Result<T, Fail>,
+) -> Result<T> {
     // SAFETY: fields of a live object, under its lock.
     unsafe {
         *addr_of_mut!((*vfs).pending) = core::ptr::null_mut();
@@ -624,26 +635,12 @@ fn with_fs_opt<T>(
     // SAFETY: mounted, so the filesystem is initialised; it lives (unmoved) as long as
     // the VfsFat object, which the caller holds.
     let fs: &'static Fs = unsafe { (*addr_of_mut!((*vfs).fs)).assume_init_ref() };
-    // SAFETY: a field of a live object, under its lock.
-    let start_seq = unsafe { (*vfs).seq };
     let r = f(fs);
-    // SAFETY: fields of a live object, under its lock.
-    let dev_failed = unsafe { !(*vfs).pending.is_null() || (*vfs).dev_errno != 0 };
-    if r.is_err() && dev_failed {
-        // The device failed this call: what it changed in the cache is dropped, not
-        // written later by another call (the call failed; stock's volume is unchanged).
-        // SAFETY: fields of a live object, under its lock.
-        unsafe {
-            for slot in 0..SLOTS {
-                if (*vfs).dirty[slot] && ((*vfs).dirty_seq[slot].wrapping_sub(start_seq) as i32) > 0 {
-                    (*vfs).dirty[slot] = false;
-                    (*vfs).cached[slot] = NO_SECTOR;
-                }
-            }
-        }
-    }
-    // Otherwise leave no half-written sector behind (oofatfs syncs its window at the end
-    // of each call that wrote).
+    // Leave no half-written sector behind (oofatfs syncs its window at the end of each
+    // call that wrote).  A call the device failed keeps its changes in the cache too:
+    // lamfat's own state (a file's clusters, the free count) already reflects them, and
+    // dropping them made a later close write an entry over clusters still free on the
+    // volume, which the next file then shared (found by tests/os/fat_corrupt fuzzing).
     let flushed = if flush || r.is_err() { cache_flush(vfs) } else { Ok(()) };
     // Between calls only the sector used last (and a changed one) stays cached, as
     // oofatfs's window: the next call reads anything else from the device again.
@@ -824,8 +821,13 @@ fn dir_sectors(vfs: *mut VfsFat, p: &Bpb, cluster: u32) -> core::result::Result<
     }
     let mut c = if cluster == 0 { p.root_cluster } else { cluster };
     let mut guard = 0;
-    while (2..p.clusters + 2).contains(&c) && guard <= p.clusters {
+    while (2..p.clusters + 2).contains(&c) {
+        if guard > p.clusters {
+            // A chain longer than the volume loops: a corrupt directory.
+            return Err(Errno::EIO.into());
+        }
         let s = cluster_sector(p, c);
+        out.try_reserve(p.spc as usize).map_err(|_| Error::Os(Errno::ENOMEM))?;
         out.extend(s..s + p.spc);
         match next_cluster(vfs, p, c)? {
             Some(n) => c = n,
@@ -916,8 +918,13 @@ fn raw_find(vfs: *mut VfsFat, p: &Bpb, dir: u32, name: &str) -> core::result::Re
         } else {
             if sector > 0 && sector.is_multiple_of(p.spc) {
                 match next_cluster(vfs, p, cluster)? {
-                    Some(n) if guard < p.clusters => cluster = n,
-                    _ => return Ok(None),
+                    Some(_) if guard >= p.clusters => {
+                        // A chain longer than the volume loops: a corrupt directory
+                        // (lamfat would then read it forever).
+                        return Err(Errno::EIO.into());
+                    }
+                    Some(n) => cluster = n,
+                    None => return Ok(None),
                 }
                 guard += 1;
             }
@@ -1410,8 +1417,16 @@ fn create_in(
     write_entry(vfs, slot_at(i - 1), &l)
 }
 
+/// Entries a directory can hold (FAT allows 65,536 slots); past that it loops.
+const MAX_DIR_ENTRIES: usize = 65_536;
+
 fn find_in(dir: &FatDir, name: &str) -> core::result::Result<Option<FatEntry>, FatError> {
-    for e in dir.iter() {
+    for (i, e) in dir.iter().enumerate() {
+        if i >= MAX_DIR_ENTRIES {
+            // A directory whose cluster chain loops without an end mark: lamfat would
+            // read it forever (oofatfs gives up after 2 MB of entries too).
+            return Err(fatfs::Error::CorruptedFileSystem);
+        }
         let e = e?;
         let sfn = e.short_file_name_as_bytes();
         if sfn == b"." || sfn == b".." {
@@ -2020,6 +2035,12 @@ fn dir_next(d: *mut DirIt) -> Result<Obj> {
         // SAFETY: the iterator was initialised when vfs was set.
         let iter = unsafe { (*addr_of_mut!((*d).iter)).assume_init_mut() };
         for e in iter.by_ref() {
+            // SAFETY: our iterator's counter.
+            let count = unsafe { &mut (*d).count };
+            *count += 1;
+            if *count > MAX_DIR_ENTRIES {
+                return Err(Fail::Fat(fatfs::Error::CorruptedFileSystem));
+            }
             let e = e?;
             let n = e.file_name();
             if n != "." && n != ".." {
@@ -2272,7 +2293,29 @@ fn file_write(o: ffi::mp_obj_t, buf: *const c_void, size: usize) -> Result<Io> {
 }
 
 fn file_flush(f: *mut File, vfs: *mut VfsFat) -> Result<Io> {
-    let r = io_result(with_fs(vfs, |_| {
+    // In a finaliser (a collection is running) waiting for the lock could deadlock: the
+    // holder may be waiting for the collection, in its device's Python code.  Then the
+    // file is written back only if the filesystem is free, and without the device sync
+    // (which would call Python while the heap is locked).
+    // SAFETY: a non-raising query of the GC state.
+    if unsafe { ffi::rustos_gc_is_locked() } {
+        // SAFETY: a raw projection to the lock inside a live object.
+        let Some(_g) = crate::lock::try_lock(unsafe { addr_of_mut!((*vfs).owner) }) else {
+            return Ok(Io::Done(0));
+        };
+        return io_result(with_fs_locked(vfs, true, |_| flush_file_entry(vfs, f)));
+    }
+    let r = io_result(with_fs(vfs, |_| flush_file_entry(vfs, f)))?;
+    if let Io::Errno(e) = r {
+        return Ok(Io::Errno(e));
+    }
+    sync_dev(vfs)?;
+    Ok(Io::Done(0))
+}
+
+/// Write an open file's data and entry back (its entry if still its own).
+fn flush_file_entry(vfs: *mut VfsFat, f: *mut File) -> core::result::Result<usize, Fail> {
+    {
         if entry_intact(vfs, f)? {
             file_of(f).flush()?;
             // lamfat wrote the whole entry from its copy: put back what oofatfs keeps
@@ -2287,12 +2330,7 @@ fn file_flush(f: *mut File, vfs: *mut VfsFat) -> Result<Io> {
             }
         }
         Ok(0)
-    }))?;
-    if let Io::Errno(e) = r {
-        return Ok(Io::Errno(e));
     }
-    sync_dev(vfs)?;
-    Ok(Io::Done(0))
 }
 
 fn file_ioctl(o: ffi::mp_obj_t, request: u32, arg: usize) -> Result<Io> {

@@ -625,6 +625,11 @@ impl Flavor for V2 {
 fn run<F: Flavor>(vfs: *mut Vfs<F>, f: impl FnOnce(*mut F::Lfs) -> c_int) -> Result<c_int> {
     // SAFETY: a raw projection to the lock inside a live object.
     let _g = crate::lock::lock(unsafe { addr_of_mut!((*vfs).lock) })?;
+    run_locked(vfs, f)
+}
+
+/// `run`, with the lock already dealt with by the caller.
+fn run_locked<F: Flavor>(vfs: *mut Vfs<F>, f: impl FnOnce(*mut F::Lfs) -> c_int) -> Result<c_int> {
     // SAFETY: vfs is a live object; fields are reached through raw projections so the
     // littlefs callbacks may touch `pending` and `bdev` meanwhile.
     unsafe {
@@ -1023,10 +1028,10 @@ fn dir_close<F: Flavor>(d: *mut Dir<F>) {
     unsafe {
         let vfs = (*d).vfs;
         if !vfs.is_null() {
-            // Under the lock; but a finaliser run by a collection inside a littlefs call of
-            // this same thread (the device's Python code allocating) must still unlink the
-            // directory from littlefs's list before its memory goes, as stock does.
-            let _g = crate::lock::lock(addr_of_mut!((*vfs).lock)).ok();
+            // Under the lock when it can be had; a finaliser that cannot have it (see
+            // lock_for_close) must still unlink the directory from littlefs's list before
+            // its memory goes, as stock does with no lock at all.
+            let _g = crate::lock::lock_for_close(addr_of_mut!((*vfs).lock)).ok().flatten();
             F::dir_close(addr_of_mut!((*vfs).lfs), addr_of_mut!((*d).dir));
             (*d).vfs = core::ptr::null_mut();
         }
@@ -1163,8 +1168,14 @@ fn file_ioctl<F: Flavor>(o: ffi::mp_obj_t, request: u32, arg: usize) -> Result<I
         if vfs.is_null() {
             return Ok(Io::Done(0));
         }
+        // Closed even when the lock cannot be had in a finaliser (see lock_for_close):
+        // littlefs keeps every open file on a list, and this object's memory is about to
+        // be reused; that is what stock does, with no lock at all.
+        // SAFETY: a raw projection to the lock inside a live object.
+        let g = crate::lock::lock_for_close(unsafe { addr_of_mut!((*vfs).lock) })?;
         // SAFETY: closing the open file once, then marking it closed.
-        let r = run(vfs, |l| unsafe { F::file_close(l, addr_of_mut!((*f).file)) });
+        let r = run_locked(vfs, |l| unsafe { F::file_close(l, addr_of_mut!((*f).file)) });
+        drop(g);
         // SAFETY: as above.
         unsafe { (*f).vfs = core::ptr::null_mut() };
         return io_result(r).map(|r| {

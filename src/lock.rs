@@ -73,3 +73,38 @@ pub fn lock(l: *const FsLock) -> Result<Guard> {
         std::thread::yield_now();
     }
 }
+
+/// Take the lock if it is free, without waiting.
+pub fn try_lock(l: *const FsLock) -> Option<Guard> {
+    // SAFETY: `l` points into a live object; its owner word is only touched here.
+    let owner = unsafe { &(*l).0 };
+    let me = thread_tag();
+    #[cfg(target_has_atomic = "ptr")]
+    {
+        use core::sync::atomic::Ordering;
+        owner
+            .compare_exchange(0, me, Ordering::Acquire, Ordering::Relaxed)
+            .ok()
+            .map(|_| Guard(l))
+    }
+    #[cfg(not(target_has_atomic = "ptr"))]
+    {
+        if owner.get() != 0 {
+            return None;
+        }
+        owner.set(me);
+        Some(Guard(l))
+    }
+}
+
+/// For closing a file or directory: inside a garbage collection (a finaliser; the heap
+/// is locked) waiting would deadlock — the holder may itself be waiting for the
+/// collection to end, in its device's Python code — so only a free lock is taken, and
+/// `None` says it was not.  Otherwise as `lock`.
+pub fn lock_for_close(l: *const FsLock) -> Result<Option<Guard>> {
+    // SAFETY: a non-raising query of the GC state.
+    if unsafe { crate::ffi::rustos_gc_is_locked() } {
+        return Ok(try_lock(l));
+    }
+    lock(l).map(Some)
+}
