@@ -52,6 +52,10 @@ pub struct VfsFat {
     owner: crate::lock::FsLock,
     /// The FAT time of the current call, once read.
     now: Option<u32>,
+    /// Bytes lamfat may still read in the current call: twice the volume.  A directory
+    /// or file whose cluster chain loops would otherwise be read forever (lamfat keeps
+    /// no count), and no sound call reads more.
+    read_budget: u64,
     mounted: bool,
     /// The sector cache (the buffers follow the object): which sector each slot holds,
     /// and whether it changed since it was read.
@@ -323,6 +327,12 @@ impl Read for SectorIo {
         if buf.is_empty() {
             return Ok(0);
         }
+        // SAFETY: a field of a live object, under its lock.
+        let budget = unsafe { &mut (*self.vfs).read_budget };
+        match budget.checked_sub(buf.len() as u64) {
+            Some(left) => *budget = left,
+            None => return dev_code(self.vfs, Ok(-errno_number(Errno::EIO))).map(|_| 0),
+        }
         let (sector, off) = self.at()?;
         let ss = ssize(self.vfs) as usize;
         if off == 0 && buf.len() >= ss {
@@ -507,6 +517,7 @@ fn try_mount(vfs: *mut VfsFat) -> Result<bool> {
     // device's to refuse.
     unsafe {
         (*vfs).count = u32::MAX;
+        (*vfs).read_budget = u64::MAX;
         (*vfs).start = 0;
         (*vfs).mounted = false;
     }
@@ -628,9 +639,13 @@ fn with_fs_locked<T>(
         *addr_of_mut!((*vfs).pending) = core::ptr::null_mut();
         (*vfs).dev_errno = 0;
         (*vfs).now = None;
+        (*vfs).read_budget = u64::MAX;
         if !(*vfs).mounted && !try_mount(vfs)? {
             return Err(Errno::ENODEV.into());
         }
+        let g = (*vfs).geo;
+        let volume = (u64::from(g.data_start) + u64::from(g.clusters) * u64::from(g.spc)) * u64::from(ssize(vfs));
+        (*vfs).read_budget = 2 * volume + (1 << 20);
     }
     // SAFETY: mounted, so the filesystem is initialised; it lives (unmoved) as long as
     // the VfsFat object, which the caller holds.
@@ -2167,6 +2182,12 @@ fn open(vfs: *mut VfsFat, path: Obj, mode: Obj) -> Result<Obj> {
         let mut name11 = [0u8; 11];
         name11.copy_from_slice(&r.e[..11]);
         let flags = r.e[12];
+        // A size larger than the whole volume can only come with a looping cluster chain:
+        // reading it would go round that loop for up to 4 GiB.
+        let size = u64::from(u32::from_le_bytes([r.e[28], r.e[29], r.e[30], r.e[31]]));
+        if size > u64::from(bp.clusters) * u64::from(bp.spc) * u64::from(ssize(vfs)) {
+            return Err(Errno::EIO.into());
+        }
         if m.truncate {
             // As oofatfs's f_open: the entry loses its clusters on the volume first, then
             // they are freed, so a power cut between the two leaks clusters rather than
