@@ -15,7 +15,7 @@
 //! EBUSY instead of corrupting lamfat's `RefCell`s.
 use crate::blockdev::{self, BlockDev};
 use crate::errno::Errno;
-use crate::fatlayout::{self, name11, name_eq, plain_short_name, sfn_checksum, upper, FatKind};
+use crate::fatlayout::{self, name11, name_eq, plain_short_name, sfn_checksum, ucs2_name_eq, FatKind};
 use crate::ffi;
 use crate::mp::{self, check, entry, error::errno_number, io_entry, Error, Io, Obj, Result};
 use crate::path::normalize_dir;
@@ -853,6 +853,37 @@ fn dir_sectors(vfs: *mut VfsFat, p: &Bpb, cluster: u32) -> core::result::Result<
     Ok(out)
 }
 
+/// The 32-byte slots of a directory (cluster, 0 for the root), in order.
+struct Slots {
+    sectors: Vec<u32>,
+    per: usize,
+}
+
+impl Slots {
+    fn of(vfs: *mut VfsFat, p: &Bpb, dir: u32) -> core::result::Result<Slots, Fail> {
+        Ok(Slots {
+            sectors: dir_sectors(vfs, p, dir)?,
+            per: (ssize(vfs) / 32) as usize,
+        })
+    }
+
+    fn len(&self) -> usize {
+        self.sectors.len() * self.per
+    }
+
+    /// Where slot `i` is: (sector, offset).
+    fn at(&self, i: usize) -> (u32, u32) {
+        (self.sectors[i / self.per], ((i % self.per) * 32) as u32)
+    }
+
+    /// The index of the slot at `at`; EIO when the directory has none there.
+    fn index(&self, at: (u32, u32)) -> core::result::Result<usize, Fail> {
+        (0..self.len())
+            .find(|&i| self.at(i) == at)
+            .ok_or(Fail::Mp(Errno::EIO.into()))
+    }
+}
+
 /// Where the short entry named `name` is in directory `cluster`: (sector, offset).
 fn find_raw(vfs: *mut VfsFat, p: &Bpb, cluster: u32, name: &[u8; 11]) -> core::result::Result<(u32, u32), Fail> {
     let ss = ssize(vfs);
@@ -878,7 +909,7 @@ fn entry_cluster(p: &Bpb, e: &[u8]) -> u32 {
 }
 
 /// The first cluster of the directory a path names (0 for the root), walking raw entries.
-fn dir_cluster(vfs: *mut VfsFat, p: &Bpb, _fs: &'static Fs, comps: &[String]) -> core::result::Result<u32, Fail> {
+fn dir_cluster(vfs: *mut VfsFat, p: &Bpb, comps: &[String]) -> core::result::Result<u32, Fail> {
     Ok(match raw_walk(vfs, comps)? {
         None => 0,
         Some(e) if e.is_dir() => {
@@ -988,16 +1019,10 @@ fn raw_find(vfs: *mut VfsFat, p: &Bpb, dir: u32, name: &str) -> core::result::Re
             }
             let lfn_ok = lfn_len > 0 && sfn_checksum(&n11) == lfn_sum;
             let matched = if lfn_ok {
-                let units = lfn[..lfn_len].iter().copied().take_while(|&u| u != 0 && u != 0xFFFF);
-                let mut ours = char::decode_utf16(units);
-                let mut theirs = name.chars();
-                loop {
-                    match (ours.next(), theirs.next()) {
-                        (None, None) => break true,
-                        (Some(Ok(a)), Some(c)) if a == c || upper(a) == upper(c) => {}
-                        _ => break false,
-                    }
-                }
+                ucs2_name_eq(
+                    lfn[..lfn_len].iter().copied().take_while(|&u| u != 0 && u != 0xFFFF),
+                    name,
+                )
             } else {
                 false
             };
@@ -1103,21 +1128,18 @@ fn update_fsinfo(vfs: *mut VfsFat, fs: &'static Fs) -> core::result::Result<(), 
 /// the case flags, in the first free slot (lamfat always adds a long name; dropping it
 /// keeps directories as dense as stock's, 512 names in a FAT12/16 root).  The entry may
 /// move: no lamfat handle on it may be kept across this call.
-fn fixup_new_entry(vfs: *mut VfsFat, fs: &'static Fs, comps: &[String]) -> core::result::Result<(), Fail> {
+fn fixup_new_entry(vfs: *mut VfsFat, comps: &[String]) -> core::result::Result<(), Fail> {
     let name = &comps[comps.len() - 1];
     let p = bpb(vfs)?;
-    let parent = dir_cluster(vfs, &p, fs, &comps[..comps.len() - 1])?;
+    let parent = dir_cluster(vfs, &p, &comps[..comps.len() - 1])?;
     let Some(found) = raw_find(vfs, &p, parent, name)? else {
         return Err(Errno::EIO.into());
     };
     let mut n11 = [0u8; 11];
     n11.copy_from_slice(&found.e[..11]);
-    let sectors = dir_sectors(vfs, &p, parent)?;
-    let per = (ssize(vfs) / 32) as usize;
-    let slot_at = |i: usize| (sectors[i / per], ((i % per) * 32) as u32);
-    let Some(i) = (0..sectors.len() * per).find(|&i| slot_at(i) == found.at) else {
-        return Err(Errno::EIO.into());
-    };
+    let slots = Slots::of(vfs, &p, parent)?;
+    let slot_at = |i: usize| slots.at(i);
+    let i = slots.index(found.at)?;
     let mut ent = read_entry(vfs, slot_at(i))?;
     if ent[11] & 0x10 == 0 {
         ent[11] |= 0x20;
@@ -1162,14 +1184,13 @@ fn fixup_new_entry(vfs: *mut VfsFat, fs: &'static Fs, comps: &[String]) -> core:
 /// remove the old entry (emptied first, so that lamfat frees no cluster).
 fn raw_rename(
     vfs: *mut VfsFat,
-    fs: &'static Fs,
     (from, e): (&FatDir, &FatEntry),
     (a, to, b): (&[String], &FatDir, &[String]),
     same: bool,
 ) -> core::result::Result<(), Fail> {
     let p = bpb(vfs)?;
-    let old_parent = dir_cluster(vfs, &p, fs, &a[..a.len() - 1])?;
-    let new_parent = dir_cluster(vfs, &p, fs, &b[..b.len() - 1])?;
+    let old_parent = dir_cluster(vfs, &p, &a[..a.len() - 1])?;
+    let new_parent = dir_cluster(vfs, &p, &b[..b.len() - 1])?;
     let old_name = name11(e.short_file_name_as_bytes());
     let old_at = find_raw(vfs, &p, old_parent, &old_name)?;
     let old = read_entry(vfs, old_at)?;
@@ -1182,9 +1203,9 @@ fn raw_rename(
         hidden[..11].copy_from_slice(b"\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f");
         write_entry(vfs, old_at, &hidden)?;
     }
-    create_in(vfs, fs, to, b, false)?;
+    create_in(vfs, to, b, false)?;
     // Settled in its final slot while the old entry still holds its own, as oofatfs.
-    fixup_new_entry(vfs, fs, b)?;
+    fixup_new_entry(vfs, b)?;
     let Some(created) = find_in(to, new_name)? else {
         return Err(Errno::EIO.into());
     };
@@ -1225,12 +1246,9 @@ fn raw_rename(
 /// Mark the short entry at `at` and the long-name entries before it deleted (no cluster
 /// is freed: they belong to the entry's new name).
 fn raw_delete(vfs: *mut VfsFat, p: &Bpb, dir: u32, at: (u32, u32), name: &[u8; 11]) -> core::result::Result<(), Fail> {
-    let sectors = dir_sectors(vfs, p, dir)?;
-    let per = (ssize(vfs) / 32) as usize;
-    let slot_at = |i: usize| (sectors[i / per], ((i % per) * 32) as u32);
-    let Some(i) = (0..sectors.len() * per).find(|&i| slot_at(i) == at) else {
-        return Err(Errno::EIO.into());
-    };
+    let slots = Slots::of(vfs, p, dir)?;
+    let slot_at = |i: usize| slots.at(i);
+    let i = slots.index(at)?;
     let sum = sfn_checksum(name);
     let mut j = i;
     loop {
@@ -1373,13 +1391,7 @@ fn creatable(name: &str) -> core::result::Result<(), Fail> {
 /// first character (one the directory does not have), then the long name is patched to
 /// the real one (its first character sits in the long-name entry just before the short
 /// one).  The short name stays the generated one, which is valid FAT all the same.
-fn create_in(
-    vfs: *mut VfsFat,
-    fs: &'static Fs,
-    dir: &FatDir,
-    comps: &[String],
-    is_dir: bool,
-) -> core::result::Result<(), Fail> {
+fn create_in(vfs: *mut VfsFat, dir: &FatDir, comps: &[String], is_dir: bool) -> core::result::Result<(), Fail> {
     let name = &comps[comps.len() - 1];
     let create = |n: &str| -> core::result::Result<(), Fail> {
         if is_dir {
@@ -1413,12 +1425,11 @@ fn create_in(
         return Err(Errno::EIO.into());
     };
     let p = bpb(vfs)?;
-    let parent = dir_cluster(vfs, &p, fs, &comps[..comps.len() - 1])?;
+    let parent = dir_cluster(vfs, &p, &comps[..comps.len() - 1])?;
     let at = find_raw(vfs, &p, parent, &name11(e.short_file_name_as_bytes()))?;
-    let sectors = dir_sectors(vfs, &p, parent)?;
-    let per = (ssize(vfs) / 32) as usize;
-    let slot_at = |i: usize| (sectors[i / per], ((i % per) * 32) as u32);
-    let i = (0..sectors.len() * per).find(|&i| slot_at(i) == at).unwrap_or(0);
+    let slots = Slots::of(vfs, &p, parent)?;
+    let slot_at = |i: usize| slots.at(i);
+    let i = slots.index(at)?;
     if i == 0 {
         return Err(Errno::EIO.into());
     }
@@ -1456,19 +1467,10 @@ fn find_in(dir: &FatDir, name: &str) -> core::result::Result<Option<FatEntry>, F
 
 /// An entry's long name, or its short one, is `name` but for case; no allocation.
 fn entry_matches(e: &FatEntry, sfn: &[u8], name: &str) -> bool {
-    if let Some(lfn) = e.long_file_name_as_ucs2_units() {
-        let mut ours = char::decode_utf16(lfn.iter().copied());
-        let mut theirs = name.chars();
-        let same = loop {
-            match (ours.next(), theirs.next()) {
-                (None, None) => break true,
-                (Some(Ok(a)), Some(b)) if a == b || upper(a) == upper(b) => {}
-                _ => break false,
-            }
-        };
-        if same {
-            return true;
-        }
+    if e.long_file_name_as_ucs2_units()
+        .is_some_and(|lfn| ucs2_name_eq(lfn.iter().copied(), name))
+    {
+        return true;
     }
     // Short names are in the OEM code page: only ASCII ones can equal a str.
     name.is_ascii() && sfn.eq_ignore_ascii_case(name.as_bytes())
@@ -1686,8 +1688,8 @@ fn mkdir(vfs: *mut VfsFat, path: Obj) -> Result<Obj> {
             return Err(Errno::EEXIST.into());
         }
         creatable(name)?;
-        create_in(vfs, fs, &dir, &p.comps, true)?;
-        fixup_new_entry(vfs, fs, &p.comps)
+        create_in(vfs, &dir, &p.comps, true)?;
+        fixup_new_entry(vfs, &p.comps)
     })?;
     sync_dev(vfs)
 }
@@ -1753,7 +1755,7 @@ fn remove_entry_first(
     r: RawEntry,
 ) -> core::result::Result<(), Fail> {
     let p = bpb(vfs)?;
-    let parent = dir_cluster(vfs, &p, fs, &comps[..comps.len() - 1])?;
+    let parent = dir_cluster(vfs, &p, &comps[..comps.len() - 1])?;
     let mut n11 = [0u8; 11];
     n11.copy_from_slice(&r.e[..11]);
     if r.is_dir() {
@@ -1843,7 +1845,7 @@ fn rename(vfs: *mut VfsFat, old: Obj, new: Obj) -> Result<Obj> {
             return Err(Errno::EINVAL.into());
         }
         creatable(new_name)?;
-        raw_rename(vfs, fs, (&from, &e), (a, &to, b), same)
+        raw_rename(vfs, (&from, &e), (a, &to, b), same)
     })?;
     // oofatfs keeps its current directory as a cluster, so it follows a move of the
     // directory or of one of its parents: so does ours.
@@ -2154,7 +2156,7 @@ fn open(vfs: *mut VfsFat, path: Obj, mode: Obj) -> Result<Obj> {
         let name = &comps[comps.len() - 1];
         let dir = parent_of(fs, comps, None)?;
         let bp = bpb(vfs)?;
-        let parent = dir_cluster(vfs, &bp, fs, &comps[..comps.len() - 1])?;
+        let parent = dir_cluster(vfs, &bp, &comps[..comps.len() - 1])?;
         let mut file = match raw_find(vfs, &bp, parent, name)? {
             Some(r) if r.is_dir() => {
                 return Err(if m.create { Errno::EACCES } else { Errno::ENOENT }.into());
@@ -2166,8 +2168,8 @@ fn open(vfs: *mut VfsFat, path: Obj, mode: Obj) -> Result<Obj> {
             },
             None if m.create => {
                 creatable(name)?;
-                create_in(vfs, fs, &dir, comps, false)?;
-                fixup_new_entry(vfs, fs, comps)?;
+                create_in(vfs, &dir, comps, false)?;
+                fixup_new_entry(vfs, comps)?;
                 match find_in(&dir, name)? {
                     Some(e) if !e.is_dir() => e.to_file(),
                     _ => return Err(Errno::EIO.into()),

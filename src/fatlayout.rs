@@ -265,6 +265,20 @@ pub fn name_eq(a: &str, b: &str) -> bool {
     a.chars().map(upper).eq(b.chars().map(upper))
 }
 
+/// A long name (UTF-16 code units) is `name` but for case; an unpaired surrogate never
+/// matches.
+pub fn ucs2_name_eq(units: impl Iterator<Item = u16>, name: &str) -> bool {
+    let mut ours = char::decode_utf16(units);
+    let mut theirs = name.chars();
+    loop {
+        match (ours.next(), theirs.next()) {
+            (None, None) => return true,
+            (Some(Ok(a)), Some(b)) if a == b || upper(a) == upper(b) => {}
+            _ => return false,
+        }
+    }
+}
+
 /// Upper case for comparing names, as oofatfs's ff_wtoupper does for the scripts names
 /// are usually written in (ASCII, Latin-1, Latin Extended-A, Greek, Cyrillic, full-width
 /// Latin), without core's full Unicode table (12 KB of flash).
@@ -389,6 +403,9 @@ mod tests {
             "\u{421}\u{41b}\u{41e}\u{412}\u{41e}"
         ));
         assert!(!name_eq("a", "b"));
+        assert!(ucs2_name_eq("Caf\u{e9}.TXT".encode_utf16(), "CAF\u{c9}.txt"));
+        assert!(!ucs2_name_eq([0xD800u16, 0x41].into_iter(), "\u{fffd}A"));
+        assert!(!ucs2_name_eq("abc".encode_utf16(), "ab"));
         assert_eq!(upper('\u{ff}'), '\u{178}');
         assert_eq!(upper('\u{3c2}'), '\u{3a3}');
         assert_eq!(plain_short_name("foo_file.txt"), Some((*b"FOO_FILETXT", 0x18)));
