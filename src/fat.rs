@@ -15,7 +15,7 @@
 //! EBUSY instead of corrupting lamfat's `RefCell`s.
 use crate::blockdev::{self, BlockDev};
 use crate::errno::Errno;
-use crate::fatlayout::{self, name11, name_eq, plain_short_name, sfn_checksum, ucs2_name_eq, FatKind};
+use crate::fatlayout::{self, name_eq, plain_short_name, sfn_checksum, ucs2_name_eq, FatKind};
 use crate::ffi;
 use crate::mp::{self, check, entry, error::errno_number, io_entry, Error, Io, Obj, Result};
 use crate::path::normalize_dir;
@@ -884,25 +884,6 @@ impl Slots {
     }
 }
 
-/// Where the short entry named `name` is in directory `cluster`: (sector, offset).
-fn find_raw(vfs: *mut VfsFat, p: &Bpb, cluster: u32, name: &[u8; 11]) -> core::result::Result<(u32, u32), Fail> {
-    let ss = ssize(vfs);
-    for s in dir_sectors(vfs, p, cluster)? {
-        cache_load(vfs, s).map_err(|_| raw_err(vfs))?;
-        let b = cache(vfs);
-        for off in (0..ss).step_by(32) {
-            let e = &b[off as usize..off as usize + 32];
-            if e[0] == 0 {
-                return Err(Errno::ENOENT.into());
-            }
-            if e[0] != 0xE5 && e[11] != 0x0F && e[11] & 0x08 == 0 && &e[..11] == name {
-                return Ok((s, off));
-            }
-        }
-    }
-    Err(Errno::ENOENT.into())
-}
-
 fn entry_cluster(p: &Bpb, e: &[u8]) -> u32 {
     let hi = if p.kind == FatKind::Fat32 { le16(e, 20) << 16 } else { 0 };
     hi | le16(e, 26)
@@ -1191,9 +1172,12 @@ fn raw_rename(
     let p = bpb(vfs)?;
     let old_parent = dir_cluster(vfs, &p, &a[..a.len() - 1])?;
     let new_parent = dir_cluster(vfs, &p, &b[..b.len() - 1])?;
-    let old_name = name11(e.short_file_name_as_bytes());
-    let old_at = find_raw(vfs, &p, old_parent, &old_name)?;
-    let old = read_entry(vfs, old_at)?;
+    let Some(found) = raw_find(vfs, &p, old_parent, &a[a.len() - 1])? else {
+        return Err(Errno::ENOENT.into());
+    };
+    let (old_at, old) = (found.at, found.e);
+    let mut old_name = [0u8; 11];
+    old_name.copy_from_slice(&old[..11]);
     let new_name = &b[b.len() - 1];
     if same {
         // The new name matches the old entry (a change of case, or the same name): hide
@@ -1206,11 +1190,10 @@ fn raw_rename(
     create_in(vfs, to, b, false)?;
     // Settled in its final slot while the old entry still holds its own, as oofatfs.
     fixup_new_entry(vfs, b)?;
-    let Some(created) = find_in(to, new_name)? else {
+    let Some(created) = raw_find(vfs, &p, new_parent, new_name)? else {
         return Err(Errno::EIO.into());
     };
-    let new_at = find_raw(vfs, &p, new_parent, &name11(created.short_file_name_as_bytes()))?;
-    let mut new = read_entry(vfs, new_at)?;
+    let (new_at, mut new) = (created.at, created.e);
     // Everything after the name and its case flags: attributes at 11, then 13..32.
     new[11] = old[11];
     new[13..].copy_from_slice(&old[13..]);
@@ -1421,12 +1404,12 @@ fn create_in(vfs: *mut VfsFat, dir: &FatDir, comps: &[String], is_dir: bool) -> 
         return Err(Errno::EEXIST.into());
     };
     create(&t)?;
-    let Some(e) = find_in(dir, &t)? else {
-        return Err(Errno::EIO.into());
-    };
     let p = bpb(vfs)?;
     let parent = dir_cluster(vfs, &p, &comps[..comps.len() - 1])?;
-    let at = find_raw(vfs, &p, parent, &name11(e.short_file_name_as_bytes()))?;
+    let Some(e) = raw_find(vfs, &p, parent, &t)? else {
+        return Err(Errno::EIO.into());
+    };
+    let at = e.at;
     let slots = Slots::of(vfs, &p, parent)?;
     let slot_at = |i: usize| slots.at(i);
     let i = slots.index(at)?;

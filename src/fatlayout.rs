@@ -337,25 +337,6 @@ pub fn plain_short_name(name: &str) -> Option<([u8; 11], u8)> {
     Some((n, flags))
 }
 
-/// The 11-byte on-disk form of a short name as lamfat shows it ("NAME.EXT").
-pub fn name11(shown: &[u8]) -> [u8; 11] {
-    let mut n = [b' '; 11];
-    let (base, ext) = match shown.iter().position(|&c| c == b'.') {
-        Some(i) if i > 0 => (&shown[..i], &shown[i + 1..]),
-        _ => (shown, &[][..]),
-    };
-    for (d, s) in n[..8].iter_mut().zip(base) {
-        *d = *s;
-    }
-    for (d, s) in n[8..].iter_mut().zip(ext) {
-        *d = *s;
-    }
-    if n[0] == 0xE5 {
-        n[0] = 0x05;
-    }
-    n
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -413,8 +394,6 @@ mod tests {
         assert_eq!(plain_short_name("Mixed.txt"), None);
         assert_eq!(plain_short_name("a b"), None);
         assert_eq!(plain_short_name("longername.txt"), None);
-        assert_eq!(name11(b"FOO.TX"), *b"FOO     TX ");
-        assert_eq!(name11(b"\xe5AB"), *b"\x05AB        ");
         // The checksum long-name entries carry (FAT specification's example algorithm).
         assert_eq!(sfn_checksum(b"FOO     BAR"), {
             let mut s = 0u8;
