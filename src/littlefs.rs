@@ -516,16 +516,24 @@ impl Flavor for V2 {
         unsafe { l2::lfs_unmount(l) }
     }
     unsafe fn remove(l: *mut Self::Lfs, p: *const c_char) -> c_int {
-        // SAFETY: the C call.
-        unsafe { l2::lfs_remove(l, p) }
+        // SAFETY: the C call, then the open directories it may have clobbered.
+        unsafe {
+            let r = l2::lfs_remove(l, p);
+            v2_reseat_dirs(l);
+            r
+        }
     }
     unsafe fn mkdir(l: *mut Self::Lfs, p: *const c_char) -> c_int {
         // SAFETY: the C call.
         unsafe { l2::lfs_mkdir(l, p) }
     }
     unsafe fn rename(l: *mut Self::Lfs, a: *const c_char, b: *const c_char) -> c_int {
-        // SAFETY: the C call.
-        unsafe { l2::lfs_rename(l, a, b) }
+        // SAFETY: the C call, then the open directories it may have clobbered.
+        unsafe {
+            let r = l2::lfs_rename(l, a, b);
+            v2_reseat_dirs(l);
+            r
+        }
     }
     unsafe fn stat(l: *mut Self::Lfs, p: *const c_char, i: *mut Self::Info) -> c_int {
         // SAFETY: the C call.
@@ -617,6 +625,36 @@ impl Flavor for V2 {
     }
     fn info_name(i: &Self::Info) -> &[c_char] {
         &i.name
+    }
+}
+
+/// littlefs 2.9 (littlefs2-sys 0.4.0) marks every open handle that points at a removed
+/// entry as removed (pair {-1,-1}), open directories included: a directory being listed
+/// whose next entry was removed or renamed away then fails its next read with
+/// LFS_ERR_CORRUPT, though nothing on disk is wrong (littlefs issue 1061, fixed in 2.10.2,
+/// which stock 1.26.1's littlefs 2.11 has).  Such a directory is put back where it was:
+/// `pos` counts the entries it has returned, none of which was removed, so seeking to it
+/// from the directory's head (kept current across relocations by littlefs) lands on the
+/// entry after the removed one, as the fixed littlefs leaves it.  Called under the lock,
+/// right after each call that deletes an entry.
+unsafe fn v2_reseat_dirs(l: *mut l2::lfs_t) {
+    const LFS_BLOCK_NULL: u32 = u32::MAX; // lfs.h's ((lfs_block_t)-1), which bindgen skips
+                                          // SAFETY: l is a mounted littlefs under our lock; its mlist links the open handles,
+                                          // and those of directory type are lfs_dir_t (which starts with the mlist fields).
+    unsafe {
+        let mut d = (*l).mlist;
+        while !d.is_null() {
+            let next = (*d).next;
+            if u32::from((*d).type_) == l2::lfs_type_LFS_TYPE_DIR && (*d).m.pair == [LFS_BLOCK_NULL; 2] {
+                let dir = d as *mut l2::lfs_dir_t;
+                if l2::lfs_dir_seek(l, dir, (*dir).pos) < 0 {
+                    // the listing ends here rather than read from nowhere
+                    (*dir).id = (*dir).m.count;
+                    (*dir).m.split = false;
+                }
+            }
+            d = next;
+        }
     }
 }
 
