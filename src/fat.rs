@@ -28,11 +28,27 @@ use core::ptr::addr_of_mut;
 
 use fatfs::{IoBase, Read, Seek, SeekFrom, Write};
 
-type Fs = fatfs::FileSystem<SectorIo, Clock, fatfs::LossyOemCpConverter>;
-type FatFile = fatfs::File<'static, SectorIo, Clock, fatfs::LossyOemCpConverter>;
-type FatDir = fatfs::Dir<'static, SectorIo, Clock, fatfs::LossyOemCpConverter>;
-type FatDirIter = fatfs::DirIter<'static, SectorIo, Clock, fatfs::LossyOemCpConverter>;
-type FatEntry = fatfs::DirEntry<'static, SectorIo, Clock, fatfs::LossyOemCpConverter>;
+type Fs = fatfs::FileSystem<SectorIo, Clock, RawOem>;
+type FatFile = fatfs::File<'static, SectorIo, Clock, RawOem>;
+type FatDir = fatfs::Dir<'static, SectorIo, Clock, RawOem>;
+type FatDirIter = fatfs::DirIter<'static, SectorIo, Clock, RawOem>;
+type FatEntry = fatfs::DirEntry<'static, SectorIo, Clock, RawOem>;
+
+/// Short names' bytes as they are: each byte decodes to the char of the same value, so
+/// that a listing can give back the very bytes oofatfs gives (it is built with an OEM
+/// API, FF_LFN_UNICODE 0: a short name's bytes reach Python unconverted).  New short
+/// names stay ASCII.
+#[derive(Debug, Clone, Copy, Default)]
+struct RawOem;
+
+impl fatfs::OemCpConverter for RawOem {
+    fn decode(&self, oem_char: u8) -> char {
+        char::from(oem_char)
+    }
+    fn encode(&self, uni_char: char) -> Option<u8> {
+        uni_char.is_ascii().then_some(uni_char as u8)
+    }
+}
 type FatError = fatfs::Error<IoErr>;
 
 /// Largest sector size we accept (oofatfs's FF_MAX_SS on unix).
@@ -554,6 +570,7 @@ fn try_mount(vfs: *mut VfsFat) -> Result<bool> {
     unsafe { (*vfs).start = start };
     let io = SectorIo { vfs, pos: 0 };
     let opts = fatfs::FsOptions::new()
+        .oem_cp_converter(RawOem)
         .update_accessed_date(false)
         .time_provider(Clock { vfs });
     match Fs::new(io, opts) {
@@ -2025,6 +2042,36 @@ fn ilistdir(vfs: *mut VfsFat, path: Option<Obj>) -> Result<Obj> {
     Ok(it)
 }
 
+/// An entry's name in a listing, as oofatfs's get_fileinfo makes it: the long name when
+/// it is valid UTF-16 (a lone surrogate makes it invalid), else the short name with the
+/// spaces left out, cut at a NUL (oofatfs's names are C strings) and its bytes unconverted
+/// (so that a name that is not UTF-8 raises UnicodeError, as stock).  A long name that is
+/// invalid falls back to the short name without its case flags (lamfat keeps those
+/// private), which only matters for an entry that has both.
+fn listed_name(e: &FatEntry) -> Vec<u8> {
+    if let Some(units) = e.long_file_name_as_ucs2_units() {
+        let units = units.iter().copied().take_while(|&u| u != 0);
+        if let Ok(s) = char::decode_utf16(units).collect::<core::result::Result<String, _>>() {
+            return s.into_bytes();
+        }
+        return sfn_listed(e.short_file_name_as_bytes().iter().copied());
+    }
+    // file_name() applies the case flags; RawOem made each char one byte.
+    sfn_listed(e.file_name().chars().map(|c| c as u32 as u8))
+}
+
+/// lamfat's "BASE.EXT" (trailing spaces of each part trimmed) as oofatfs lists it.
+fn sfn_listed(bytes: impl Iterator<Item = u8>) -> Vec<u8> {
+    let mut v: Vec<u8> = bytes.collect();
+    // oofatfs puts the dot in only when the extension's first byte is not a space.
+    if let Some(i) = v.iter().rposition(|&b| b == b'.') {
+        if v.get(i + 1) == Some(&b' ') {
+            v.remove(i);
+        }
+    }
+    v.into_iter().take_while(|&b| b != 0).filter(|&b| b != b' ').collect()
+}
+
 fn dir_next(d: *mut DirIt) -> Result<Obj> {
     // SAFETY: `d` is one of our directory iterators.
     let vfs = unsafe { (*d).vfs };
@@ -2042,8 +2089,8 @@ fn dir_next(d: *mut DirIt) -> Result<Obj> {
                 return Err(Fail::Fat(fatfs::Error::CorruptedFileSystem));
             }
             let e = e?;
-            let n = e.file_name();
-            if n != "." && n != ".." {
+            let n = listed_name(&e);
+            if n != b"." && n != b".." {
                 return Ok(Some((n, e.is_dir(), e.len())));
             }
         }
@@ -2061,9 +2108,9 @@ fn dir_next(d: *mut DirIt) -> Result<Obj> {
     };
     // SAFETY: reading our iterator's flag.
     let name = if unsafe { (*d).is_str } {
-        Obj::new_str(name.as_bytes())?
+        Obj::new_str(&name)?
     } else {
-        Obj::new_bytes(name.as_bytes())?
+        Obj::new_bytes(&name)?
     };
     let mode = if is_dir {
         ffi::RUSTOS_S_IFDIR
