@@ -277,6 +277,25 @@ mod v2_callbacks {
     callbacks!(l2::lfs_config, V2);
 }
 
+/// Whether a path names the root ("", "/", "/.", "d/..", ...).  littlefs 1 does not
+/// refuse the root as remove's target (an empty root is removed) nor as either side of a
+/// rename: the filesystem is then corrupt (OSError 52 from every call after; stock does
+/// the same).  littlefs 2 refuses with LFS_ERR_INVAL; so do we, for both versions' sake.
+///
+/// # Safety
+/// `p` is NUL-terminated.
+unsafe fn v1_is_root(p: *const c_char) -> bool {
+    // SAFETY: by the caller's guarantee.
+    let p = unsafe { core::ffi::CStr::from_ptr(p) }.to_bytes();
+    let mut abs = alloc::vec::Vec::new();
+    if abs.try_reserve(p.len() + 1).is_err() {
+        return true; // cannot tell: refuse rather than risk the root
+    }
+    abs.push(b'/');
+    abs.extend_from_slice(p);
+    normalize_dir(&abs).is_none_or(|n| n == b"/")
+}
+
 impl Flavor for V1 {
     type Lfs = ffi::lfs1_t;
     type Config = ffi::lfs1_config;
@@ -354,16 +373,26 @@ impl Flavor for V1 {
         unsafe { ffi::lfs1_unmount(l) }
     }
     unsafe fn remove(l: *mut Self::Lfs, p: *const c_char) -> c_int {
-        // SAFETY: the C call.
-        unsafe { ffi::lfs1_remove(l, p) }
+        // SAFETY: p is NUL-terminated (by the caller's guarantee); then the C call.
+        unsafe {
+            if v1_is_root(p) {
+                return ffi::lfs1_error_LFS1_ERR_INVAL;
+            }
+            ffi::lfs1_remove(l, p)
+        }
     }
     unsafe fn mkdir(l: *mut Self::Lfs, p: *const c_char) -> c_int {
         // SAFETY: the C call.
         unsafe { ffi::lfs1_mkdir(l, p) }
     }
     unsafe fn rename(l: *mut Self::Lfs, a: *const c_char, b: *const c_char) -> c_int {
-        // SAFETY: the C call.
-        unsafe { ffi::lfs1_rename(l, a, b) }
+        // SAFETY: a and b are NUL-terminated (by the caller's guarantee); then the C call.
+        unsafe {
+            if v1_is_root(a) || v1_is_root(b) {
+                return ffi::lfs1_error_LFS1_ERR_INVAL;
+            }
+            ffi::lfs1_rename(l, a, b)
+        }
     }
     unsafe fn stat(l: *mut Self::Lfs, p: *const c_char, i: *mut Self::Info) -> c_int {
         // SAFETY: the C call.
@@ -439,6 +468,40 @@ impl Flavor for V1 {
     fn info_name(i: &Self::Info) -> &[c_char] {
         &i.name
     }
+}
+
+/// Whether a path's ".." would climb above the root ("/..", "d/../.."): littlefs 2.11
+/// (stock 1.26.1's) refuses those with LFS_ERR_INVAL, 2.9 (littlefs2-sys 0.4.0) took
+/// them as the root.  Lexical, as 2.11's lfs_dir_find is ("x/.." cancels whether or not
+/// x exists).
+///
+/// # Safety
+/// `p` is NUL-terminated.
+unsafe fn v2_above_root(p: *const c_char) -> bool {
+    // SAFETY: by the caller's guarantee.
+    let p = unsafe { core::ffi::CStr::from_ptr(p) }.to_bytes();
+    let mut depth = 0usize;
+    for name in p.split(|&b| b == b'/') {
+        match name {
+            b"" | b"." => {}
+            b".." if depth == 0 => return true,
+            b".." => depth -= 1,
+            _ => depth += 1,
+        }
+    }
+    false
+}
+
+/// A littlefs 2 call on a path, refused as 2.11 does when the path climbs above the root.
+///
+/// # Safety
+/// `p` is NUL-terminated.
+unsafe fn v2_path(p: *const c_char, f: impl FnOnce() -> c_int) -> c_int {
+    // SAFETY: by the caller's guarantee.
+    if unsafe { v2_above_root(p) } {
+        return l2::lfs_error_LFS_ERR_INVAL;
+    }
+    f()
 }
 
 impl Flavor for V2 {
@@ -518,30 +581,36 @@ impl Flavor for V2 {
     unsafe fn remove(l: *mut Self::Lfs, p: *const c_char) -> c_int {
         // SAFETY: the C call, then the open directories it may have clobbered.
         unsafe {
+            if v2_above_root(p) {
+                return l2::lfs_error_LFS_ERR_INVAL;
+            }
             let r = l2::lfs_remove(l, p);
             v2_reseat_dirs(l);
             r
         }
     }
     unsafe fn mkdir(l: *mut Self::Lfs, p: *const c_char) -> c_int {
-        // SAFETY: the C call.
-        unsafe { l2::lfs_mkdir(l, p) }
+        // SAFETY: p is NUL-terminated (by the caller's guarantee); the C call.
+        unsafe { v2_path(p, || l2::lfs_mkdir(l, p)) }
     }
     unsafe fn rename(l: *mut Self::Lfs, a: *const c_char, b: *const c_char) -> c_int {
         // SAFETY: the C call, then the open directories it may have clobbered.
         unsafe {
+            if v2_above_root(a) || v2_above_root(b) {
+                return l2::lfs_error_LFS_ERR_INVAL;
+            }
             let r = l2::lfs_rename(l, a, b);
             v2_reseat_dirs(l);
             r
         }
     }
     unsafe fn stat(l: *mut Self::Lfs, p: *const c_char, i: *mut Self::Info) -> c_int {
-        // SAFETY: the C call.
-        unsafe { l2::lfs_stat(l, p, i) }
+        // SAFETY: p is NUL-terminated (by the caller's guarantee); the C call.
+        unsafe { v2_path(p, || l2::lfs_stat(l, p, i)) }
     }
     unsafe fn get_mtime(l: *mut Self::Lfs, p: *const c_char, buf: *mut [u8; 8]) -> c_int {
-        // SAFETY: the C call, reading at most 8 bytes into buf.
-        unsafe { l2::lfs_getattr(l, p, ATTR_MTIME, buf as *mut c_void, 8) }
+        // SAFETY: p is NUL-terminated; the C call, reading at most 8 bytes into buf.
+        unsafe { v2_path(p, || l2::lfs_getattr(l, p, ATTR_MTIME, buf as *mut c_void, 8)) }
     }
     unsafe fn file_setup(
         cfg: *mut Self::FileCfg,
@@ -570,8 +639,8 @@ impl Flavor for V2 {
         flags: c_int,
         cfg: *const Self::FileCfg,
     ) -> c_int {
-        // SAFETY: the C call.
-        unsafe { l2::lfs_file_opencfg(l, f, p, flags, cfg) }
+        // SAFETY: p is NUL-terminated (by the caller's guarantee); the C call.
+        unsafe { v2_path(p, || l2::lfs_file_opencfg(l, f, p, flags, cfg)) }
     }
     unsafe fn file_read(l: *mut Self::Lfs, f: *mut Self::File, b: *mut c_void, n: u32) -> c_int {
         // SAFETY: the C call.
@@ -598,8 +667,8 @@ impl Flavor for V2 {
         unsafe { l2::lfs_file_close(l, f) }
     }
     unsafe fn dir_open(l: *mut Self::Lfs, d: *mut Self::Dir, p: *const c_char) -> c_int {
-        // SAFETY: the C call.
-        unsafe { l2::lfs_dir_open(l, d, p) }
+        // SAFETY: p is NUL-terminated (by the caller's guarantee); the C call.
+        unsafe { v2_path(p, || l2::lfs_dir_open(l, d, p)) }
     }
     unsafe fn dir_read(l: *mut Self::Lfs, d: *mut Self::Dir, i: *mut Self::Info) -> c_int {
         // SAFETY: the C call.
