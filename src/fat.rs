@@ -1329,7 +1329,8 @@ fn resolve(vfs: *mut VfsFat, path: Obj) -> Result<FatPath> {
     let mut comps = Vec::new();
     for c in s.split('/').filter(|c| !c.is_empty()) {
         let c = c.trim_end_matches(['.', ' ']);
-        if c.is_empty() {
+        // oofatfs's create_name: an empty name, or one longer than FF_MAX_LFN (255).
+        if c.is_empty() || c.encode_utf16().count() > 255 {
             return Err(Errno::EINVAL.into());
         }
         let mut name = String::new();
@@ -2243,7 +2244,8 @@ fn open(vfs: *mut VfsFat, path: Obj, mode: Obj) -> Result<Obj> {
     // `vfs` field keeps alive.
     unsafe {
         (*f).file = MaybeUninit::new(file);
-        (*f).readable = m.read || !m.write;
+        // As oofatfs: no 'r' or '+' in the mode, no reading ("" or "b" open, then EACCES).
+        (*f).readable = m.read;
         (*f).writable = m.write;
         (*f).entry_at = at;
         (*f).name11 = name11;
