@@ -210,16 +210,18 @@ fn mount(n: usize, pos: *const ffi::mp_obj_t, kw: *mut ffi::mp_map_t) -> Result<
     }
     let [fs, point, readonly, mkfs] = mp::parse_args(n, pos, kw, &MOUNT_ARGS)?;
     let point_str = path_bytes(point)?;
-    if point_str.first() != Some(&b'/') {
-        // Stock accepts any string and then matches it against paths without its first
-        // byte, so a point without '/' is unreachable and "" reads out of bounds.
-        return Err(Errno::EINVAL.into());
-    }
+    // The object first, as stock: something that is neither a filesystem nor a block
+    // device raises AttributeError whatever the mount point.
     let fs = if fs.has_method(qstr!(MP_QSTR_mount))? {
         fs
     } else {
         autodetect(fs)?
     };
+    if point_str.first() != Some(&b'/') {
+        // Stock accepts any string and then matches it against paths without its first
+        // byte, so a point without '/' is unreachable and "" reads out of bounds.
+        return Err(Errno::EINVAL.into());
+    }
     let vfs = Obj::new_mount(point_str, fs)?;
     // Let the filesystem do its own mounting first, as stock does.
     proxy(&Target::Mount(vfs, Obj::NONE), qstr!(MP_QSTR_mount), &[readonly, mkfs])?;
