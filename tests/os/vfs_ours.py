@@ -82,4 +82,35 @@ vfs.mount(vfs.VfsLfs2(dev), "/lfs")
 os.mkdir("/lfs/d")
 print("lfs2 dir st_size", os.stat("/lfs/d")[6], os.stat("/lfs")[6])
 vfs.umount("/lfs")
+
+# littlefs 1 takes the root as remove's target (an empty root goes) and as either side
+# of a rename; stock then raises MemoryError (a huge allocation) and the filesystem is
+# corrupt (OSError 52 from every call after).  We refuse with EINVAL, as littlefs 2 does.
+for label, op in (
+    ("rmdir /", lambda fs: fs.rmdir("/")),
+    ("remove ''", lambda fs: fs.remove("")),
+    ("rename / x", lambda fs: fs.rename("/", "x")),
+    ("rename f /", lambda fs: fs.rename("f", "/")),
+    ("rename d/.. y", lambda fs: fs.rename("d/..", "y")),
+):
+    dev = RAM(64)
+    vfs.VfsLfs1.mkfs(dev)
+    fs = vfs.VfsLfs1(dev)
+    if "rename" in label:
+        fs.open("f", "w").close()
+        fs.mkdir("d")
+    show("lfs1 " + label, op, fs)
+    fs = vfs.VfsLfs1(dev)
+    print("  then:", sorted(e[0] for e in fs.ilistdir("/")))
+# Integers stock truncates to 32 bits: VfsPosix.open(2**40) opened fd 0 (stdin), and a
+# littlefs seek to 2**40 went to 0.  We raise EBADF and EINVAL.
+show("VfsPosix open 2**40", vfs.VfsPosix("/tmp").open, 2**40, "r")
+dev = RAM(64)
+vfs.VfsLfs2.mkfs(dev)
+fs = vfs.VfsLfs2(dev)
+with fs.open("f", "w") as f:
+    f.write("abc")
+    show("lfs2 seek 2**40", f.seek, 2**40)
+    show("lfs2 seek -2**40 end", f.seek, -(2**40), 2)
+    print("  tell", f.tell())
 print("done")
