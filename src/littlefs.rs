@@ -470,38 +470,56 @@ impl Flavor for V1 {
     }
 }
 
-/// Whether a path's ".." would climb above the root ("/..", "d/../.."): littlefs 2.11
-/// (stock 1.26.1's) refuses those with LFS_ERR_INVAL, 2.9 (littlefs2-sys 0.4.0) took
-/// them as the root.  Lexical, as 2.11's lfs_dir_find is ("x/.." cancels whether or not
-/// x exists).
+/// Paths as littlefs 2.11 (stock 1.26.1's) takes them, where 2.9 (littlefs2-sys 0.4.0)
+/// differs; `Err` is the littlefs error 2.11 returns:
+/// - a ".." that climbs above the root ("/..", "d/../..") is LFS_ERR_INVAL (2.9 took it as
+///   the root); lexical, as 2.11's lfs_dir_find is ("x/.." cancels whether or not x
+///   exists);
+/// - a trailing '/' after a file's name is LFS_ERR_NOTDIR (2.9 ignored it), and so is one
+///   after a name a call would create as a file (`creates_file`).
 ///
 /// # Safety
-/// `p` is NUL-terminated.
-unsafe fn v2_above_root(p: *const c_char) -> bool {
+/// `l` is a mounted littlefs under our lock; `p` is NUL-terminated.
+unsafe fn v2_check(l: *mut l2::lfs_t, p: *const c_char, creates_file: bool) -> core::result::Result<(), c_int> {
     // SAFETY: by the caller's guarantee.
     let p = unsafe { core::ffi::CStr::from_ptr(p) }.to_bytes();
     let mut depth = 0usize;
     for name in p.split(|&b| b == b'/') {
         match name {
             b"" | b"." => {}
-            b".." if depth == 0 => return true,
+            b".." if depth == 0 => return Err(l2::lfs_error_LFS_ERR_INVAL),
             b".." => depth -= 1,
             _ => depth += 1,
         }
     }
-    false
+    let bare = p.len() - p.iter().rev().take_while(|&&b| b == b'/').count();
+    let last = p[..bare].rsplit(|&b| b == b'/').next().unwrap_or(&[]);
+    if bare == p.len() || bare == 0 || last == b"." || last == b".." {
+        return Ok(());
+    }
+    let mut q = alloc::vec::Vec::new();
+    q.try_reserve(bare + 1).map_err(|_| l2::lfs_error_LFS_ERR_NOMEM)?;
+    q.extend_from_slice(&p[..bare]);
+    q.push(0);
+    let mut info = l2::lfs_info::default();
+    // SAFETY: q is NUL-terminated; by the caller's guarantee for l.
+    match unsafe { l2::lfs_stat(l, q.as_ptr() as *const c_char, &mut info) } {
+        0 if u32::from(info.type_) == l2::lfs_type_LFS_TYPE_REG => Err(l2::lfs_error_LFS_ERR_NOTDIR),
+        r if r == l2::lfs_error_LFS_ERR_NOENT && creates_file => Err(l2::lfs_error_LFS_ERR_NOTDIR),
+        _ => Ok(()),
+    }
 }
 
-/// A littlefs 2 call on a path, refused as 2.11 does when the path climbs above the root.
+/// A littlefs 2 call on a path, refused first where littlefs 2.11 refuses (`v2_check`).
 ///
 /// # Safety
-/// `p` is NUL-terminated.
-unsafe fn v2_path(p: *const c_char, f: impl FnOnce() -> c_int) -> c_int {
+/// As `v2_check`.
+unsafe fn v2_path(l: *mut l2::lfs_t, p: *const c_char, creates_file: bool, f: impl FnOnce() -> c_int) -> c_int {
     // SAFETY: by the caller's guarantee.
-    if unsafe { v2_above_root(p) } {
-        return l2::lfs_error_LFS_ERR_INVAL;
+    match unsafe { v2_check(l, p, creates_file) } {
+        Ok(()) => f(),
+        Err(e) => e,
     }
-    f()
 }
 
 impl Flavor for V2 {
@@ -581,8 +599,8 @@ impl Flavor for V2 {
     unsafe fn remove(l: *mut Self::Lfs, p: *const c_char) -> c_int {
         // SAFETY: the C call, then the open directories it may have clobbered.
         unsafe {
-            if v2_above_root(p) {
-                return l2::lfs_error_LFS_ERR_INVAL;
+            if let Err(e) = v2_check(l, p, false) {
+                return e;
             }
             let r = l2::lfs_remove(l, p);
             v2_reseat_dirs(l);
@@ -591,13 +609,13 @@ impl Flavor for V2 {
     }
     unsafe fn mkdir(l: *mut Self::Lfs, p: *const c_char) -> c_int {
         // SAFETY: p is NUL-terminated (by the caller's guarantee); the C call.
-        unsafe { v2_path(p, || l2::lfs_mkdir(l, p)) }
+        unsafe { v2_path(l, p, false, || l2::lfs_mkdir(l, p)) }
     }
     unsafe fn rename(l: *mut Self::Lfs, a: *const c_char, b: *const c_char) -> c_int {
         // SAFETY: the C call, then the open directories it may have clobbered.
         unsafe {
-            if v2_above_root(a) || v2_above_root(b) {
-                return l2::lfs_error_LFS_ERR_INVAL;
+            if let Err(e) = v2_check(l, a, false).and_then(|_| v2_check(l, b, false)) {
+                return e;
             }
             let r = l2::lfs_rename(l, a, b);
             v2_reseat_dirs(l);
@@ -606,11 +624,11 @@ impl Flavor for V2 {
     }
     unsafe fn stat(l: *mut Self::Lfs, p: *const c_char, i: *mut Self::Info) -> c_int {
         // SAFETY: p is NUL-terminated (by the caller's guarantee); the C call.
-        unsafe { v2_path(p, || l2::lfs_stat(l, p, i)) }
+        unsafe { v2_path(l, p, false, || l2::lfs_stat(l, p, i)) }
     }
     unsafe fn get_mtime(l: *mut Self::Lfs, p: *const c_char, buf: *mut [u8; 8]) -> c_int {
         // SAFETY: p is NUL-terminated; the C call, reading at most 8 bytes into buf.
-        unsafe { v2_path(p, || l2::lfs_getattr(l, p, ATTR_MTIME, buf as *mut c_void, 8)) }
+        unsafe { v2_path(l, p, false, || l2::lfs_getattr(l, p, ATTR_MTIME, buf as *mut c_void, 8)) }
     }
     unsafe fn file_setup(
         cfg: *mut Self::FileCfg,
@@ -640,7 +658,11 @@ impl Flavor for V2 {
         cfg: *const Self::FileCfg,
     ) -> c_int {
         // SAFETY: p is NUL-terminated (by the caller's guarantee); the C call.
-        unsafe { v2_path(p, || l2::lfs_file_opencfg(l, f, p, flags, cfg)) }
+        unsafe {
+            v2_path(l, p, flags & (Self::O_CREAT as c_int) != 0, || {
+                l2::lfs_file_opencfg(l, f, p, flags, cfg)
+            })
+        }
     }
     unsafe fn file_read(l: *mut Self::Lfs, f: *mut Self::File, b: *mut c_void, n: u32) -> c_int {
         // SAFETY: the C call.
@@ -668,7 +690,7 @@ impl Flavor for V2 {
     }
     unsafe fn dir_open(l: *mut Self::Lfs, d: *mut Self::Dir, p: *const c_char) -> c_int {
         // SAFETY: p is NUL-terminated (by the caller's guarantee); the C call.
-        unsafe { v2_path(p, || l2::lfs_dir_open(l, d, p)) }
+        unsafe { v2_path(l, p, false, || l2::lfs_dir_open(l, d, p)) }
     }
     unsafe fn dir_read(l: *mut Self::Lfs, d: *mut Self::Dir, i: *mut Self::Info) -> c_int {
         // SAFETY: the C call.

@@ -96,7 +96,7 @@ BIG = 2**40
 LONG = "n" * 300
 POOL = [
     None, 0, -1, 1, BIG, -BIG, 1.5, "", "/", ".", "..",
-    "f", "d", "d/g", "nope", "nope/x", LONG, "/ram", "/ro/f", "/ro/new",
+    "f", "d", "f/", "d/", "d/g", "d//g/", "nope", "nope/x", LONG, "/ram", "/ro/f", "/ro/new",
     b"f", bytearray(b"f"), [], (1,), object(),
 ]
 SMALL = [None, -1, BIG, "", "f", "d", b"f", "nope", "/ro/new"]
