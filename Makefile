@@ -19,7 +19,7 @@ ifeq ($(wildcard $(MPY)/lib/micropython-lib/README.md),)
 UNIX_ARGS += MPY_LIB_DIR=$(TOP)/ports/no-micropython-lib
 endif
 
-.PHONY: all deps deps-qemu firmware stock firmware-qemu firmware-qemu-m0plus stock-qemu firmware-qemu-rv32 stock-qemu-rv32 test-qemu-rv32 run test test-cargo test-mp test-qemu test-qemu-m0plus cross size bench check-tree lint clean torture torture-quick
+.PHONY: all deps deps-qemu firmware stock firmware-qemu firmware-qemu-m0plus stock-qemu firmware-qemu-rv32 stock-qemu-rv32 test-qemu-rv32 run test test-cargo test-mp test-qemu test-qemu-m0plus cross size bench check-tree lint clean torture torture-quick reliability
 all: firmware
 
 deps:
@@ -101,8 +101,9 @@ run: firmware
 	@$(B)/unix/micropython
 
 # Each MicroPython run leaves its counts in build/*.summary; the last line is the total.
-# The full power-loss torture runs first (about 12 s).
-test: lint test-cargo cross torture
+# The reliability harness (power loss, corrupt images, bad input, threads, low memory;
+# about a minute) runs first.
+test: lint test-cargo cross reliability
 	@rm -f $(B)/unix.summary $(B)/qemu.summary $(B)/qemu-m0plus.summary $(B)/qemu-rv32.summary
 	@$(MAKE) --no-print-directory test-mp test-qemu test-qemu-m0plus test-qemu-rv32 -k; rc=$$?; \
 	cat $(B)/unix.summary $(B)/qemu.summary $(B)/qemu-m0plus.summary $(B)/qemu-rv32.summary 2>/dev/null | \
@@ -171,6 +172,14 @@ torture: firmware
 
 torture-quick: firmware
 	@python3 $(TOP)/tools/torture/run.py --quick --fw $(TORTURE_FW)
+
+# Issue #9's areas in one run, one summary line each (tools/reliability.py; logs in
+# build/reliability): power loss (the full torture), corrupt images (tools/fuzz/run.py,
+# ours and stock), the generated bad-input battery against stock, threads, low memory.
+# RELIABILITY_ARGS=--quick for seconds; --sanitize, --cargo-fuzz add those areas.
+RELIABILITY_ARGS ?=
+reliability: firmware stock
+	@python3 $(TOP)/tools/reliability.py --ours $(B)/unix/micropython --stock $(B)/unix-stock/micropython $(RELIABILITY_ARGS)
 
 clean:
 	rm -rf $(B)/unix $(B)/unix-stock $(B)/qemu-mps2 $(B)/qemu-mps2-stock $(B)/qemu-rv32 $(B)/qemu-rv32-stock \
