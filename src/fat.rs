@@ -941,6 +941,19 @@ impl RawEntry {
 /// short one is compared.  lamfat's directory iterator reads each field of each entry
 /// through three layers of streams: for lookups this is several times faster.
 fn raw_find(vfs: *mut VfsFat, p: &Bpb, dir: u32, name: &str) -> core::result::Result<Option<RawEntry>, Fail> {
+    raw_find_free(vfs, p, dir, name, &mut None)
+}
+
+/// `raw_find`, also noting in `free` the first free slot it passes (deleted, or the end
+/// of the directory) when the name is not found: where oofatfs's dir_alloc would put a
+/// one-slot entry.  None when the directory's clusters have no free slot.
+fn raw_find_free(
+    vfs: *mut VfsFat,
+    p: &Bpb,
+    dir: u32,
+    name: &str,
+    free: &mut Option<(u32, u32)>,
+) -> core::result::Result<Option<RawEntry>, Fail> {
     let ss = ssize(vfs) as usize;
     let mut lfn = [0u16; 260];
     let (mut lfn_sum, mut lfn_next, mut lfn_len) = (0u8, 0u8, 0usize);
@@ -980,6 +993,9 @@ fn raw_find(vfs: *mut VfsFat, p: &Bpb, dir: u32, name: &str) -> core::result::Re
         cache_load(vfs, s).map_err(|_| raw_err(vfs))?;
         for off in (0..ss).step_by(32) {
             let b = &cache(vfs)[off..off + 32];
+            if b[0] == 0 || b[0] == 0xE5 {
+                free.get_or_insert((s, off as u32));
+            }
             if b[0] == 0 {
                 return Ok(None);
             }
@@ -1174,6 +1190,21 @@ fn fixup_new_entry(vfs: *mut VfsFat, comps: &[String]) -> core::result::Result<(
         }
     }
     write_entry(vfs, slot_at(i), &ent)
+}
+
+/// Write a new, empty file's short entry at `at` as oofatfs's f_open does: the name with
+/// its case flags, the archive attribute, creation and modification times now, the rest
+/// zero.
+fn raw_new_file(vfs: *mut VfsFat, at: (u32, u32), n11: &[u8; 11], flags: u8) -> core::result::Result<RawEntry, Fail> {
+    let mut e = [0u8; 32];
+    e[..11].copy_from_slice(n11);
+    e[11] = 0x20;
+    e[12] = flags;
+    let t = fattime(vfs).to_le_bytes();
+    e[14..18].copy_from_slice(&t);
+    e[22..26].copy_from_slice(&t);
+    write_entry(vfs, at, &e)?;
+    Ok(RawEntry { at, e })
 }
 
 /// Rename as oofatfs's f_rename: register the new entry (lamfat picks its slots and short
@@ -2188,29 +2219,35 @@ fn open(vfs: *mut VfsFat, path: Obj, mode: Obj) -> Result<Obj> {
         let dir = parent_of(fs, comps, None)?;
         let bp = bpb(vfs)?;
         let parent = dir_cluster(vfs, &bp, &comps[..comps.len() - 1])?;
-        let mut file = match raw_find(vfs, &bp, parent, name)? {
-            Some(r) if r.is_dir() => {
+        let mut free = None;
+        let found = raw_find_free(vfs, &bp, parent, name, &mut free)?;
+        let made = match found {
+            Some(ref r) if r.is_dir() => {
                 return Err(if m.create { Errno::EACCES } else { Errno::ENOENT }.into());
             }
             Some(_) if m.exclusive => return Err(Errno::EEXIST.into()),
-            Some(_) => match find_in(&dir, name)? {
-                Some(e) if !e.is_dir() => e.to_file(),
-                _ => return Err(Errno::EIO.into()),
-            },
+            Some(r) => r,
             None if m.create => {
                 creatable(name)?;
-                create_in(vfs, &dir, comps, false)?;
-                fixup_new_entry(vfs, comps)?;
-                match find_in(&dir, name)? {
-                    Some(e) if !e.is_dir() => e.to_file(),
-                    _ => return Err(Errno::EIO.into()),
+                match (plain_short_name(name), free) {
+                    // An 8.3 name in one case per part, with a free slot in the directory
+                    // as it is: the entry oofatfs writes, written straight into that slot
+                    // (lamfat would scan the directory three more times).
+                    (Some((n11, flags)), Some(at)) => raw_new_file(vfs, at, &n11, flags)?,
+                    _ => {
+                        create_in(vfs, &dir, comps, false)?;
+                        fixup_new_entry(vfs, comps)?;
+                        raw_find(vfs, &bp, parent, name)?.ok_or(Fail::Mp(Errno::EIO.into()))?
+                    }
                 }
             }
             None => return Err(Errno::ENOENT.into()),
         };
-        let Some(r) = raw_find(vfs, &bp, parent, name)? else {
-            return Err(Errno::EIO.into());
+        let mut file = match find_in(&dir, name)? {
+            Some(e) if !e.is_dir() => e.to_file(),
+            _ => return Err(Errno::EIO.into()),
         };
+        let r = made;
         let at = r.at;
         let mut name11 = [0u8; 11];
         name11.copy_from_slice(&r.e[..11]);

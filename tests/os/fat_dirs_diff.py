@@ -482,6 +482,19 @@ for i in range(5):
     touch("refill%d" % i)
 print("many after", len(os.listdir()), ls())
 os.chdir("/fat")
-# (filling the fixed-size root directory: tests/os/fat_ours.py)
+# filling the fixed-size root directory (512 short names, as stock: short names are
+# written straight into their slot)
+fresh()
+for i in range(600):
+    try:
+        with fs.open("/r%d" % i, "wb"):
+            pass
+    except OSError as e:
+        print("root full at", i, "errno", e.errno)
+        break
+print("listed", len(list(fs.ilistdir("/"))))
+show("mkdir in full root", fs.mkdir, "/x")
+show("long name in full root", fs.open, "/a long name.txt", "w")
+os.chdir("/fat")
 os.chdir("/")
 vfs.umount("/fat")
