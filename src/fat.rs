@@ -68,6 +68,12 @@ pub struct VfsFat {
     owner: crate::lock::FsLock,
     /// The FAT time of the current call, once read.
     now: Option<u32>,
+    /// The last FAT time read, and whether the current call may use it instead of asking
+    /// the port (file writes: lamfat stamps its copy of the entry on every write, and
+    /// unix's get_fattime is a localtime() call, a system call each time; the entry gets
+    /// the time of the flush, as oofatfs's f_sync gives it).
+    last_time: u32,
+    lazy_time: bool,
     /// Bytes lamfat may still read in the current call: twice the volume.  A directory
     /// or file whose cluster chain loops would otherwise be read forever (lamfat keeps
     /// no count), and no sound call reads more.
@@ -104,6 +110,8 @@ struct File {
     name11: [u8; 11],
     /// The entry's case flags, which lamfat's rewrite of the entry would clear.
     case_flags: u8,
+    /// Written since the last flush: the flush stamps the entry's modification time.
+    modified: bool,
     file: MaybeUninit<FatFile>,
 }
 
@@ -429,7 +437,18 @@ pub struct Clock {
 /// get_fattime is a localtime() call).
 fn fattime(vfs: *mut VfsFat) -> u32 {
     // SAFETY: a field of a live object, under its lock; the port's clock cannot raise.
-    unsafe { *(*vfs).now.get_or_insert_with(|| ffi::rustos_fattime()) }
+    unsafe {
+        if let Some(t) = (*vfs).now {
+            return t;
+        }
+        if (*vfs).lazy_time && (*vfs).last_time != 0 {
+            return (*vfs).last_time;
+        }
+        let t = ffi::rustos_fattime();
+        (*vfs).now = Some(t);
+        (*vfs).last_time = t;
+        t
+    }
 }
 
 fn now(vfs: *mut VfsFat) -> fatfs::DateTime {
@@ -2368,14 +2387,25 @@ fn file_write(o: ffi::mp_obj_t, buf: *const c_void, size: usize) -> Result<Io> {
         let data = unsafe { core::slice::from_raw_parts(buf as *const u8, size) };
         let file = file_of(f);
         let mut done = 0;
-        while done < data.len() {
-            match file.write(&data[done..]) {
-                Ok(0) => break,
-                Ok(n) => done += n,
-                Err(fatfs::Error::NotEnoughSpace) if done > 0 => break,
-                Err(e) => return Err(e.into()),
-            }
+        // SAFETY: fields of our live objects, under the filesystem's lock.
+        unsafe {
+            (*vfs).lazy_time = true;
+            (*f).modified = true;
         }
+        let r = (|| {
+            while done < data.len() {
+                match file.write(&data[done..]) {
+                    Ok(0) => break,
+                    Ok(n) => done += n,
+                    Err(fatfs::Error::NotEnoughSpace) if done > 0 => break,
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(())
+        })();
+        // SAFETY: as above.
+        unsafe { (*vfs).lazy_time = false };
+        r?;
         if done < data.len() {
             // What stock reports for a short write: the disk is full.
             return Err(Errno::ENOSPC.into());
@@ -2413,13 +2443,21 @@ fn flush_file_entry(vfs: *mut VfsFat, f: *mut File) -> core::result::Result<usiz
             // lamfat wrote the whole entry from its copy: put back what oofatfs keeps
             // there (the archive attribute, the name's case flags).
             // SAFETY: fields of our open file object.
-            let (at, flags) = unsafe { ((*f).entry_at, (*f).case_flags) };
+            let (at, flags, modified) = unsafe { ((*f).entry_at, (*f).case_flags, (*f).modified) };
             let mut e = read_entry(vfs, at)?;
-            if e[11] & 0x20 == 0 || e[12] != flags {
+            let mtime = if modified {
+                fattime(vfs).to_le_bytes()
+            } else {
+                [e[22], e[23], e[24], e[25]]
+            };
+            if e[11] & 0x20 == 0 || e[12] != flags || e[22..26] != mtime {
                 e[11] |= 0x20;
                 e[12] = flags;
+                e[22..26].copy_from_slice(&mtime);
                 write_entry(vfs, at, &e)?;
             }
+            // SAFETY: a field of our open file object.
+            unsafe { (*f).modified = false };
         }
         Ok(0)
     }
