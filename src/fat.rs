@@ -112,6 +112,9 @@ struct File {
     case_flags: u8,
     /// Written since the last flush: the flush stamps the entry's modification time.
     modified: bool,
+    /// The file's size as this handle knows it (the entry's, then grown by its writes):
+    /// a cluster chain that ends before it is a corrupt volume, EIO as oofatfs's f_read.
+    size: u32,
     file: MaybeUninit<FatFile>,
 }
 
@@ -2228,7 +2231,7 @@ fn open(vfs: *mut VfsFat, path: Obj, mode: Obj) -> Result<Obj> {
     let f = o.0 as *mut File;
     // After the object, as stock: with the heap locked the allocation above is what fails.
     let p = resolve(vfs, path)?;
-    let (file, at, name11, flags) = with_fs_opt(vfs, false, |fs| {
+    let (file, at, name11, flags, size) = with_fs_opt(vfs, false, |fs| {
         if m.write {
             check_writable(vfs)?;
         }
@@ -2294,7 +2297,8 @@ fn open(vfs: *mut VfsFat, path: Obj, mode: Obj) -> Result<Obj> {
         if m.append {
             file.seek(SeekFrom::End(0))?;
         }
-        Ok((file, at, name11, flags))
+        let size = if m.truncate { 0 } else { size as u32 };
+        Ok((file, at, name11, flags, size))
     })?;
     // SAFETY: f is our fresh file object; the File borrows the filesystem that the
     // `vfs` field keeps alive.
@@ -2306,9 +2310,16 @@ fn open(vfs: *mut VfsFat, path: Obj, mode: Obj) -> Result<Obj> {
         (*f).entry_at = at;
         (*f).name11 = name11;
         (*f).case_flags = flags;
+        (*f).size = size;
         (*f).vfs = vfs;
     }
     Ok(o)
+}
+
+/// A write took the file to `pos`: its size is at least that now.
+fn grow(f: *mut File, pos: u64) {
+    // SAFETY: a field of our open file object.
+    unsafe { (*f).size = (*f).size.max(pos.min(u64::from(u32::MAX)) as u32) };
 }
 
 /// The open file's entry is still its own (not removed or renamed since it was opened).
@@ -2363,7 +2374,15 @@ fn file_read(o: ffi::mp_obj_t, buf: *mut c_void, size: usize) -> Result<Io> {
         let mut done = 0;
         while done < out.len() {
             match file.read(&mut out[done..])? {
-                0 => break,
+                0 => {
+                    // The end of the chain or of the file: before the size, the chain is
+                    // short (a corrupt volume), FR_INT_ERR to oofatfs.
+                    // SAFETY: a field of our open file object.
+                    if file.seek(SeekFrom::Current(0))? < u64::from(unsafe { (*f).size }) {
+                        return Err(Errno::EIO.into());
+                    }
+                    break;
+                }
                 n => done += n,
             }
         }
@@ -2406,6 +2425,7 @@ fn file_write(o: ffi::mp_obj_t, buf: *const c_void, size: usize) -> Result<Io> {
         // SAFETY: as above.
         unsafe { (*vfs).lazy_time = false };
         r?;
+        grow(f, file.seek(SeekFrom::Current(0))?);
         if done < data.len() {
             // What stock reports for a short write: the disk is full.
             return Err(Errno::ENOSPC.into());
@@ -2525,6 +2545,7 @@ fn file_ioctl(o: ffi::mp_obj_t, request: u32, arg: usize) -> Result<Io> {
                             Err(e) => return Err(e.into()),
                         }
                     }
+                    grow(f, at as u64);
                     return Ok(at as u64);
                 }
                 Ok(file.seek(SeekFrom::Start(target.min(size) as u64))?)
