@@ -673,8 +673,26 @@ impl Flavor for V2 {
         unsafe { l2::lfs_file_write(l, f, b, n) }
     }
     unsafe fn file_seek(l: *mut Self::Lfs, f: *mut Self::File, off: i32, whence: c_int) -> c_int {
-        // SAFETY: the C call.
-        unsafe { l2::lfs_file_seek(l, f, off, whence) }
+        // littlefs 2.9 adds a relative offset in signed 32-bit arithmetic, which overflows
+        // (undefined behaviour, found by UBSan) for positions near 2 GiB; 2.11 does it
+        // unsigned.  The target is worked out here and handed over as an absolute one.
+        // SAFETY: the C calls, on an open file.
+        unsafe {
+            let base = match whence as u32 {
+                l2::lfs_whence_flags_LFS_SEEK_CUR => l2::lfs_file_tell(l, f),
+                l2::lfs_whence_flags_LFS_SEEK_END => l2::lfs_file_size(l, f),
+                // SET, or a whence littlefs ignores (the position stays): no arithmetic.
+                _ => return l2::lfs_file_seek(l, f, off, whence),
+            };
+            if base < 0 {
+                return base;
+            }
+            let target = i64::from(base) + i64::from(off);
+            if !(0..=i64::from(l2::LFS_FILE_MAX)).contains(&target) {
+                return l2::lfs_error_LFS_ERR_INVAL;
+            }
+            l2::lfs_file_seek(l, f, target as i32, l2::lfs_whence_flags_LFS_SEEK_SET as c_int)
+        }
     }
     unsafe fn file_tell(l: *mut Self::Lfs, f: *mut Self::File) -> c_int {
         // SAFETY: the C call.
