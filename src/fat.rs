@@ -115,6 +115,8 @@ struct File {
     /// The file's size as this handle knows it (the entry's, then grown by its writes):
     /// a cluster chain that ends before it is a corrupt volume, EIO as oofatfs's f_read.
     size: u32,
+    /// The entry's first cluster is off the volume: every read, write and seek is EIO.
+    bad: bool,
     file: MaybeUninit<FatFile>,
 }
 
@@ -370,11 +372,77 @@ impl Read for SectorIo {
             self.pos += (n * ss) as u64;
             return Ok(n * ss);
         }
+        if let Some(kind) = fat_entry_read(self.vfs, sector, buf.len()) {
+            // lamfat reading a FAT entry: read it whole (a FAT12 entry may straddle two
+            // sectors) and hand over a link that leaves the volume as the chain's end.
+            for (i, b) in buf.iter_mut().enumerate() {
+                let (s, o) = (sector + ((off + i) / ss) as u32, (off + i) % ss);
+                cache_load(self.vfs, s)?;
+                *b = cache(self.vfs)[o];
+            }
+            // SAFETY: a field of a live object.
+            let p = unsafe { (*self.vfs).geo };
+            let fat_off = (u64::from(sector - p.fat_start) << ss.trailing_zeros()) + off as u64;
+            sanitize_fat_entry(buf, kind, fat_off, p.clusters);
+            self.pos += buf.len() as u64;
+            return Ok(buf.len());
+        }
         cache_load(self.vfs, sector)?;
         let len = buf.len().min(ss - off);
         buf[..len].copy_from_slice(&cache(self.vfs)[off..off + len]);
         self.pos += len as u64;
         Ok(len)
+    }
+}
+
+/// Whether a read of `len` bytes at `sector` is lamfat reading one FAT entry: 2 bytes
+/// (FAT12/16) or 4 (FAT32) inside the FATs, which nothing else reads that way.
+fn fat_entry_read(vfs: *mut VfsFat, sector: u32, len: usize) -> Option<FatKind> {
+    // SAFETY: a field of a live object (zero before the first mount: no region).
+    let p = unsafe { (*vfs).geo };
+    let end = if p.kind == FatKind::Fat32 {
+        p.data_start
+    } else {
+        p.root_start
+    };
+    let want = if p.kind == FatKind::Fat32 { 4 } else { 2 };
+    (len == want && p.fat_start != 0 && (p.fat_start..end).contains(&sector)).then_some(p.kind)
+}
+
+/// A FAT entry as lamfat may follow it: a link to cluster 1 or past the last cluster
+/// (other than the bad-cluster and end marks) becomes the end of the chain.  lamfat
+/// would compute a sector from it (cluster 1 wraps to the sectors before the data
+/// area: a write there overwrote the FAT or the root directory); oofatfs refuses such
+/// a link with FR_INT_ERR.  Our reads then meet the chain's end before the file's size:
+/// EIO.  `fat_off` is the entry's byte offset in the FAT.
+fn sanitize_fat_entry(buf: &mut [u8], kind: FatKind, fat_off: u64, clusters: u32) {
+    let bad_from = |v: u32, marks: u32| v == 1 || (v >= clusters + 2 && v < marks);
+    match kind {
+        FatKind::Fat12 => {
+            let v = u32::from(u16::from_le_bytes([buf[0], buf[1]]));
+            // Entry n sits at byte n + n/2: even entries at offsets divisible by 3 * k.
+            let odd = !(2 * fat_off).is_multiple_of(3);
+            let e = if odd { v >> 4 } else { v & 0xFFF };
+            if bad_from(e, 0xFF7) {
+                let v = if odd {
+                    (v & 0x000F) | 0xFFF0
+                } else {
+                    (v & 0xF000) | 0x0FFF
+                };
+                buf.copy_from_slice(&(v as u16).to_le_bytes());
+            }
+        }
+        FatKind::Fat16 => {
+            if bad_from(u32::from(u16::from_le_bytes([buf[0], buf[1]])), 0xFFF7) {
+                buf.copy_from_slice(&[0xFF, 0xFF]);
+            }
+        }
+        FatKind::Fat32 => {
+            let v = u32::from_le_bytes([buf[0], buf[1], buf[2], buf[3]]);
+            if bad_from(v & 0x0FFF_FFFF, 0x0FFF_FFF7) {
+                buf.copy_from_slice(&((v & 0xF000_0000) | 0x0FFF_FFFF).to_le_bytes());
+            }
+        }
     }
 }
 
@@ -923,6 +991,12 @@ impl Slots {
     }
 }
 
+/// A first cluster lamfat may be given: none (0) or one on the volume.  lamfat computes
+/// a sector from any number; oofatfs refuses the others with FR_INT_ERR (EIO).
+fn cluster_ok(p: &Bpb, c: u32) -> bool {
+    c == 0 || (2..p.clusters + 2).contains(&c)
+}
+
 fn entry_cluster(p: &Bpb, e: &[u8]) -> u32 {
     let hi = if p.kind == FatKind::Fat32 { le16(e, 20) << 16 } else { 0 };
     hi | le16(e, 26)
@@ -1114,6 +1188,9 @@ fn raw_walk(vfs: *mut VfsFat, comps: &[String]) -> core::result::Result<Option<R
                 return Err(Errno::ENOENT.into());
             }
             dir = entry_cluster(&p, &e.e);
+            if !cluster_ok(&p, dir) {
+                return Err(Errno::EIO.into());
+            }
             if p.kind == FatKind::Fat32 && dir == p.root_cluster {
                 dir = 0;
             }
@@ -1533,6 +1610,10 @@ fn entry_matches(e: &FatEntry, sfn: &[u8], name: &str) -> bool {
 /// The directory holding the last component (every earlier one must be a directory:
 /// else ENOENT, oofatfs's FR_NO_PATH), and the names as stored on the volume.
 fn parent_of(fs: &'static Fs, comps: &[String], names: Option<&mut Vec<String>>) -> core::result::Result<FatDir, Fail> {
+    // lamfat reads a directory from whatever first cluster its entry has: check the
+    // directories on the way by their raw entries first (EIO for one off the volume).
+    let parents = &comps[..comps.len().saturating_sub(1)];
+    dir_entry_ok(vfs_of(fs), parents)?;
     let mut dir = fs.root_dir();
     let mut names = names;
     for c in &comps[..comps.len().saturating_sub(1)] {
@@ -1547,6 +1628,25 @@ fn parent_of(fs: &'static Fs, comps: &[String], names: Option<&mut Vec<String>>)
         }
     }
     Ok(dir)
+}
+
+/// The filesystem object that holds `fs` (every Fs we use lives in its VfsFat's `fs`).
+fn vfs_of(fs: &'static Fs) -> *mut VfsFat {
+    // SAFETY: a container-of projection: fs points at the `fs` field of a live VfsFat.
+    unsafe { (fs as *const Fs as *const u8).sub(core::mem::offset_of!(VfsFat, fs)) as *mut VfsFat }
+}
+
+/// The directory `comps` names (and each on the way) has a first cluster lamfat may
+/// read from; EIO otherwise, as oofatfs's FR_INT_ERR.
+fn dir_entry_ok(vfs: *mut VfsFat, comps: &[String]) -> core::result::Result<(), Fail> {
+    if comps.is_empty() {
+        return Ok(());
+    }
+    let p = bpb(vfs)?;
+    match raw_walk(vfs, comps)? {
+        Some(e) if e.is_dir() && !cluster_ok(&p, entry_cluster(&p, &e.e)) => Err(Errno::EIO.into()),
+        _ => Ok(()),
+    }
 }
 
 /// The entry a path names: None for the root directory.
@@ -1812,6 +1912,11 @@ fn remove_entry_first(
     let parent = dir_cluster(vfs, &p, &comps[..comps.len() - 1])?;
     let mut n11 = [0u8; 11];
     n11.copy_from_slice(&r.e[..11]);
+    if !r.is_dir() && !cluster_ok(&p, entry_cluster(&p, &r.e)) {
+        // A chain that starts off the volume is not followed (lamfat would write the
+        // FAT's reserved entries): only the entry goes, and stock says nothing either.
+        return raw_delete(vfs, &p, parent, r.at, &n11);
+    }
     if r.is_dir() {
         if !raw_dir_empty(vfs, &p, entry_cluster(&p, &r.e))? {
             return Err(Errno::EACCES.into());
@@ -1968,7 +2073,9 @@ fn dos_timestamp(fdate: u16, ftime: u16) -> Result<Obj> {
     let s = unsafe {
         ffi::rustos_fat_seconds(
             1980 + ((d >> 9) & 0x7F),
-            (d >> 5) & 0x0F,
+            // Months 0, 13, 14 and 15 (no clock, or a corrupt entry) would index past
+            // timeutils's month table (stock reads out of bounds: found by ASan).
+            ((d >> 5) & 0x0F).clamp(1, 12),
             d & 0x1F,
             (t >> 11) & 0x1F,
             (t >> 5) & 0x3F,
@@ -2081,7 +2188,10 @@ fn ilistdir(vfs: *mut VfsFat, path: Option<Obj>) -> Result<Obj> {
         }
         Ok(match lookup(fs, &comps)? {
             None => fs.root_dir().iter(),
-            Some((_, e)) if e.is_dir() => e.to_dir().iter(),
+            Some((_, e)) if e.is_dir() => {
+                dir_entry_ok(vfs, &comps)?;
+                e.to_dir().iter()
+            }
             // oofatfs's f_opendir on a file: FR_NO_PATH.
             Some(_) => return Err(Errno::ENOENT.into()),
         })
@@ -2231,7 +2341,7 @@ fn open(vfs: *mut VfsFat, path: Obj, mode: Obj) -> Result<Obj> {
     let f = o.0 as *mut File;
     // After the object, as stock: with the heap locked the allocation above is what fails.
     let p = resolve(vfs, path)?;
-    let (file, at, name11, flags, size) = with_fs_opt(vfs, false, |fs| {
+    let (file, at, name11, flags, size, bad) = with_fs_opt(vfs, false, |fs| {
         if m.write {
             check_writable(vfs)?;
         }
@@ -2280,6 +2390,13 @@ fn open(vfs: *mut VfsFat, path: Obj, mode: Obj) -> Result<Obj> {
         if size > u64::from(bp.clusters) * u64::from(bp.spc) * u64::from(ssize(vfs)) {
             return Err(Errno::EIO.into());
         }
+        // A first cluster off the volume: truncating would free "cluster 1" (the FAT's
+        // own reserved entry), reading would read before the data area.  oofatfs opens
+        // it and fails each read or write (FR_INT_ERR); a truncating open fails.
+        let bad = !cluster_ok(&bp, entry_cluster(&bp, &r.e));
+        if bad && m.truncate {
+            return Err(Errno::EIO.into());
+        }
         if m.truncate {
             // As oofatfs's f_open: the entry loses its clusters on the volume first, then
             // they are freed, so a power cut between the two leaks clusters rather than
@@ -2298,7 +2415,7 @@ fn open(vfs: *mut VfsFat, path: Obj, mode: Obj) -> Result<Obj> {
             file.seek(SeekFrom::End(0))?;
         }
         let size = if m.truncate { 0 } else { size as u32 };
-        Ok((file, at, name11, flags, size))
+        Ok((file, at, name11, flags, size, bad))
     })?;
     // SAFETY: f is our fresh file object; the File borrows the filesystem that the
     // `vfs` field keeps alive.
@@ -2311,6 +2428,7 @@ fn open(vfs: *mut VfsFat, path: Obj, mode: Obj) -> Result<Obj> {
         (*f).name11 = name11;
         (*f).case_flags = flags;
         (*f).size = size;
+        (*f).bad = bad;
         (*f).vfs = vfs;
     }
     Ok(o)
@@ -2365,6 +2483,10 @@ fn file_read(o: ffi::mp_obj_t, buf: *mut c_void, size: usize) -> Result<Io> {
     if !unsafe { (*f).readable } {
         return Ok(Io::Errno(errno_number(Errno::EACCES)));
     }
+    // SAFETY: reading our flag.
+    if unsafe { (*f).bad } {
+        return Ok(Io::Errno(errno_number(Errno::EIO)));
+    }
     io_result(with_fs(vfs, |_| {
         // SAFETY: the stream layer hands us `size` writable bytes.
         let out = unsafe { core::slice::from_raw_parts_mut(buf as *mut u8, size) };
@@ -2397,6 +2519,10 @@ fn file_write(o: ffi::mp_obj_t, buf: *const c_void, size: usize) -> Result<Io> {
     // SAFETY: reading our flag.
     if !unsafe { (*f).writable } {
         return Ok(Io::Errno(errno_number(Errno::EACCES)));
+    }
+    // SAFETY: reading our flag.
+    if unsafe { (*f).bad } {
+        return Ok(Io::Errno(errno_number(Errno::EIO)));
     }
     // The written sector stays in the cache (as in oofatfs's window) until another
     // sector is needed, the file is flushed or closed, or the volume synced: a stream of

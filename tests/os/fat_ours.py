@@ -13,6 +13,12 @@
 #    call once the device works: a remove that raised still takes effect (stock's object
 #    forgets it).  Dropping them instead let a later close write an entry over clusters
 #    still free on the volume.
+#  - A link in a cluster chain that points off the volume (cluster 1, or past the last)
+#    ends the chain for us: reads past it are EIO (as stock), but the file can still be
+#    rewritten and the volume written; stock fails the truncating open and, from then
+#    on, every allocation (EIO), leaving the volume unwritable.
+#  - A modification date with month 0 (no clock) or 13-15: stat gives month 1 or 12
+#    (stock indexes its month table out of bounds: a different number per build).
 import os
 import vfs
 
@@ -115,3 +121,46 @@ show("write raises: remove", fs.remove, "/f")
 dev.fail = None
 show("write raises: mkdir after", fs.mkdir, "/d")
 print("  after", sorted(e[0] for e in fs.ilistdir("/")), sorted(e[0] for e in vfs.VfsFat(dev).ilistdir("/")))
+
+# a chain with a link off the volume (FAT12 here: entry n at byte n + n/2 of sector 1)
+def set_fat12(dev, n, v):
+    o = 512 + n + n // 2
+    w = dev.data[o] | dev.data[o + 1] << 8
+    w = (w & 0x000F) | (v << 4) if n & 1 else (w & 0xF000) | v
+    dev.data[o] = w & 0xFF
+    dev.data[o + 1] = w >> 8
+
+
+for link in (1, 4000):
+    dev, fs = fresh(200)
+    with fs.open("/F.TXT", "wb") as f:
+        f.write(b"0123456789" * 200)
+    fs = None
+    i = dev.data.find(b"F       TXT")
+    first = dev.data[i + 26] | dev.data[i + 27] << 8
+    set_fat12(dev, first + 1, link)
+    fs = vfs.VfsFat(dev)
+    with fs.open("/F.TXT", "rb") as f:
+        show("link %d: read 600" % link, lambda: len(f.read(600)))
+        show("link %d: read 1000" % link, lambda: len(f.read(1000)))
+    with fs.open("/F.TXT", "wb") as f:
+        f.write(b"rewritten")
+    show("link %d: rewritten" % link, read, fs, "/F.TXT")
+    with fs.open("/NEW.TXT", "wb") as f:
+        f.write(b"new" * 300)
+    show("link %d: new file" % link, lambda: read(fs, "/NEW.TXT") == b"new" * 300)
+
+# a modification date with month 0 and 13 reads as month 1 and 12
+dev, fs = fresh(128)
+for n in ("/A", "/B", "/C", "/D"):
+    with fs.open(n, "wb") as f:
+        f.write(b"x")
+fs = None
+for name, month in ((b"A          ", 0), (b"B          ", 1), (b"C          ", 13), (b"D          ", 12)):
+    i = dev.data.find(name)
+    d = dev.data[i + 24] | dev.data[i + 25] << 8
+    d = (d & ~(0xF << 5)) | (month << 5)
+    dev.data[i + 24 : i + 26] = d.to_bytes(2, "little")
+fs = vfs.VfsFat(dev)
+st = {n: fs.stat(n)[8] for n in ("/A", "/B", "/C", "/D")}
+print("month 0 as 1:", st["/A"] == st["/B"], "month 13 as 12:", st["/C"] == st["/D"])
