@@ -30,9 +30,19 @@ $(RUSTOS_QSTRS): $(RUSTOS_RS) $(RUSTOS_DIR)/tools/gen_qstrs.py
 # ports set RUSTOS_TARGET (and RUSTOS_CLANG_TARGET for bindgen) in their make flags.
 ifeq ($(RUSTOS_TARGET),)
 RUSTOS_FEATURES ?= unix
+ifeq ($(RUSTOS_HOST_RUSTFLAGS),)
 RUSTOS_LIB := $(RUSTOS_BUILD)/cargo/release/librustos.a
 RUSTOS_TARGET_ARG :=
 RUSTOS_CARGO_ENV :=
+else
+# RUSTOS_HOST_RUSTFLAGS: extra rustc flags for our crate and its dependencies on a hosted
+# build (tools/sanitize/run.py: -Zsanitizer=address).  Cargo is then told the host as an
+# explicit --target, which keeps the flags off the build scripts (bindgen) it runs here.
+RUSTOS_HOST_TRIPLE := $(shell rustc -vV | sed -n 's/^host: //p')
+RUSTOS_LIB := $(RUSTOS_BUILD)/cargo/$(RUSTOS_HOST_TRIPLE)/release/librustos.a
+RUSTOS_TARGET_ARG := --target $(RUSTOS_HOST_TRIPLE)
+RUSTOS_CARGO_ENV := RUSTFLAGS='$(RUSTOS_HOST_RUSTFLAGS)'
+endif
 else
 RUSTOS_FEATURES ?=
 RUSTOS_LIB := $(RUSTOS_BUILD)/cargo/$(RUSTOS_TARGET)/release/librustos.a

@@ -3,7 +3,7 @@
 # when everything is present.  Usage: install-deps.sh [unix|qemu|all]
 set -euo pipefail
 what=${1:-unix}
-pkgs=(build-essential pkg-config libffi-dev libclang-dev clang python3 cmake dosfstools mtools)
+pkgs=(build-essential pkg-config libffi-dev libclang-dev clang python3 cmake dosfstools mtools valgrind)
 case "$what" in
     qemu|all) pkgs+=(gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
                      gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc) ;;
