@@ -1,7 +1,9 @@
 //! The layout `VfsFat.mkfs` gives a volume: the same choices as oofatfs's `f_mkfs` with
 //! the options stock MicroPython passes (`FM_FAT | FM_SFD`, automatic cluster size, one
 //! FAT, 512 root entries, no partition table; FAT32 only when FAT12/16 cannot hold the
-//! volume), so that a volume we format has the numbers `statvfs` shows on stock.
+//! volume), so that a volume we format has the numbers `statvfs` shows on stock.  One
+//! exception: where stock makes FAT16 with 65525 clusters, which lamfat cannot mount, the
+//! volume ends one cluster earlier (65524).
 //!
 //! Pure arithmetic and byte layout, tested on the host; writing the sectors is the
 //! caller's job (src/fat.rs).
@@ -139,6 +141,14 @@ fn layout_for(sz_vol: u32, ss: u32, fat32: bool) -> Option<Layout> {
         if kind == FatKind::Fat12 && n_clst > MAX_FAT12 {
             return None;
         }
+        // 65525 clusters is FAT16 to oofatfs but FAT32 to lamfat (and the FAT
+        // specification, Linux, Windows), which will not mount it: end the volume before
+        // its last cluster, FAT16 to every reader (stock keeps 65525).
+        let (sz_vol, n_clst) = if kind == FatKind::Fat16 && n_clst == MAX_FAT16 {
+            (b_data + (n_clst - 1) * pau, n_clst - 1)
+        } else {
+            (sz_vol, n_clst)
+        };
         return Some(Layout {
             kind,
             start: b_vol,
@@ -287,12 +297,22 @@ pub fn upper(c: char) -> char {
     let up = match u {
         0x61..=0x7A | 0xE0..=0xFE if u != 0xF7 => u - 0x20,
         0xFF => 0x178,
-        0x100..=0x137 | 0x14A..=0x177 if u & 1 == 1 => u - 1,
+        0x100..=0x12F | 0x132..=0x137 | 0x14A..=0x177 if u & 1 == 1 => u - 1,
         0x139..=0x148 | 0x179..=0x17E if u & 1 == 0 => u - 1,
+        0x37B..=0x37D => u + 0x82,
+        0x3AC => 0x386,
+        0x3AD..=0x3AF => u - 0x25,
         0x3B1..=0x3CB if u != 0x3C2 => u - 0x20,
         0x3C2 => 0x3A3,
+        0x3CC => 0x38C,
+        0x3CD..=0x3CE => u - 0x3F,
+        0x3F2 => 0x3F9,
+        0x3F8 | 0x3FB => u - 1,
         0x430..=0x44F => u - 0x20,
         0x450..=0x45F => u - 0x50,
+        0x3D8..=0x3EF | 0x460..=0x481 | 0x48A..=0x4BF | 0x4D0..=0x513 if u & 1 == 1 => u - 1,
+        0x4C1..=0x4CE if u & 1 == 0 => u - 1,
+        0x4CF => 0x4C0,
         0xFF41..=0xFF5A => u - 0x20,
         _ => u,
     };
@@ -410,5 +430,56 @@ mod tests {
         );
         assert_eq!(layout(21, 512), None);
         assert_eq!(layout(100, 1000), None);
+    }
+
+    // Found by fuzz/ (fat_layout): 4193937 sectors of 512 gave FAT16 with 65525
+    // clusters, oofatfs's largest FAT16, which lamfat (by the FAT specification's count)
+    // takes for FAT32 and refuses to mount: mkfs then mount was ENODEV on our firmware.
+    #[test]
+    fn no_fat16_with_65525_clusters() {
+        for n in [4_193_937, 2_097_089, 8_387_492] {
+            let l = layout(n, 512).unwrap();
+            assert_eq!((l.kind, l.clusters), (FatKind::Fat16, MAX_FAT16 - 1), "{n}");
+            let b_data = l.reserved + l.fat_sectors + l.root_dir_sectors;
+            assert_eq!((l.total_sectors - b_data) / l.sectors_per_cluster, l.clusters, "{n}");
+        }
+        // Stock's numbers but for the last cluster (stock: 65525 clusters of 64 sectors).
+        let l = layout(4_193_937, 512).unwrap();
+        assert_eq!(
+            (l.sectors_per_cluster, l.fat_sectors, l.total_sectors),
+            (64, 256, 4_193_825)
+        );
+    }
+
+    // Found by fuzz/ (fat_names): upper() against oofatfs's ff_wtoupper.
+    #[test]
+    fn upper_as_oofatfs() {
+        // Dotless i has no upper case there (it made "ı" and "İ" one name).
+        assert_eq!(upper('\u{131}'), '\u{131}');
+        assert!(!name_eq("\u{131}.txt", "\u{130}.TXT"));
+        // Greek with tonos, Greek and Cyrillic letters past the basic alphabets.
+        for (lower, up) in [
+            ('\u{3ac}', '\u{386}'),
+            ('\u{3af}', '\u{38a}'),
+            ('\u{3cc}', '\u{38c}'),
+            ('\u{3ce}', '\u{38f}'),
+            ('\u{37b}', '\u{3fd}'),
+            ('\u{3df}', '\u{3de}'),
+            ('\u{3f2}', '\u{3f9}'),
+            ('\u{3f8}', '\u{3f7}'),
+            ('\u{463}', '\u{462}'),
+            ('\u{491}', '\u{490}'),
+            ('\u{4c4}', '\u{4c3}'),
+            ('\u{4cf}', '\u{4c0}'),
+            ('\u{4d9}', '\u{4d8}'),
+            ('\u{4ff}', '\u{4fe}'),
+        ] {
+            assert_eq!(upper(lower), up, "U+{:04X}", lower as u32);
+            assert_eq!(upper(up), up, "U+{:04X}", up as u32);
+        }
+        assert!(name_eq(
+            "\u{3b1}\u{3c1}\u{3c7}\u{3b5}\u{3af}\u{3b1}",
+            "\u{391}\u{3a1}\u{3a7}\u{395}\u{38a}\u{391}"
+        ));
     }
 }
