@@ -19,7 +19,7 @@ ifeq ($(wildcard $(MPY)/lib/micropython-lib/README.md),)
 UNIX_ARGS += MPY_LIB_DIR=$(TOP)/ports/no-micropython-lib
 endif
 
-.PHONY: all deps deps-qemu firmware stock firmware-qemu firmware-qemu-m0plus stock-qemu firmware-qemu-rv32 stock-qemu-rv32 test-qemu-rv32 run test test-cargo test-mp test-qemu test-qemu-m0plus cross size bench check-tree lint clean torture torture-quick reliability
+.PHONY: all deps deps-qemu firmware stock firmware-qemu firmware-qemu-m0plus stock-qemu firmware-qemu-rv32 stock-qemu-rv32 test-qemu-rv32 run test test-cargo test-mp test-qemu test-qemu-m0plus cross size bench check-tree lint clean torture torture-quick reliability sanitize fuzz
 all: firmware
 
 deps:
@@ -102,8 +102,9 @@ run: firmware
 
 # Each MicroPython run leaves its counts in build/*.summary; the last line is the total.
 # The reliability harness (power loss, corrupt images, bad input, threads, low memory;
-# about a minute) runs first.
-test: lint test-cargo cross reliability
+# about a minute), the sanitizer and valgrind runs (about 6 minutes) and the cargo-fuzz
+# targets (about 3) run first.
+test: lint test-cargo cross reliability sanitize fuzz
 	@rm -f $(B)/unix.summary $(B)/qemu.summary $(B)/qemu-m0plus.summary $(B)/qemu-rv32.summary
 	@$(MAKE) --no-print-directory test-mp test-qemu test-qemu-m0plus test-qemu-rv32 -k; rc=$$?; \
 	cat $(B)/unix.summary $(B)/qemu.summary $(B)/qemu-m0plus.summary $(B)/qemu-rv32.summary 2>/dev/null | \
@@ -181,6 +182,23 @@ RELIABILITY_ARGS ?=
 reliability: firmware stock
 	@python3 $(TOP)/tools/reliability.py --ours $(B)/unix/micropython --stock $(B)/unix-stock/micropython $(RELIABILITY_ARGS)
 
+# Sanitizers and valgrind (issue #9): our unix firmware with ASan+UBSan (C) and ASan, debug
+# assertions, overflow checks and panic=abort (Rust) in build/unix-asan; our tests and
+# MicroPython's suite, the quick torture, the corrupt-image fuzzer, the low-memory and thread
+# runs on it; valgrind memcheck of the os/vfs tests on build/unix/micropython.  One summary
+# line per area, exit 1 on any report (tools/sanitize/run.py; reports in build/sanitize).
+sanitize: firmware stock
+	@python3 $(TOP)/tools/sanitize/run.py --micropy-dir $(MPY) --jobs $(JOBS) --make-args "$(UNIX_ARGS)" \
+		--stock $(B)/unix-stock/micropython --valgrind-fw $(B)/unix/micropython
+
+# cargo-fuzz targets (fuzz/, issue #9): saved crash inputs and property sweeps under plain
+# cargo test, then each target FUZZ_TIME seconds, one libFuzzer process at a time
+# (tools/fuzz/cargo_fuzz.sh installs cargo-fuzz if missing; stable Rust + RUSTC_BOOTSTRAP).
+FUZZ_TIME ?= 20
+fuzz: check-tree
+	cd fuzz && RUSTOS_FUZZ_OOFATFS=$(MPY)/lib/oofatfs cargo test --quiet
+	@RUSTOS_FUZZ_OOFATFS=$(MPY)/lib/oofatfs $(TOP)/tools/fuzz/cargo_fuzz.sh $(FUZZ_TIME)
+
 clean:
 	rm -rf $(B)/unix $(B)/unix-stock $(B)/qemu-mps2 $(B)/qemu-mps2-stock $(B)/qemu-rv32 $(B)/qemu-rv32-stock \
-		$(B)/mpy-cross $(B)/usermods* target
+		$(B)/mpy-cross $(B)/usermods* $(B)/unix-asan $(B)/unix-stock-asan $(B)/sanitize target

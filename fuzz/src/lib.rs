@@ -1,0 +1,55 @@
+//! The properties the fuzz targets check, one entry point per target (`fuzz_targets/*.rs`
+//! call these and nothing else), so that `cargo test` can replay saved inputs without
+//! libFuzzer (tests/regressions.rs).  Each entry point decodes its bytes, runs the code
+//! under test and panics when a property does not hold.
+//!
+//! * [`fat_layout`]: `fatlayout::layout` and the sectors `VfsFat.mkfs` writes from it; the
+//!   volume is formatted as src/fat.rs does, compared with the image stock's f_mkfs
+//!   writes, parsed back by the boot-record rules of oofatfs and mounted and used with
+//!   lamfat (the FAT code the firmware mounts with).
+//! * [`fat_names`]: `name_eq`, `ucs2_name_eq` and `upper` against oofatfs's
+//!   `ff_wtoupper`.
+//! * [`short_name`]: `plain_short_name` and `sfn_checksum` against the 8.3 rules of
+//!   oofatfs's `create_name`, the entry stock's f_open writes, and the FAT
+//!   specification's checksum.
+//!
+//! "Stock" is MicroPython 1.26.1's own oofatfs, compiled by build.rs from the tree `make`
+//! fetches into build/ ([`oracle`]); without it those comparisons are skipped and
+//! `ff_wtoupper` is the transcription in [`names::ff_wtoupper`].
+//! * [`path_lookup`]: `path::lookup` against stock `mp_vfs_lookup_path` (transcribed).
+//! * [`normalize_dir`]: `path::normalize_dir` against stock littlefs `chdir`'s loop
+//!   (transcribed) and a plain component-stack model; idempotent.
+
+pub mod layout;
+pub mod names;
+pub mod oracle;
+pub mod paths;
+pub mod sparse;
+
+pub use layout::fat_layout;
+pub use names::{fat_names, short_name};
+pub use paths::{normalize_dir, path_lookup};
+
+/// The names of the fuzz targets, as in Cargo.toml and fuzz/regressions/.
+pub const TARGETS: [&str; 5] = ["fat_layout", "fat_names", "short_name", "path_lookup", "normalize_dir"];
+
+/// Run the target called `name` on `data`.
+pub fn run(name: &str, data: &[u8]) {
+    match name {
+        "fat_layout" => fat_layout(data),
+        "fat_names" => fat_names(data),
+        "short_name" => short_name(data),
+        "path_lookup" => path_lookup(data),
+        "normalize_dir" => normalize_dir(data),
+        _ => panic!("no fuzz target {name}"),
+    }
+}
+
+/// Little-endian u32 from up to four bytes at `at` (missing bytes are zero).
+pub(crate) fn le32(data: &[u8], at: usize) -> u32 {
+    let mut b = [0u8; 4];
+    for (i, d) in b.iter_mut().enumerate() {
+        *d = data.get(at + i).copied().unwrap_or(0);
+    }
+    u32::from_le_bytes(b)
+}
