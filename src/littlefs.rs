@@ -277,7 +277,23 @@ mod v2_callbacks {
     callbacks!(l2::lfs_config, V2);
 }
 
-/// Whether a path names the root ("", "/", "/.", "d/..", ...).  littlefs 1 does not
+/// How deep a path leads, read lexically as littlefs 2.11's lfs_dir_find reads it ("x/.."
+/// cancels whether or not x exists), a ".." at the root staying there; and whether some
+/// ".." tried to climb above the root.
+fn lexical_depth(p: &[u8]) -> (usize, bool) {
+    let (mut depth, mut above) = (0usize, false);
+    for name in p.split(|&b| b == b'/') {
+        match name {
+            b"" | b"." => {}
+            b".." if depth == 0 => above = true,
+            b".." => depth -= 1,
+            _ => depth += 1,
+        }
+    }
+    (depth, above)
+}
+
+/// Whether a path names the root ("", "/", "/.", "d/..", "/..").  littlefs 1 does not
 /// refuse the root as remove's target (an empty root is removed) nor as either side of a
 /// rename: the filesystem is then corrupt (OSError 52 from every call after; stock does
 /// the same).  littlefs 2 refuses with LFS_ERR_INVAL; so do we, for both versions' sake.
@@ -287,13 +303,7 @@ mod v2_callbacks {
 unsafe fn v1_is_root(p: *const c_char) -> bool {
     // SAFETY: by the caller's guarantee.
     let p = unsafe { core::ffi::CStr::from_ptr(p) }.to_bytes();
-    let mut abs = alloc::vec::Vec::new();
-    if abs.try_reserve(p.len() + 1).is_err() {
-        return true; // cannot tell: refuse rather than risk the root
-    }
-    abs.push(b'/');
-    abs.extend_from_slice(p);
-    normalize_dir(&abs).is_none_or(|n| n == b"/")
+    lexical_depth(p).0 == 0
 }
 
 impl Flavor for V1 {
@@ -483,14 +493,8 @@ impl Flavor for V1 {
 unsafe fn v2_check(l: *mut l2::lfs_t, p: *const c_char, creates_file: bool) -> core::result::Result<(), c_int> {
     // SAFETY: by the caller's guarantee.
     let p = unsafe { core::ffi::CStr::from_ptr(p) }.to_bytes();
-    let mut depth = 0usize;
-    for name in p.split(|&b| b == b'/') {
-        match name {
-            b"" | b"." => {}
-            b".." if depth == 0 => return Err(l2::lfs_error_LFS_ERR_INVAL),
-            b".." => depth -= 1,
-            _ => depth += 1,
-        }
+    if lexical_depth(p).1 {
+        return Err(l2::lfs_error_LFS_ERR_INVAL);
     }
     let bare = p.len() - p.iter().rev().take_while(|&&b| b == b'/').count();
     let last = p[..bare].rsplit(|&b| b == b'/').next().unwrap_or(&[]);
@@ -597,14 +601,14 @@ impl Flavor for V2 {
         unsafe { l2::lfs_unmount(l) }
     }
     unsafe fn remove(l: *mut Self::Lfs, p: *const c_char) -> c_int {
-        // SAFETY: the C call, then the open directories it may have clobbered.
+        // SAFETY: p is NUL-terminated (by the caller's guarantee); the C call, then the
+        // open directories it may have clobbered.
         unsafe {
-            if let Err(e) = v2_check(l, p, false) {
-                return e;
-            }
-            let r = l2::lfs_remove(l, p);
-            v2_reseat_dirs(l);
-            r
+            v2_path(l, p, false, || {
+                let r = l2::lfs_remove(l, p);
+                v2_reseat_dirs(l);
+                r
+            })
         }
     }
     unsafe fn mkdir(l: *mut Self::Lfs, p: *const c_char) -> c_int {
@@ -747,9 +751,10 @@ impl Flavor for V2 {
 /// entry after the removed one, as the fixed littlefs leaves it.  Called under the lock,
 /// right after each call that deletes an entry.
 unsafe fn v2_reseat_dirs(l: *mut l2::lfs_t) {
-    const LFS_BLOCK_NULL: u32 = u32::MAX; // lfs.h's ((lfs_block_t)-1), which bindgen skips
-                                          // SAFETY: l is a mounted littlefs under our lock; its mlist links the open handles,
-                                          // and those of directory type are lfs_dir_t (which starts with the mlist fields).
+    // lfs.h's ((lfs_block_t)-1), which bindgen skips.
+    const LFS_BLOCK_NULL: u32 = u32::MAX;
+    // SAFETY: l is a mounted littlefs under our lock; its mlist links the open handles,
+    // and those of directory type are lfs_dir_t (which starts with the mlist fields).
     unsafe {
         let mut d = (*l).mlist;
         while !d.is_null() {
