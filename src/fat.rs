@@ -398,7 +398,7 @@ impl Read for SectorIo {
             self.pos += (n * ss) as u64;
             return Ok(n * ss);
         }
-        if let Some(kind) = fat_entry_read(self.vfs, sector, buf.len()) {
+        if let Some(p) = fat_entry_read(self.vfs, sector, buf.len()) {
             // lamfat reading a FAT entry: read it whole (a FAT12 entry may straddle two
             // sectors) and hand over a link that leaves the volume as the chain's end.
             for (i, b) in buf.iter_mut().enumerate() {
@@ -406,10 +406,8 @@ impl Read for SectorIo {
                 cache_load(self.vfs, s)?;
                 *b = cache(self.vfs)[o];
             }
-            // SAFETY: a field of a live object.
-            let p = unsafe { (*self.vfs).geo };
             let fat_off = (u64::from(sector - p.fat_start) << ss.trailing_zeros()) + off as u64;
-            sanitize_fat_entry(buf, kind, fat_off, p.clusters);
+            sanitize_fat_entry(buf, p.kind, fat_off, p.clusters);
             self.pos += buf.len() as u64;
             return Ok(buf.len());
         }
@@ -422,8 +420,9 @@ impl Read for SectorIo {
 }
 
 /// Whether a read of `len` bytes at `sector` is lamfat reading one FAT entry: 2 bytes
-/// (FAT12/16) or 4 (FAT32) inside the FATs, which nothing else reads that way.
-fn fat_entry_read(vfs: *mut VfsFat, sector: u32, len: usize) -> Option<FatKind> {
+/// (FAT12/16) or 4 (FAT32) inside the FATs, which nothing else reads that way.  The
+/// volume's numbers when it is.
+fn fat_entry_read(vfs: *mut VfsFat, sector: u32, len: usize) -> Option<Bpb> {
     // SAFETY: a field of a live object (zero before the first mount: no region).
     let p = unsafe { (*vfs).geo };
     let end = if p.kind == FatKind::Fat32 {
@@ -432,7 +431,7 @@ fn fat_entry_read(vfs: *mut VfsFat, sector: u32, len: usize) -> Option<FatKind> 
         p.root_start
     };
     let want = if p.kind == FatKind::Fat32 { 4 } else { 2 };
-    (len == want && p.fat_start != 0 && (p.fat_start..end).contains(&sector)).then_some(p.kind)
+    (len == want && p.fat_start != 0 && (p.fat_start..end).contains(&sector)).then_some(p)
 }
 
 /// A FAT entry as lamfat may follow it: a link to cluster 1 or past the last cluster
@@ -1034,6 +1033,9 @@ fn dir_cluster(vfs: *mut VfsFat, p: &Bpb, comps: &[String]) -> core::result::Res
         None => 0,
         Some(e) if e.is_dir() => {
             let c = entry_cluster(p, &e.e);
+            if !cluster_ok(p, c) {
+                return Err(Errno::EIO.into());
+            }
             if p.kind == FatKind::Fat32 && c == p.root_cluster {
                 0
             } else {
@@ -1639,10 +1641,11 @@ fn parent_of(fs: &'static Fs, comps: &[String], names: Option<&mut Vec<String>>)
     // lamfat reads a directory from whatever first cluster its entry has: check the
     // directories on the way by their raw entries first (EIO for one off the volume).
     let parents = &comps[..comps.len().saturating_sub(1)];
-    dir_entry_ok(vfs_of(fs), parents)?;
+    let vfs = vfs_of(fs);
+    dir_cluster(vfs, &bpb(vfs)?, parents)?;
     let mut dir = fs.root_dir();
     let mut names = names;
-    for c in &comps[..comps.len().saturating_sub(1)] {
+    for c in parents {
         match find_in(&dir, c)? {
             Some(e) if e.is_dir() => {
                 if let Some(n) = names.as_deref_mut() {
@@ -1660,19 +1663,6 @@ fn parent_of(fs: &'static Fs, comps: &[String], names: Option<&mut Vec<String>>)
 fn vfs_of(fs: &'static Fs) -> *mut VfsFat {
     // SAFETY: a container-of projection: fs points at the `fs` field of a live VfsFat.
     unsafe { (fs as *const Fs as *const u8).sub(core::mem::offset_of!(VfsFat, fs)) as *mut VfsFat }
-}
-
-/// The directory `comps` names (and each on the way) has a first cluster lamfat may
-/// read from; EIO otherwise, as oofatfs's FR_INT_ERR.
-fn dir_entry_ok(vfs: *mut VfsFat, comps: &[String]) -> core::result::Result<(), Fail> {
-    if comps.is_empty() {
-        return Ok(());
-    }
-    let p = bpb(vfs)?;
-    match raw_walk(vfs, comps)? {
-        Some(e) if e.is_dir() && !cluster_ok(&p, entry_cluster(&p, &e.e)) => Err(Errno::EIO.into()),
-        _ => Ok(()),
-    }
 }
 
 /// The entry a path names: None for the root directory.
@@ -1938,13 +1928,14 @@ fn remove_entry_first(
     let parent = dir_cluster(vfs, &p, &comps[..comps.len() - 1])?;
     let mut n11 = [0u8; 11];
     n11.copy_from_slice(&r.e[..11]);
-    if !r.is_dir() && !cluster_ok(&p, entry_cluster(&p, &r.e)) {
+    let first = entry_cluster(&p, &r.e);
+    if !r.is_dir() && !cluster_ok(&p, first) {
         // A chain that starts off the volume is not followed (lamfat would write the
         // FAT's reserved entries): only the entry goes, and stock says nothing either.
         return raw_delete(vfs, &p, parent, r.at, &n11);
     }
     if r.is_dir() {
-        if !raw_dir_empty(vfs, &p, entry_cluster(&p, &r.e))? {
+        if !raw_dir_empty(vfs, &p, first)? {
             return Err(Errno::EACCES.into());
         }
         // Seen as a file for a moment (in the cache only), so that a File can free its
@@ -2215,7 +2206,7 @@ fn ilistdir(vfs: *mut VfsFat, path: Option<Obj>) -> Result<Obj> {
         Ok(match lookup(fs, &comps)? {
             None => fs.root_dir().iter(),
             Some((_, e)) if e.is_dir() => {
-                dir_entry_ok(vfs, &comps)?;
+                dir_cluster(vfs, &bpb(vfs)?, &comps)?;
                 e.to_dir().iter()
             }
             // oofatfs's f_opendir on a file: FR_NO_PATH.
@@ -2379,7 +2370,7 @@ fn open(vfs: *mut VfsFat, path: Obj, mode: Obj) -> Result<Obj> {
         let parent = dir_cluster(vfs, &bp, &comps[..comps.len() - 1])?;
         let mut free = None;
         let found = raw_find_free(vfs, &bp, parent, name, &mut free)?;
-        let made = match found {
+        let r = match found {
             Some(ref r) if r.is_dir() => {
                 return Err(if m.create { Errno::EACCES } else { Errno::ENOENT }.into());
             }
@@ -2405,7 +2396,6 @@ fn open(vfs: *mut VfsFat, path: Obj, mode: Obj) -> Result<Obj> {
             Some(e) if !e.is_dir() => e.to_file(),
             _ => return Err(Errno::EIO.into()),
         };
-        let r = made;
         let at = r.at;
         let mut name11 = [0u8; 11];
         name11.copy_from_slice(&r.e[..11]);
