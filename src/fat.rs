@@ -1,21 +1,29 @@
-//! vfs.VfsFat: FAT12/16/32 on the rust-fatfs 0.4 line (crates.io `lamfat`, renamed
-//! `fatfs`), driven by a Python block device through a one-sector cache.
+//! vfs.VfsFat: FAT12/16/32, driven by a Python block device through a two-sector cache.
 //!
-//! Behaviour follows stock's extmod/vfs_fat*.c over oofatfs: the same errno for each
-//! failure, `mkfs` with oofatfs's layout (src/fatlayout.rs), names compared without case,
-//! "." and ".." resolved against the current directory, an unformatted device accepted by
-//! the constructor (every call retries the mount, as oofatfs does).
+//! The engine is our own and follows oofatfs (MicroPython's FatFs, lib/oofatfs/ff.c) step
+//! by step where the result is visible on the volume: the same cluster picked for each
+//! allocation (`create_chain`), the same slots for each new entry (`dir_alloc`), the same
+//! short names for long ones (`gen_numname`), the same order of writes.  A card written by
+//! stock and by this module holds the same bytes.  Behaviour follows stock's
+//! extmod/vfs_fat*.c: the same errno for each failure, `mkfs` with oofatfs's layout
+//! (src/fatlayout.rs), names compared without case, "." and ".." resolved against the
+//! current directory, an unformatted device accepted by the constructor (every call
+//! retries the mount, as oofatfs does).
 //!
-//! Ownership: the mounted `FileSystem` lives inside the GC-allocated `VfsFat` object and
-//! is never moved or dropped (stock keeps its FATFS the same way).  Files and directory
-//! iterators borrow it for `'static`; each keeps the `VfsFat` object itself in a field, so
-//! the GC keeps the filesystem alive as long as they are.  The sector buffer follows the
-//! object in the same allocation.  A lock per filesystem serialises calls from threads and
+//! Where stock is wrong we differ, each on purpose: long names are real UTF-16 (stock unix
+//! stores the UTF-8 bytes as CP437 characters), an open file never writes back an entry
+//! that was removed or renamed meanwhile, a seek past the end fills the gap with zeros,
+//! and the current directory is a path (it follows renames as stock's cluster does).
+//!
+//! Ownership: a file or directory iterator keeps the `VfsFat` object in a field, so the GC
+//! keeps the filesystem alive as long as they are.  The sector buffers follow the object
+//! in the same allocation.  A lock per filesystem serialises calls from threads and
 //! refuses a re-entrant call (a block device calling back into its own filesystem) with
-//! EBUSY instead of corrupting lamfat's `RefCell`s.
+//! EBUSY.
 use crate::blockdev::{self, BlockDev};
 use crate::errno::Errno;
-use crate::fatlayout::{self, name_eq, plain_short_name, sfn_checksum, ucs2_name_eq, FatKind};
+use crate::fatlayout::{self, gen_numname, make_sfn, name_eq, sfn_checksum, FatKind};
+use crate::fatlayout::{NS_BODY, NS_EXT, NS_LFN, NS_LOSS};
 use crate::ffi;
 use crate::mp::{self, check, entry, error::errno_number, io_entry, Error, Io, Obj, Result};
 use crate::path::normalize_dir;
@@ -23,36 +31,13 @@ use crate::qstr;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::ffi::{c_char, c_void};
-use core::mem::MaybeUninit;
 use core::ptr::addr_of_mut;
-
-use fatfs::{IoBase, Read, Seek, SeekFrom, Write};
-
-type Fs = fatfs::FileSystem<SectorIo, Clock, RawOem>;
-type FatFile = fatfs::File<'static, SectorIo, Clock, RawOem>;
-type FatDir = fatfs::Dir<'static, SectorIo, Clock, RawOem>;
-type FatDirIter = fatfs::DirIter<'static, SectorIo, Clock, RawOem>;
-type FatEntry = fatfs::DirEntry<'static, SectorIo, Clock, RawOem>;
-
-/// Short names' bytes as they are: each byte decodes to the char of the same value, so
-/// that a listing can give back the very bytes oofatfs gives (it is built with an OEM
-/// API, FF_LFN_UNICODE 0: a short name's bytes reach Python unconverted).  New short
-/// names stay ASCII.
-#[derive(Debug, Clone, Copy, Default)]
-struct RawOem;
-
-impl fatfs::OemCpConverter for RawOem {
-    fn decode(&self, oem_char: u8) -> char {
-        char::from(oem_char)
-    }
-    fn encode(&self, uni_char: char) -> Option<u8> {
-        uni_char.is_ascii().then_some(uni_char as u8)
-    }
-}
-type FatError = fatfs::Error<IoErr>;
 
 /// Largest sector size we accept (oofatfs's FF_MAX_SS on unix).
 const MAX_SS: usize = 4096;
+
+/// An error inside a filesystem call.
+type Fail = Error;
 
 #[repr(C)]
 pub struct VfsFat {
@@ -68,17 +53,10 @@ pub struct VfsFat {
     owner: crate::lock::FsLock,
     /// The FAT time of the current call, once read.
     now: Option<u32>,
-    /// The last FAT time read, and whether the current call may use it instead of asking
-    /// the port (file writes: lamfat stamps its copy of the entry on every write, and
-    /// unix's get_fattime is a localtime() call, a system call each time; the entry gets
-    /// the time of the flush, as oofatfs's f_sync gives it).
-    last_time: u32,
-    lazy_time: bool,
-    /// Bytes lamfat may still read in the current call: twice the volume.  A directory
-    /// or file whose cluster chain loops would otherwise be read forever (lamfat keeps
-    /// no count), and no sound call reads more.
-    read_budget: u64,
     mounted: bool,
+    /// oofatfs's fsi_flag: bit 0 the free count or last cluster changed, 0x80 no FSInfo
+    /// to keep up to date.
+    fsi_flag: u8,
     /// The sector cache (the buffers follow the object): which sector each slot holds,
     /// and whether it changed since it was read.
     cached: [u32; SLOTS],
@@ -90,37 +68,41 @@ pub struct VfsFat {
     /// First sector of the volume (a partition's start), and sectors on the device.
     start: u32,
     count: u32,
+    /// Free clusters (u32::MAX until counted) and the cluster allocated last, as
+    /// oofatfs's free_clst and last_clst (from FSInfo on FAT32).
+    free_clst: u32,
+    last_clst: u32,
     /// The mounted volume's boot record numbers.
     geo: Bpb,
-    fs: MaybeUninit<Fs>,
-    // followed by the sector buffer (bdev.block_size bytes)
+    // followed by the sector buffers (SLOTS × bdev.block_size bytes)
 }
 
+/// An open file: 52 bytes on 64-bit unix, four GC blocks as stock's FIL.
 #[repr(C)]
 struct File {
     base: ffi::mp_obj_base_t,
     /// The filesystem, or null once closed.
     vfs: *mut VfsFat,
-    /// Where the file's short entry is (sector, offset in it) and its name: a file whose
-    /// entry was removed or moved while open must not write its entry back (lamfat
-    /// rewrites the whole entry, name included, which would resurrect a deleted one).
-    entry_sector: u32,
-    /// The file's size as this handle knows it (the entry's, then grown by its writes):
-    /// a cluster chain that ends before it is a corrupt volume, EIO as oofatfs's f_read.
+    /// First cluster (0: none yet), the cluster of the byte before `pos` (of `pos` when
+    /// it is not on a cluster boundary), position and size: oofatfs's sclust, clust,
+    /// fptr and objsize.
+    sclust: u32,
+    clust: u32,
+    pos: u32,
     size: u32,
+    /// Where the file's short entry is (sector, offset in it) and its name: a file whose
+    /// entry was removed or moved while open must not write its entry back (oofatfs would
+    /// write over whatever took the slot).
+    entry_sector: u32,
     entry_off: u16,
     name11: [u8; 11],
-    /// The entry's case flags, which lamfat's rewrite of the entry would clear.
-    case_flags: u8,
-    /// F_READABLE, F_WRITABLE, F_MODIFIED, F_BAD.  Fields packed so that, with lamfat's
-    /// File, an open file takes four GC blocks on 64-bit unix (as before these fields).
+    /// F_READABLE, F_WRITABLE, F_MODIFIED, F_BAD.
     flags: u8,
-    file: MaybeUninit<FatFile>,
 }
 
 const F_READABLE: u8 = 1;
 const F_WRITABLE: u8 = 2;
-/// Written since the last flush: the flush stamps the entry's modification time.
+/// Created, truncated or written since the last flush: the flush writes the entry.
 const F_MODIFIED: u8 = 4;
 /// The entry's first cluster is off the volume: every read and write is EIO.
 const F_BAD: u8 = 8;
@@ -154,9 +136,8 @@ struct DirIt {
     is_str: bool,
     /// The filesystem, or null once the listing is finished.
     vfs: *mut VfsFat,
-    /// Entries read so far (a looping directory ends the listing at MAX_DIR_ENTRIES).
-    count: usize,
-    iter: MaybeUninit<FatDirIter>,
+    /// The next entry to read.
+    cur: Cursor,
 }
 
 const fn align8(n: usize) -> usize {
@@ -169,30 +150,12 @@ fn lock(vfs: *mut VfsFat) -> Result<crate::lock::Guard> {
 }
 
 // ---------------------------------------------------------------------------------------
-// The device adapter: a byte stream over whole sectors, one sector cached.
+// The device, through a cache of two sectors (oofatfs has one, its window: the second
+// keeps a directory sector while the FAT is changed, and the other way round).
 
 /// A device error; what it was waits in the VfsFat (`pending` or `dev_errno`).
 #[derive(Debug)]
 pub struct IoErr;
-
-impl fatfs::IoError for IoErr {
-    fn is_interrupted(&self) -> bool {
-        false
-    }
-    fn new_unexpected_eof_error() -> Self {
-        IoErr
-    }
-    fn new_write_zero_error() -> Self {
-        IoErr
-    }
-}
-
-/// The device as lamfat sees it: a byte stream.  The cache and geometry it works on live
-/// in the VfsFat (so that a call can flush them without reaching into lamfat).
-pub struct SectorIo {
-    vfs: *mut VfsFat,
-    pos: u64,
-}
 
 const NO_SECTOR: u32 = u32::MAX;
 
@@ -268,8 +231,14 @@ fn flush_slot(vfs: *mut VfsFat, slot: usize) -> IoResult<()> {
     // SAFETY: fields of a live object, under its lock.
     unsafe {
         if (*vfs).dirty[slot] {
-            dev_write(vfs, (*vfs).cached[slot], slot_buf(vfs, slot))?;
+            let s = (*vfs).cached[slot];
+            dev_write(vfs, s, slot_buf(vfs, slot))?;
             (*vfs).dirty[slot] = false;
+            // A sector of the first FAT goes to the second too, as oofatfs's sync_window.
+            let g = (*vfs).geo;
+            if g.nfats == 2 && s.wrapping_sub(g.fat_start) < g.fat_size {
+                dev_write(vfs, s + g.fat_size, slot_buf(vfs, slot))?;
+            }
         }
     }
     Ok(())
@@ -350,221 +319,61 @@ fn cache_overlap(vfs: *mut VfsFat, sector: u32, n: usize, flush: bool) -> IoResu
     Ok(())
 }
 
-impl SectorIo {
-    /// Where `pos` is: (absolute sector, offset in it).
-    fn at(&self) -> IoResult<(u32, usize)> {
-        // Sector sizes are powers of two: shifts, not 64-bit divisions (a library call
-        // on Cortex-M, which has no 64-bit divide).
-        let shift = ssize(self.vfs).trailing_zeros();
-        // SAFETY: a field of a live object.
-        let base = unsafe { (*self.vfs).start };
-        let sector = u64::from(base) + (self.pos >> shift);
-        let off = (self.pos & ((1u64 << shift) - 1)) as usize;
-        Ok((u32::try_from(sector).map_err(|_| IoErr)?, off))
-    }
-
-    /// Whole sectors from `sector` that a transfer of `len` bytes covers, within the device.
-    fn whole(&self, sector: u32, len: usize) -> usize {
-        // SAFETY: a field of a live object.
-        let count = unsafe { (*self.vfs).count };
-        (len / ssize(self.vfs) as usize)
-            .min(count.saturating_sub(sector) as usize)
-            .max(1)
-    }
-}
-
-impl IoBase for SectorIo {
-    type Error = IoErr;
-}
-
-impl Read for SectorIo {
-    fn read(&mut self, buf: &mut [u8]) -> IoResult<usize> {
-        if buf.is_empty() {
-            return Ok(0);
+/// Take a slot for `sector` without reading it (a sector about to be written whole, or
+/// past a file's end): its bytes are zero unless it was cached already.
+fn cache_claim(vfs: *mut VfsFat, sector: u32) -> IoResult<()> {
+    // SAFETY: fields of a live object, under its lock.
+    unsafe {
+        if let Some(i) = (*vfs).cached.iter().position(|&c| c == sector) {
+            (*vfs).cur = i as u8;
+            return Ok(());
         }
-        // SAFETY: a field of a live object, under its lock.
-        let budget = unsafe { &mut (*self.vfs).read_budget };
-        match budget.checked_sub(buf.len() as u64) {
-            Some(left) => *budget = left,
-            None => return dev_code(self.vfs, Ok(-errno_number(Errno::EIO))).map(|_| 0),
-        }
-        let (sector, off) = self.at()?;
-        let ss = ssize(self.vfs) as usize;
-        if off == 0 && buf.len() >= ss {
-            // Whole sectors go straight into the caller's buffer, in one device call.
-            let n = self.whole(sector, buf.len());
-            cache_overlap(self.vfs, sector, n, true)?;
-            dev_read(self.vfs, sector, &mut buf[..n * ss])?;
-            self.pos += (n * ss) as u64;
-            return Ok(n * ss);
-        }
-        if let Some(p) = fat_entry_read(self.vfs, sector, buf.len()) {
-            // lamfat reading a FAT entry: read it whole (a FAT12 entry may straddle two
-            // sectors) and hand over a link that leaves the volume as the chain's end.
-            for (i, b) in buf.iter_mut().enumerate() {
-                let (s, o) = (sector + ((off + i) / ss) as u32, (off + i) % ss);
-                cache_load(self.vfs, s)?;
-                *b = cache(self.vfs)[o];
-            }
-            let fat_off = (u64::from(sector - p.fat_start) << ss.trailing_zeros()) + off as u64;
-            sanitize_fat_entry(buf, p.kind, fat_off, p.clusters);
-            self.pos += buf.len() as u64;
-            return Ok(buf.len());
-        }
-        cache_load(self.vfs, sector)?;
-        let len = buf.len().min(ss - off);
-        buf[..len].copy_from_slice(&cache(self.vfs)[off..off + len]);
-        self.pos += len as u64;
-        Ok(len)
-    }
-}
-
-/// Whether a read of `len` bytes at `sector` is lamfat reading one FAT entry: 2 bytes
-/// (FAT12/16) or 4 (FAT32) inside the FATs, which nothing else reads that way.  The
-/// volume's numbers when it is.
-fn fat_entry_read(vfs: *mut VfsFat, sector: u32, len: usize) -> Option<Bpb> {
-    // SAFETY: a field of a live object (zero before the first mount: no region).
-    let p = unsafe { (*vfs).geo };
-    let end = if p.kind == FatKind::Fat32 {
-        p.data_start
-    } else {
-        p.root_start
-    };
-    let want = if p.kind == FatKind::Fat32 { 4 } else { 2 };
-    (len == want && p.fat_start != 0 && (p.fat_start..end).contains(&sector)).then_some(p)
-}
-
-/// A FAT entry as lamfat may follow it: a link to cluster 1 or past the last cluster
-/// (other than the bad-cluster and end marks) becomes the end of the chain.  lamfat
-/// would compute a sector from it (cluster 1 wraps to the sectors before the data
-/// area: a write there overwrote the FAT or the root directory); oofatfs refuses such
-/// a link with FR_INT_ERR.  Our reads then meet the chain's end before the file's size:
-/// EIO.  `fat_off` is the entry's byte offset in the FAT.
-fn sanitize_fat_entry(buf: &mut [u8], kind: FatKind, fat_off: u64, clusters: u32) {
-    let bad_from = |v: u32, marks: u32| v == 1 || (v >= clusters + 2 && v < marks);
-    match kind {
-        FatKind::Fat12 => {
-            let v = u32::from(u16::from_le_bytes([buf[0], buf[1]]));
-            // Entry n sits at byte n + n/2: even entries at offsets divisible by 3 * k.
-            let odd = !(2 * fat_off).is_multiple_of(3);
-            let e = if odd { v >> 4 } else { v & 0xFFF };
-            if bad_from(e, 0xFF7) {
-                let v = if odd {
-                    (v & 0x000F) | 0xFFF0
-                } else {
-                    (v & 0xF000) | 0x0FFF
-                };
-                buf.copy_from_slice(&(v as u16).to_le_bytes());
-            }
-        }
-        FatKind::Fat16 => {
-            if bad_from(u32::from(u16::from_le_bytes([buf[0], buf[1]])), 0xFFF7) {
-                buf.copy_from_slice(&[0xFF, 0xFF]);
-            }
-        }
-        FatKind::Fat32 => {
-            let v = u32::from_le_bytes([buf[0], buf[1], buf[2], buf[3]]);
-            if bad_from(v & 0x0FFF_FFFF, 0x0FFF_FFF7) {
-                buf.copy_from_slice(&((v & 0xF000_0000) | 0x0FFF_FFFF).to_le_bytes());
-            }
-        }
-    }
-}
-
-impl Write for SectorIo {
-    fn write(&mut self, buf: &[u8]) -> IoResult<usize> {
-        if buf.is_empty() {
-            return Ok(0);
-        }
-        // lamfat marks a volume dirty by writing one byte of the boot sector (0x25 on
-        // FAT12/16, 0x41 on FAT32) and clears it on unmount; oofatfs has no such flag, and
-        // a VfsFat is never unmounted, so the flag would stay set for every other FAT
-        // implementation to complain about.  Keep the boot sector as oofatfs does.
-        if buf.len() == 1 && (self.pos == 0x25 || self.pos == 0x41) {
-            self.pos += 1;
-            return Ok(1);
-        }
-        let (sector, off) = self.at()?;
-        let ss = ssize(self.vfs) as usize;
-        if off == 0 && buf.len() >= ss {
-            let n = self.whole(sector, buf.len());
-            cache_overlap(self.vfs, sector, n, false)?;
-            dev_write(self.vfs, sector, &buf[..n * ss])?;
-            self.pos += (n * ss) as u64;
-            return Ok(n * ss);
-        }
-        cache_load(self.vfs, sector)?;
-        let len = buf.len().min(ss - off);
-        cache(self.vfs)[off..off + len].copy_from_slice(&buf[..len]);
-        mark_dirty(self.vfs);
-        self.pos += len as u64;
-        Ok(len)
-    }
-
-    fn flush(&mut self) -> IoResult<()> {
-        cache_flush(self.vfs)
-    }
-}
-
-impl Seek for SectorIo {
-    fn seek(&mut self, pos: SeekFrom) -> IoResult<u64> {
-        // SAFETY: fields of a live object.
-        let (base, count) = unsafe { ((*self.vfs).start, (*self.vfs).count) };
-        let end = u64::from(count.saturating_sub(base)) * u64::from(ssize(self.vfs));
-        let new = match pos {
-            SeekFrom::Start(p) => Some(p),
-            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
-            SeekFrom::End(d) => end.checked_add_signed(d),
+        let other = 1 - (*vfs).cur as usize;
+        let victim = if !(*vfs).dirty[other] || (*vfs).dirty[(*vfs).cur as usize] {
+            other
+        } else {
+            (*vfs).cur as usize
         };
-        self.pos = new.ok_or(IoErr)?;
-        Ok(self.pos)
+        flush_slot(vfs, victim)?;
+        slot_buf(vfs, victim).fill(0);
+        (*vfs).cached[victim] = sector;
+        (*vfs).cur = victim as u8;
     }
+    Ok(())
+}
+
+/// cache_load, failing with the device's error.
+fn load(vfs: *mut VfsFat, sector: u32) -> core::result::Result<(), Fail> {
+    cache_load(vfs, sector).map_err(|_| raw_err(vfs))
+}
+
+fn raw_err(vfs: *mut VfsFat) -> Fail {
+    take_io_error(vfs)
+}
+
+fn le16(b: &[u8], at: usize) -> u32 {
+    u32::from(u16::from_le_bytes([b[at], b[at + 1]]))
+}
+
+fn le32(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
 }
 
 // ---------------------------------------------------------------------------------------
 // Time: the port's get_fattime(), as oofatfs stamps entries.
 
-#[derive(Debug)]
-pub struct Clock {
-    vfs: *mut VfsFat,
-}
-
-/// The port's FAT time, read once per call (lamfat asks on every write; unix's
-/// get_fattime is a localtime() call).
+/// The port's FAT time, read once per call (unix's get_fattime is a localtime() call).
 fn fattime(vfs: *mut VfsFat) -> u32 {
     // SAFETY: a field of a live object, under its lock; the port's clock cannot raise.
     unsafe {
         if let Some(t) = (*vfs).now {
             return t;
         }
-        if (*vfs).lazy_time && (*vfs).last_time != 0 {
-            return (*vfs).last_time;
-        }
         let t = ffi::rustos_fattime();
         (*vfs).now = Some(t);
-        (*vfs).last_time = t;
         t
     }
 }
-
-fn now(vfs: *mut VfsFat) -> fatfs::DateTime {
-    let t = fattime(vfs);
-    let field = |shift: u32, bits: u32| ((t >> shift) & ((1 << bits) - 1)) as u16;
-    // Clamp each field: lamfat asserts its ranges, and a port's clock may be unset.
-    let date = fatfs::Date::new(1980 + field(25, 7), field(21, 4).clamp(1, 12), field(16, 5).max(1));
-    let time = fatfs::Time::new(field(11, 5).min(23), field(5, 6).min(59), (field(0, 5) * 2).min(58), 0);
-    fatfs::DateTime::new(date, time)
-}
-
-impl fatfs::TimeProvider for Clock {
-    fn get_current_date(&self) -> fatfs::Date {
-        now(self.vfs).date
-    }
-    fn get_current_date_time(&self) -> fatfs::DateTime {
-        now(self.vfs)
-    }
-}
-
 // ---------------------------------------------------------------------------------------
 // Mounting.
 
@@ -602,7 +411,7 @@ fn check_boot(b: &[u8]) -> Boot {
 }
 
 /// The boot record checks of oofatfs's find_volume: a volume failing any of them is "no
-/// filesystem" (ENODEV) there, so it is here too, whatever lamfat would make of it.
+/// filesystem" (ENODEV) there, so it is here too, whatever else would make of it.
 fn bpb_sane(b: &[u8], ss: u32) -> bool {
     let le16 = |at: usize| u32::from(u16::from_le_bytes([b[at], b[at + 1]]));
     let le32 = |at: usize| u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
@@ -640,6 +449,62 @@ fn bpb_sane(b: &[u8], ss: u32) -> bool {
     u64::from(fasize) >= szbfat.div_ceil(u64::from(ss))
 }
 
+/// The volume's numbers, from its boot record (checked by `bpb_sane` first).
+#[derive(Clone, Copy, Default)]
+struct Bpb {
+    spc: u32,
+    fat_start: u32,
+    fat_size: u32,
+    nfats: u32,
+    root_start: u32,
+    root_sectors: u32,
+    data_start: u32,
+    clusters: u32,
+    kind: FatKind,
+    root_cluster: u32,
+}
+
+impl Bpb {
+    /// oofatfs's n_fatent: the number of FAT entries (clusters + 2).
+    fn n_fatent(&self) -> u32 {
+        self.clusters + 2
+    }
+}
+
+/// The boot record at `start` (in the cache) as numbers, FAT type by oofatfs's rule.
+fn read_bpb(b: &[u8], start: u32) -> Bpb {
+    let ss = le16(b, 11).max(1);
+    let spc = u32::from(b[13]).max(1);
+    let rsv = le16(b, 14);
+    let nfats = u32::from(b[16]);
+    let root_sectors = le16(b, 17) / (ss / 32);
+    let fat_size = if le16(b, 22) != 0 { le16(b, 22) } else { le32(b, 36) };
+    let total = if le16(b, 19) != 0 { le16(b, 19) } else { le32(b, 32) };
+    let fat_start = start + rsv;
+    let root_start = fat_start + nfats * fat_size;
+    let data_start = root_start + root_sectors;
+    let clusters = total.saturating_sub(data_start - start) / spc;
+    let kind = if clusters <= fatlayout::MAX_FAT12 {
+        FatKind::Fat12
+    } else if clusters <= fatlayout::MAX_FAT16 {
+        FatKind::Fat16
+    } else {
+        FatKind::Fat32
+    };
+    Bpb {
+        spc,
+        fat_start,
+        fat_size,
+        nfats,
+        root_start,
+        root_sectors,
+        data_start,
+        clusters,
+        kind,
+        root_cluster: if kind == FatKind::Fat32 { le32(b, 44) } else { 0 },
+    }
+}
+
 /// Mount the volume on the device, as oofatfs's find_volume: sector 0 a FAT boot record,
 /// or an MBR whose first FAT partition is used.  Ok(false): no filesystem there.
 fn try_mount(vfs: *mut VfsFat) -> Result<bool> {
@@ -648,22 +513,20 @@ fn try_mount(vfs: *mut VfsFat) -> Result<bool> {
     // device's to refuse.
     unsafe {
         (*vfs).count = u32::MAX;
-        (*vfs).read_budget = u64::MAX;
         (*vfs).start = 0;
         (*vfs).mounted = false;
+        (*vfs).geo = Bpb::default();
     }
     cache_reset(vfs);
     let mut start = 0u32;
-    cache_load(vfs, 0).map_err(|_| take_io_error(vfs))?;
+    load(vfs, 0)?;
     match check_boot(cache(vfs)) {
         Boot::Fat => {}
         Boot::None => return Ok(false),
         Boot::Mbr(starts) => {
             let mut found = false;
             for s in starts.into_iter().filter(|&s| s != 0) {
-                if cache_load(vfs, s).is_err() {
-                    return Err(take_io_error(vfs));
-                }
+                load(vfs, s)?;
                 if matches!(check_boot(cache(vfs)), Boot::Fat) {
                     start = s;
                     found = true;
@@ -675,42 +538,56 @@ fn try_mount(vfs: *mut VfsFat) -> Result<bool> {
             }
         }
     }
-    if cache_load(vfs, start).is_err() {
-        return Err(take_io_error(vfs));
-    }
+    load(vfs, start)?;
     if !bpb_sane(cache(vfs), ssize(vfs)) {
         return Ok(false);
     }
-    // SAFETY: a field of a live object, under its lock.
-    unsafe { (*vfs).start = start };
-    let io = SectorIo { vfs, pos: 0 };
-    let opts = fatfs::FsOptions::new()
-        .oem_cp_converter(RawOem)
-        .update_accessed_date(false)
-        .time_provider(Clock { vfs });
-    match Fs::new(io, opts) {
-        Ok(fs) => {
-            // SAFETY: the slot is ours; an earlier filesystem in it is forgotten, never
-            // dropped (dropping would write to the device).
-            unsafe {
-                core::ptr::write(addr_of_mut!((*vfs).fs), MaybeUninit::new(fs));
-            }
-            let geo = match read_bpb(vfs) {
-                Ok(g) => g,
-                Err(Fail::Mp(e)) => return Err(e),
-                Err(Fail::Fat(e)) => return Err(fat_error(vfs, e)),
-            };
-            // SAFETY: fields of a live object, under its lock.
-            unsafe {
-                (*vfs).geo = geo;
-                (*vfs).mounted = true;
-            }
-            Ok(true)
-        }
-        Err(fatfs::Error::Io(_)) => Err(take_io_error(vfs)),
-        // A boot record whose numbers make no sense: not a filesystem (FR_NO_FILESYSTEM).
-        Err(_) => Ok(false),
+    let b = cache(vfs);
+    let geo = read_bpb(b, start);
+    // oofatfs: FAT32 of revision 0.0 only; a FAT12/16 root with room for entries.
+    let bad = if geo.kind == FatKind::Fat32 {
+        le16(b, 42) != 0
+    } else {
+        geo.root_sectors == 0
+    };
+    if bad {
+        return Ok(false);
     }
+    let fsinfo = geo.kind == FatKind::Fat32 && le16(b, 48) == 1;
+    // SAFETY: fields of a live object, under its lock.
+    unsafe {
+        (*vfs).start = start;
+        (*vfs).geo = geo;
+        (*vfs).free_clst = u32::MAX;
+        (*vfs).last_clst = u32::MAX;
+        (*vfs).fsi_flag = 0x80;
+    }
+    if fsinfo {
+        // The free count and the last cluster allocated, from FSInfo when it has its
+        // signatures (a device error here is no error to oofatfs, an exception is).
+        match cache_load(vfs, start + 1) {
+            Ok(()) => {
+                let b = cache(vfs);
+                // SAFETY: fields of a live object, under its lock.
+                unsafe {
+                    (*vfs).fsi_flag = 0;
+                    if le16(b, 510) == 0xAA55 && le32(b, 0) == 0x4161_5252 && le32(b, 484) == 0x6141_7272 {
+                        (*vfs).free_clst = le32(b, 488);
+                        (*vfs).last_clst = le32(b, 492);
+                    }
+                }
+            }
+            Err(_) => {
+                let e = take_io_error(vfs);
+                if matches!(e, Error::Exc(_)) {
+                    return Err(e);
+                }
+            }
+        }
+    }
+    // SAFETY: a field of a live object, under its lock.
+    unsafe { (*vfs).mounted = true };
+    Ok(true)
 }
 
 /// The error a failed device call left behind.
@@ -730,32 +607,16 @@ fn take_io_error(vfs: *mut VfsFat) -> Error {
     Errno::EIO.into()
 }
 
-/// A lamfat error as the OSError stock raises for the same FRESULT.
-fn fat_error(vfs: *mut VfsFat, e: FatError) -> Error {
-    match e {
-        fatfs::Error::Io(_) | fatfs::Error::UnexpectedEof | fatfs::Error::WriteZero => take_io_error(vfs),
-        fatfs::Error::NotFound => Errno::ENOENT.into(),
-        fatfs::Error::AlreadyExists => Errno::EEXIST.into(),
-        fatfs::Error::DirectoryIsNotEmpty => Errno::EACCES.into(),
-        fatfs::Error::NotEnoughSpace => Errno::ENOSPC.into(),
-        fatfs::Error::CorruptedFileSystem => Errno::EIO.into(),
-        _ => Errno::EINVAL.into(),
-    }
-}
-
-/// Run `f` on the mounted filesystem under the lock.  Not mounted: mount now (a device
+/// Run `f` on the mounted volume under the lock.  Not mounted: mount now (a device
 /// formatted since the constructor ran), else ENODEV as stock.
-fn with_fs<T>(vfs: *mut VfsFat, f: impl FnOnce(&'static Fs) -> core::result::Result<T, Fail>) -> Result<T> {
+fn with_fs<T>(vfs: *mut VfsFat, f: impl FnOnce(&Bpb) -> core::result::Result<T, Fail>) -> Result<T> {
     with_fs_opt(vfs, true, f)
 }
 
-/// with_fs, leaving a changed cached sector for later when `flush` is false (opening a
-/// file: oofatfs keeps the new entry in its window until the file is synced or closed).
-fn with_fs_opt<T>(
-    vfs: *mut VfsFat,
-    flush: bool,
-    f: impl FnOnce(&'static Fs) -> core::result::Result<T, Fail>,
-) -> Result<T> {
+/// with_fs, leaving a changed cached sector for later when `flush` is false (opening or
+/// writing a file: oofatfs keeps the sector in its window until the file is synced or
+/// closed, or another sector is needed).
+fn with_fs_opt<T>(vfs: *mut VfsFat, flush: bool, f: impl FnOnce(&Bpb) -> core::result::Result<T, Fail>) -> Result<T> {
     let _g = lock(vfs)?;
     with_fs_locked(vfs, flush, f)
 }
@@ -764,30 +625,23 @@ fn with_fs_opt<T>(
 fn with_fs_locked<T>(
     vfs: *mut VfsFat,
     flush: bool,
-    f: impl FnOnce(&'static Fs) -> core::result::Result<T, Fail>,
+    f: impl FnOnce(&Bpb) -> core::result::Result<T, Fail>,
 ) -> Result<T> {
     // SAFETY: fields of a live object, under its lock.
     unsafe {
         *addr_of_mut!((*vfs).pending) = core::ptr::null_mut();
         (*vfs).dev_errno = 0;
         (*vfs).now = None;
-        (*vfs).read_budget = u64::MAX;
         if !(*vfs).mounted && !try_mount(vfs)? {
             return Err(Errno::ENODEV.into());
         }
-        let g = (*vfs).geo;
-        let volume = (u64::from(g.data_start) + u64::from(g.clusters) * u64::from(g.spc)) * u64::from(ssize(vfs));
-        (*vfs).read_budget = 2 * volume + (1 << 20);
     }
-    // SAFETY: mounted, so the filesystem is initialised; it lives (unmoved) as long as
-    // the VfsFat object, which the caller holds.
-    let fs: &'static Fs = unsafe { (*addr_of_mut!((*vfs).fs)).assume_init_ref() };
-    let r = f(fs);
+    // SAFETY: a field of a live, mounted object.
+    let geo = unsafe { (*vfs).geo };
+    let r = f(&geo);
     // Leave no half-written sector behind (oofatfs syncs its window at the end of each
     // call that wrote).  A call the device failed keeps its changes in the cache too:
-    // lamfat's own state (a file's clusters, the free count) already reflects them, and
-    // dropping them made a later close write an entry over clusters still free on the
-    // volume, which the next file then shared (found by tests/os/fat_corrupt fuzzing).
+    // the free count and open files already reflect them.
     let flushed = if flush || r.is_err() { cache_flush(vfs) } else { Ok(()) };
     // Between calls only the sector used last (and a changed one) stays cached, as
     // oofatfs's window: the next call reads anything else from the device again.
@@ -798,259 +652,550 @@ fn with_fs_locked<T>(
             (*vfs).cached[other] = NO_SECTOR;
         }
     }
-    match r {
-        Ok(v) => {
-            flushed.map_err(|_| take_io_error(vfs))?;
-            Ok(v)
-        }
-        Err(Fail::Fat(e)) => Err(fat_error(vfs, e)),
-        Err(Fail::Mp(e)) => Err(e),
-    }
-}
-
-/// An error inside a filesystem call: lamfat's (mapped once the call is over) or ours.
-enum Fail {
-    Fat(FatError),
-    Mp(Error),
-}
-
-impl From<FatError> for Fail {
-    fn from(e: FatError) -> Self {
-        Fail::Fat(e)
-    }
-}
-
-impl From<Error> for Fail {
-    fn from(e: Error) -> Self {
-        Fail::Mp(e)
-    }
-}
-
-impl From<Errno> for Fail {
-    fn from(e: Errno) -> Self {
-        Fail::Mp(e.into())
-    }
+    let v = r?;
+    flushed.map_err(|_| take_io_error(vfs))?;
+    Ok(v)
 }
 
 // ---------------------------------------------------------------------------------------
-// Raw directory entries, for what lamfat's API cannot do the way oofatfs does: a rename
-// that registers the new entry before removing the old one (so listings keep oofatfs's
-// order) and a moved directory whose ".." follows it.  Reads and writes go through the
-// same sector cache lamfat uses, so both see one volume.
+// The FAT: entries, chains, the free count (oofatfs's get_fat, put_fat, create_chain,
+// remove_chain).
 
-#[derive(Clone, Copy)]
-struct Bpb {
-    spc: u32,
-    fat_start: u32,
-    root_start: u32,
-    root_sectors: u32,
-    data_start: u32,
-    clusters: u32,
-    kind: FatKind,
-    root_cluster: u32,
-    /// The FAT32 FSInfo sector (absolute), 0 when none.
-    fsinfo: u32,
+fn eio() -> Fail {
+    Errno::EIO.into()
 }
 
-fn le16(b: &[u8], at: usize) -> u32 {
-    u32::from(u16::from_le_bytes([b[at], b[at + 1]]))
-}
-
-fn le32(b: &[u8], at: usize) -> u32 {
-    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
-}
-
-fn raw_err(vfs: *mut VfsFat) -> Fail {
-    Fail::Mp(take_io_error(vfs))
-}
-
-/// The mounted volume's boot record numbers (read once, at mount).
-fn bpb(vfs: *mut VfsFat) -> core::result::Result<Bpb, Fail> {
-    // SAFETY: a field of a live, mounted object.
-    Ok(unsafe { (*vfs).geo })
-}
-
-/// The boot record's numbers (lamfat has validated them at mount).
-fn read_bpb(vfs: *mut VfsFat) -> core::result::Result<Bpb, Fail> {
-    // SAFETY: a field of a live object.
-    let start = unsafe { (*vfs).start };
-    cache_load(vfs, start).map_err(|_| raw_err(vfs))?;
-    let b = cache(vfs);
-    let ss = le16(b, 11).max(1);
-    let spc = u32::from(b[13]).max(1);
-    let rsv = le16(b, 14);
-    let nfats = u32::from(b[16]);
-    let root_sectors = (le16(b, 17) * 32).div_ceil(ss);
-    let fatsz = if le16(b, 22) != 0 { le16(b, 22) } else { le32(b, 36) };
-    let total = if le16(b, 19) != 0 { le16(b, 19) } else { le32(b, 32) };
-    let fat_start = start + rsv;
-    let root_start = fat_start + nfats * fatsz;
-    let data_start = root_start + root_sectors;
-    let clusters = total.saturating_sub(data_start - start) / spc;
-    // The same rule as lamfat's, which mounted this volume.
-    let kind = if clusters < 4085 {
-        FatKind::Fat12
-    } else if clusters < 65525 {
-        FatKind::Fat16
-    } else {
-        FatKind::Fat32
-    };
-    Ok(Bpb {
-        spc,
-        fat_start,
-        root_start,
-        root_sectors,
-        data_start,
-        clusters,
-        kind,
-        root_cluster: le32(b, 44),
-        fsinfo: if kind == FatKind::Fat32 && le16(b, 48) != 0 {
-            start + le16(b, 48)
-        } else {
-            0
-        },
+/// The entry of cluster `c`: 1 for a cluster number off the volume (oofatfs's internal
+/// error), else the value (≥ n_fatent: a chain's end, or a link off the volume).
+fn get_fat(vfs: *mut VfsFat, p: &Bpb, c: u32) -> core::result::Result<u32, Fail> {
+    if c < 2 || c >= p.n_fatent() {
+        return Ok(1);
+    }
+    let ss = ssize(vfs);
+    Ok(match p.kind {
+        FatKind::Fat12 => {
+            let bc = c + c / 2;
+            load(vfs, p.fat_start + bc / ss)?;
+            let lo = u32::from(cache(vfs)[(bc % ss) as usize]);
+            load(vfs, p.fat_start + (bc + 1) / ss)?;
+            let w = lo | u32::from(cache(vfs)[((bc + 1) % ss) as usize]) << 8;
+            if c & 1 == 1 {
+                w >> 4
+            } else {
+                w & 0xFFF
+            }
+        }
+        FatKind::Fat16 => {
+            load(vfs, p.fat_start + c / (ss / 2))?;
+            le16(cache(vfs), (c * 2 % ss) as usize)
+        }
+        FatKind::Fat32 => {
+            load(vfs, p.fat_start + c / (ss / 4))?;
+            le32(cache(vfs), (c * 4 % ss) as usize) & 0x0FFF_FFFF
+        }
     })
 }
 
-/// Read or write `len` (≤ 4) bytes at byte offset `off` from sector `base`, through the
-/// cache (a FAT12 entry may straddle two sectors).
-fn raw_bytes(vfs: *mut VfsFat, base: u32, off: u32, buf: &mut [u8], write: bool) -> core::result::Result<(), Fail> {
+/// Set the entry of cluster `c` (in the first FAT: the cache mirrors it to the second).
+fn put_fat(vfs: *mut VfsFat, p: &Bpb, c: u32, v: u32) -> core::result::Result<(), Fail> {
+    if c < 2 || c >= p.n_fatent() {
+        return Err(eio());
+    }
     let ss = ssize(vfs);
-    for (i, b) in buf.iter_mut().enumerate() {
-        let at = off + i as u32;
-        cache_load(vfs, base + at / ss).map_err(|_| raw_err(vfs))?;
-        let c = &mut cache(vfs)[(at % ss) as usize];
-        if write {
-            *c = *b;
+    match p.kind {
+        FatKind::Fat12 => {
+            let bc = c + c / 2;
+            load(vfs, p.fat_start + bc / ss)?;
+            let b = &mut cache(vfs)[(bc % ss) as usize];
+            *b = if c & 1 == 1 {
+                (*b & 0x0F) | ((v as u8) << 4)
+            } else {
+                v as u8
+            };
             mark_dirty(vfs);
-        } else {
-            *b = *c;
+            load(vfs, p.fat_start + (bc + 1) / ss)?;
+            let b = &mut cache(vfs)[((bc + 1) % ss) as usize];
+            *b = if c & 1 == 1 {
+                (v >> 4) as u8
+            } else {
+                (*b & 0xF0) | ((v >> 8) as u8 & 0x0F)
+            };
+            mark_dirty(vfs);
+        }
+        FatKind::Fat16 => {
+            load(vfs, p.fat_start + c / (ss / 2))?;
+            let at = (c * 2 % ss) as usize;
+            cache(vfs)[at..at + 2].copy_from_slice(&(v as u16).to_le_bytes());
+            mark_dirty(vfs);
+        }
+        FatKind::Fat32 => {
+            load(vfs, p.fat_start + c / (ss / 4))?;
+            let at = (c * 4 % ss) as usize;
+            let v = (v & 0x0FFF_FFFF) | (le32(cache(vfs), at) & 0xF000_0000);
+            cache(vfs)[at..at + 4].copy_from_slice(&v.to_le_bytes());
+            mark_dirty(vfs);
         }
     }
     Ok(())
 }
 
-/// The cluster after `c` in its chain, None at the end (or on a broken chain).
-fn next_cluster(vfs: *mut VfsFat, p: &Bpb, c: u32) -> core::result::Result<Option<u32>, Fail> {
-    let mut b = [0u8; 4];
-    let v = match p.kind {
-        FatKind::Fat12 => {
-            raw_bytes(vfs, p.fat_start, c + c / 2, &mut b[..2], false)?;
-            let v = le16(&b, 0);
-            if c & 1 == 1 {
-                v >> 4
-            } else {
-                v & 0xFFF
+/// The first sector of cluster `c`, 0 for a cluster off the volume (oofatfs's clst2sect).
+fn clst2sect(p: &Bpb, c: u32) -> u32 {
+    let c = c.wrapping_sub(2);
+    if c >= p.clusters {
+        return 0;
+    }
+    p.data_start + p.spc * c
+}
+
+fn counts(vfs: *mut VfsFat) -> (u32, u32) {
+    // SAFETY: fields of a live object, under its lock.
+    unsafe { ((*vfs).free_clst, (*vfs).last_clst) }
+}
+
+/// A new cluster at the end of the chain whose last cluster is `clst` (0: a new chain),
+/// found as oofatfs's create_chain finds it: the next cluster if free, else the first free
+/// one after the cluster allocated last.  Ok(0): the volume is full.  A cluster that
+/// already has a successor gives that successor.
+fn create_chain(vfs: *mut VfsFat, p: &Bpb, clst: u32) -> core::result::Result<u32, Fail> {
+    let n = p.n_fatent();
+    let (free, last) = counts(vfs);
+    let mut scl;
+    if clst == 0 {
+        scl = if last == 0 || last >= n { 1 } else { last };
+    } else {
+        let cs = get_fat(vfs, p, clst)?;
+        if cs < 2 {
+            return Err(eio());
+        }
+        if cs < n {
+            return Ok(cs);
+        }
+        scl = clst;
+    }
+    if free == 0 {
+        return Ok(0);
+    }
+    let mut ncl = 0;
+    if scl == clst {
+        ncl = if scl + 1 >= n { 2 } else { scl + 1 };
+        let cs = get_fat(vfs, p, ncl)?;
+        if cs == 1 {
+            return Err(eio());
+        }
+        if cs != 0 {
+            if (2..n).contains(&last) {
+                scl = last;
+            }
+            ncl = 0;
+        }
+    }
+    if ncl == 0 {
+        ncl = scl;
+        loop {
+            ncl += 1;
+            if ncl >= n {
+                ncl = 2;
+                if ncl > scl {
+                    return Ok(0);
+                }
+            }
+            let cs = get_fat(vfs, p, ncl)?;
+            if cs == 0 {
+                break;
+            }
+            if cs == 1 {
+                return Err(eio());
+            }
+            if ncl == scl {
+                return Ok(0);
             }
         }
-        FatKind::Fat16 => {
-            raw_bytes(vfs, p.fat_start, c * 2, &mut b[..2], false)?;
-            le16(&b, 0)
+    }
+    put_fat(vfs, p, ncl, 0x0FFF_FFFF)?;
+    if clst != 0 {
+        put_fat(vfs, p, clst, ncl)?;
+    }
+    // SAFETY: fields of a live object, under its lock.
+    unsafe {
+        (*vfs).last_clst = ncl;
+        if (*vfs).free_clst <= n - 2 {
+            (*vfs).free_clst -= 1;
         }
-        FatKind::Fat32 => {
-            raw_bytes(vfs, p.fat_start, c * 4, &mut b, false)?;
-            le32(&b, 0) & 0x0FFF_FFFF
+        (*vfs).fsi_flag |= 1;
+    }
+    Ok(ncl)
+}
+
+/// Free the chain from `clst`; `prev`, when not 0, becomes the end of its chain.
+fn remove_chain(vfs: *mut VfsFat, p: &Bpb, mut clst: u32, prev: u32) -> core::result::Result<(), Fail> {
+    let n = p.n_fatent();
+    if clst < 2 || clst >= n {
+        return Err(eio());
+    }
+    if prev != 0 {
+        put_fat(vfs, p, prev, 0x0FFF_FFFF)?;
+    }
+    loop {
+        let nxt = get_fat(vfs, p, clst)?;
+        if nxt == 0 {
+            break;
         }
+        // A link to cluster 1 ends the chain here, as one past the volume does (oofatfs
+        // stops with FR_INT_ERR, leaving the rest of the chain allocated).
+        put_fat(vfs, p, clst, 0)?;
+        // SAFETY: fields of a live object, under its lock.
+        unsafe {
+            if (*vfs).free_clst < n - 2 {
+                (*vfs).free_clst += 1;
+                (*vfs).fsi_flag |= 1;
+            }
+        }
+        clst = nxt;
+        if clst < 2 || clst >= n {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Free clusters, counted once (oofatfs's f_getfree) and kept up to date after.
+fn get_free(vfs: *mut VfsFat, p: &Bpb) -> core::result::Result<u32, Fail> {
+    let n = p.n_fatent();
+    let (free, _) = counts(vfs);
+    if free <= n - 2 {
+        return Ok(free);
+    }
+    let mut nfree = 0u32;
+    if p.kind == FatKind::Fat12 {
+        for c in 2..n {
+            if get_fat(vfs, p, c)? == 0 {
+                nfree += 1;
+            }
+        }
+    } else {
+        let ss = ssize(vfs) as usize;
+        let w = if p.kind == FatKind::Fat16 { 2 } else { 4 };
+        let (mut sect, mut i) = (p.fat_start, 0usize);
+        for _ in 0..n {
+            if i == 0 {
+                load(vfs, sect)?;
+                sect += 1;
+            }
+            let b = cache(vfs);
+            let v = if w == 2 { le16(b, i) } else { le32(b, i) & 0x0FFF_FFFF };
+            if v == 0 {
+                nfree += 1;
+            }
+            i = (i + w) % ss;
+        }
+    }
+    // SAFETY: fields of a live object, under its lock.
+    unsafe {
+        (*vfs).free_clst = nfree;
+        (*vfs).fsi_flag |= 1;
+    }
+    Ok(nfree)
+}
+
+/// oofatfs's sync_fs without the device sync: the cache written back, then FAT32's
+/// FSInfo rewritten when the free count or the last cluster changed.
+fn sync_volume(vfs: *mut VfsFat, p: &Bpb) -> core::result::Result<(), Fail> {
+    cache_flush(vfs).map_err(|_| raw_err(vfs))?;
+    // SAFETY: fields of a live object, under its lock.
+    let (flag, start, free, last) = unsafe { ((*vfs).fsi_flag, (*vfs).start, (*vfs).free_clst, (*vfs).last_clst) };
+    if p.kind != FatKind::Fat32 || flag != 1 {
+        return Ok(());
+    }
+    cache_claim(vfs, start + 1).map_err(|_| raw_err(vfs))?;
+    let b = cache(vfs);
+    b.fill(0);
+    b[510..512].copy_from_slice(&[0x55, 0xAA]);
+    b[0..4].copy_from_slice(&0x4161_5252u32.to_le_bytes());
+    b[484..488].copy_from_slice(&0x6141_7272u32.to_le_bytes());
+    b[488..492].copy_from_slice(&free.to_le_bytes());
+    b[492..496].copy_from_slice(&last.to_le_bytes());
+    dev_write(vfs, start + 1, b).map_err(|_| raw_err(vfs))?;
+    // SAFETY: a field of a live object, under its lock.
+    unsafe { (*vfs).fsi_flag = 0 };
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// Directories: a cursor over 32-byte slots (oofatfs's dir_sdi, dir_next, dir_alloc,
+// dir_read, dir_find, dir_register, dir_remove).
+
+/// Bytes a directory may span (oofatfs's MAX_DIR: 65,536 slots); a chain that loops ends
+/// there.
+const MAX_DIR: u32 = 0x20_0000;
+/// No long name before the entry.
+const NO_BLK: u32 = u32::MAX;
+/// Where the UTF-16 units of a long name sit in its slot.
+const LFN_OFS: [usize; 13] = [1, 3, 5, 7, 9, 14, 16, 18, 20, 22, 24, 28, 30];
+
+/// A position in a directory: the cluster and sector of the slot (sector 0: the end;
+/// cluster 0: the fixed root of FAT12/16), and the slot's byte offset from the start.
+#[derive(Clone, Copy, Default)]
+struct Cursor {
+    clust: u32,
+    sect: u32,
+    dptr: u32,
+}
+
+impl Cursor {
+    /// (sector, byte offset in it) of the slot.
+    fn at(&self, vfs: *mut VfsFat) -> (u32, u32) {
+        (self.sect, self.dptr % ssize(vfs))
+    }
+}
+
+/// The slot at byte `ofs` of directory `sclust` (0: the root).
+fn dir_sdi(vfs: *mut VfsFat, p: &Bpb, sclust: u32, ofs: u32) -> core::result::Result<Cursor, Fail> {
+    let ss = ssize(vfs);
+    if ofs >= MAX_DIR || !ofs.is_multiple_of(32) {
+        return Err(eio());
+    }
+    let mut clst = sclust;
+    if clst == 0 && p.kind == FatKind::Fat32 {
+        clst = p.root_cluster;
+    }
+    let mut rel = ofs;
+    let sect = if clst == 0 {
+        if ofs / 32 >= p.root_sectors * (ss / 32) {
+            return Err(eio());
+        }
+        p.root_start
+    } else {
+        let csz = p.spc * ss;
+        while rel >= csz {
+            clst = get_fat(vfs, p, clst)?;
+            if clst < 2 || clst >= p.n_fatent() {
+                return Err(eio());
+            }
+            rel -= csz;
+        }
+        clst2sect(p, clst)
     };
-    Ok((2..p.clusters + 2).contains(&v).then_some(v))
-}
-
-fn cluster_sector(p: &Bpb, c: u32) -> u32 {
-    p.data_start + (c - 2) * p.spc
-}
-
-/// The sectors of a directory: the fixed root of FAT12/16 (cluster 0), else a chain.
-fn dir_sectors(vfs: *mut VfsFat, p: &Bpb, cluster: u32) -> core::result::Result<Vec<u32>, Fail> {
-    let mut out = Vec::new();
-    if cluster == 0 && p.kind != FatKind::Fat32 {
-        out.extend(p.root_start..p.root_start + p.root_sectors);
-        return Ok(out);
+    if sect == 0 {
+        return Err(eio());
     }
-    let mut c = if cluster == 0 { p.root_cluster } else { cluster };
-    let mut guard = 0;
-    while (2..p.clusters + 2).contains(&c) {
-        if guard > p.clusters {
-            // A chain longer than the volume loops: a corrupt directory.
-            return Err(Errno::EIO.into());
-        }
-        let s = cluster_sector(p, c);
-        out.try_reserve(p.spc as usize).map_err(|_| Error::Os(Errno::ENOMEM))?;
-        out.extend(s..s + p.spc);
-        match next_cluster(vfs, p, c)? {
-            Some(n) => c = n,
-            None => break,
-        }
-        guard += 1;
-    }
-    Ok(out)
-}
-
-/// The 32-byte slots of a directory (cluster, 0 for the root), in order.
-struct Slots {
-    sectors: Vec<u32>,
-    per: usize,
-}
-
-impl Slots {
-    fn of(vfs: *mut VfsFat, p: &Bpb, dir: u32) -> core::result::Result<Slots, Fail> {
-        Ok(Slots {
-            sectors: dir_sectors(vfs, p, dir)?,
-            per: (ssize(vfs) / 32) as usize,
-        })
-    }
-
-    fn len(&self) -> usize {
-        self.sectors.len() * self.per
-    }
-
-    /// Where slot `i` is: (sector, offset).
-    fn at(&self, i: usize) -> (u32, u32) {
-        (self.sectors[i / self.per], ((i % self.per) * 32) as u32)
-    }
-
-    /// The index of the slot at `at`; EIO when the directory has none there.
-    fn index(&self, at: (u32, u32)) -> core::result::Result<usize, Fail> {
-        (0..self.len())
-            .find(|&i| self.at(i) == at)
-            .ok_or(Fail::Mp(Errno::EIO.into()))
-    }
-}
-
-/// A first cluster lamfat may be given: none (0) or one on the volume.  lamfat computes
-/// a sector from any number; oofatfs refuses the others with FR_INT_ERR (EIO).
-fn cluster_ok(p: &Bpb, c: u32) -> bool {
-    c == 0 || (2..p.clusters + 2).contains(&c)
-}
-
-fn entry_cluster(p: &Bpb, e: &[u8]) -> u32 {
-    let hi = if p.kind == FatKind::Fat32 { le16(e, 20) << 16 } else { 0 };
-    hi | le16(e, 26)
-}
-
-/// The first cluster of the directory a path names (0 for the root), walking raw entries.
-fn dir_cluster(vfs: *mut VfsFat, p: &Bpb, comps: &[String]) -> core::result::Result<u32, Fail> {
-    Ok(match raw_walk(vfs, comps)? {
-        None => 0,
-        Some(e) if e.is_dir() => {
-            let c = entry_cluster(p, &e.e);
-            if !cluster_ok(p, c) {
-                return Err(Errno::EIO.into());
-            }
-            if p.kind == FatKind::Fat32 && c == p.root_cluster {
-                0
-            } else {
-                c
-            }
-        }
-        Some(_) => return Err(Errno::ENOENT.into()),
+    Ok(Cursor {
+        clust: clst,
+        sect: sect + rel / ss,
+        dptr: ofs,
     })
 }
 
-/// An entry found by scanning a directory's raw slots: where its short entry is, and
-/// its 32 bytes.
+/// Fill cluster `c` with zeros on the device (a new directory's table).
+fn dir_clear(vfs: *mut VfsFat, p: &Bpb, c: u32) -> core::result::Result<(), Fail> {
+    let s = clst2sect(p, c);
+    cache_overlap(vfs, s, p.spc as usize, false).map_err(|_| raw_err(vfs))?;
+    cache_claim(vfs, s).map_err(|_| raw_err(vfs))?;
+    let zero = cache(vfs);
+    for i in 0..p.spc {
+        dev_write(vfs, s + i, zero).map_err(|_| raw_err(vfs))?;
+    }
+    Ok(())
+}
+
+/// Move to the next slot.  Ok(false) at the end of the table; with `stretch`, a
+/// directory's chain grows by a zeroed cluster instead (EACCES when the volume is full).
+fn dir_next(vfs: *mut VfsFat, p: &Bpb, c: &mut Cursor, stretch: bool) -> core::result::Result<bool, Fail> {
+    let ss = ssize(vfs);
+    let ofs = c.dptr + 32;
+    if ofs >= MAX_DIR {
+        c.sect = 0;
+    }
+    if c.sect == 0 {
+        return Ok(false);
+    }
+    if ofs.is_multiple_of(ss) {
+        c.sect += 1;
+        if c.clust == 0 {
+            if ofs / 32 >= p.root_sectors * (ss / 32) {
+                c.sect = 0;
+                return Ok(false);
+            }
+        } else if (ofs / ss) & (p.spc - 1) == 0 {
+            let mut clst = get_fat(vfs, p, c.clust)?;
+            if clst <= 1 {
+                return Err(eio());
+            }
+            if clst >= p.n_fatent() {
+                if !stretch {
+                    c.sect = 0;
+                    return Ok(false);
+                }
+                clst = create_chain(vfs, p, c.clust)?;
+                if clst == 0 {
+                    return Err(Errno::EACCES.into());
+                }
+                dir_clear(vfs, p, clst)?;
+            }
+            c.clust = clst;
+            c.sect = clst2sect(p, clst);
+        }
+    }
+    c.dptr = ofs;
+    Ok(true)
+}
+
+/// The slot under the cursor, in the cache.
+fn slot<'a>(vfs: *mut VfsFat, c: &Cursor) -> core::result::Result<&'a mut [u8], Fail> {
+    load(vfs, c.sect)?;
+    let off = (c.dptr % ssize(vfs)) as usize;
+    Ok(&mut cache(vfs)[off..off + 32])
+}
+
+/// `nent` free slots in a row in directory `sclust` (growing it if need be): the cursor
+/// is on the last of them.  EACCES when there is no room.
+fn dir_alloc(vfs: *mut VfsFat, p: &Bpb, sclust: u32, nent: u32) -> core::result::Result<Cursor, Fail> {
+    let mut c = dir_sdi(vfs, p, sclust, 0)?;
+    let mut n = 0;
+    loop {
+        let b0 = slot(vfs, &c)?[0];
+        if b0 == 0xE5 || b0 == 0 {
+            n += 1;
+            if n == nent {
+                return Ok(c);
+            }
+        } else {
+            n = 0;
+        }
+        if !dir_next(vfs, p, &mut c, true)? {
+            return Err(Errno::EACCES.into());
+        }
+    }
+}
+
+/// A long name being assembled, UTF-16 (oofatfs's LfnBuf, FF_MAX_LFN + 1 units).
+type LfnBuf = [u16; 256];
+
+/// Take the part of a long name a slot holds (oofatfs's pick_lfn).
+fn pick_lfn(lfn: &mut LfnBuf, d: &[u8]) -> bool {
+    if le16(d, 26) != 0 {
+        return false;
+    }
+    let Some(mut i) = usize::from(d[0] & !0x40).checked_sub(1).map(|o| o * 13) else {
+        return false;
+    };
+    let mut wc = 1u32;
+    for &o in &LFN_OFS {
+        let uc = le16(d, o);
+        if wc != 0 {
+            if i >= lfn.len() {
+                return false;
+            }
+            lfn[i] = uc as u16;
+            wc = uc;
+            i += 1;
+        } else if uc != 0xFFFF {
+            return false;
+        }
+    }
+    if d[0] & 0x40 != 0 && wc != 0 {
+        if i >= lfn.len() {
+            return false;
+        }
+        lfn[i] = 0;
+    }
+    true
+}
+
+/// A slot's part of a long name against `name` (NUL-terminated units), without case
+/// (oofatfs's cmp_lfn).
+fn cmp_lfn(name: &[u16], d: &[u8]) -> bool {
+    if le16(d, 26) != 0 {
+        return false;
+    }
+    let Some(mut i) = usize::from(d[0] & 0x3F).checked_sub(1).map(|o| o * 13) else {
+        return false;
+    };
+    let unit = |i: usize| name.get(i).copied().unwrap_or(0);
+    let mut wc = 1u32;
+    for &o in &LFN_OFS {
+        let uc = le16(d, o);
+        if wc != 0 {
+            if i >= 256 || up16(uc as u16) != up16(unit(i)) {
+                return false;
+            }
+            i += 1;
+            wc = uc;
+        } else if uc != 0xFFFF {
+            return false;
+        }
+    }
+    !(d[0] & 0x40 != 0 && wc != 0 && unit(i) != 0)
+}
+
+/// oofatfs's ff_wtoupper on one UTF-16 unit.
+fn up16(u: u16) -> u16 {
+    match char::from_u32(u32::from(u)) {
+        Some(c) => {
+            let up = fatlayout::upper(c) as u32;
+            if up <= 0xFFFF {
+                up as u16
+            } else {
+                u
+            }
+        }
+        None => u,
+    }
+}
+
+/// The next entry a listing shows, from the cursor on (oofatfs's dir_read): its short
+/// slot (the cursor stays on it) and whether a valid long name for it is in `lfn`.
+/// None at the end.  Deleted slots, dot entries and volume labels are passed over.
+fn dir_read(
+    vfs: *mut VfsFat,
+    p: &Bpb,
+    c: &mut Cursor,
+    lfn: &mut LfnBuf,
+) -> core::result::Result<Option<([u8; 32], bool)>, Fail> {
+    let (mut ord, mut sum) = (0xFFu8, 0xFFu8);
+    while c.sect != 0 {
+        let mut d = [0u8; 32];
+        d.copy_from_slice(slot(vfs, c)?);
+        let b = d[0];
+        if b == 0 {
+            c.sect = 0;
+            return Ok(None);
+        }
+        let attr = d[11] & 0x3F;
+        if b == 0xE5 || b == b'.' || (attr & !0x20) == 0x08 {
+            ord = 0xFF;
+        } else if attr == 0x0F {
+            let mut b = b;
+            if b & 0x40 != 0 {
+                sum = d[13];
+                b &= !0x40;
+                ord = b;
+            }
+            ord = if b == ord && sum == d[13] && pick_lfn(lfn, &d) {
+                ord.wrapping_sub(1)
+            } else {
+                0xFF
+            };
+        } else {
+            let mut n11 = [0u8; 11];
+            n11.copy_from_slice(&d[..11]);
+            return Ok(Some((d, ord == 0 && sum == sfn_checksum(&n11))));
+        }
+        if !dir_next(vfs, p, c, false)? {
+            return Ok(None);
+        }
+    }
+    Ok(None)
+}
+
+/// An entry found in a directory: its short slot's bytes and place, the directory, and
+/// where its long name starts (NO_BLK: none).
 struct RawEntry {
     at: (u32, u32),
     e: [u8; 32],
+    dir: u32,
+    dptr: u32,
+    blk: u32,
 }
 
 impl RawEntry {
@@ -1059,152 +1204,214 @@ impl RawEntry {
     }
 }
 
-/// Find `name` in directory `dir` (first cluster, 0 for the root) by reading its slots in
-/// the sector cache directly: long names are assembled from their entries and checked
-/// against the short entry's checksum, as oofatfs does; without a valid long name the
-/// short one is compared.  lamfat's directory iterator reads each field of each entry
-/// through three layers of streams: for lookups this is several times faster.
-fn raw_find(vfs: *mut VfsFat, p: &Bpb, dir: u32, name: &str) -> core::result::Result<Option<RawEntry>, Fail> {
-    raw_find_free(vfs, p, dir, name, &mut None)
+/// A name to find: its UTF-16 units (NUL-terminated), its short form and oofatfs's NS
+/// flags for it; `sfn_only` looks at short names alone (a numbered name's collisions).
+struct Target {
+    lfn: LfnBuf,
+    len: usize,
+    sfn: [u8; 11],
+    cf: u8,
+    sfn_only: bool,
 }
 
-/// `raw_find`, also noting in `free` the first free slot it passes (deleted, or the end
-/// of the directory) when the name is not found: where oofatfs's dir_alloc would put a
-/// one-slot entry.  None when the directory's clusters have no free slot.
-fn raw_find_free(
-    vfs: *mut VfsFat,
-    p: &Bpb,
-    dir: u32,
-    name: &str,
-    free: &mut Option<(u32, u32)>,
-) -> core::result::Result<Option<RawEntry>, Fail> {
-    let ss = ssize(vfs) as usize;
-    let mut lfn = [0u16; 260];
-    let (mut lfn_sum, mut lfn_next, mut lfn_len) = (0u8, 0u8, 0usize);
-    let mut sector = 0u32;
-    let mut cluster = if dir == 0 && p.kind == FatKind::Fat32 {
-        p.root_cluster
-    } else {
-        dir
-    };
-    let fixed_root = dir == 0 && p.kind != FatKind::Fat32;
-    let mut guard = 0u32;
+impl Target {
+    fn new(name: &str) -> Target {
+        let mut lfn = [0u16; 256];
+        let mut len = 0;
+        for (d, u) in lfn.iter_mut().zip(name.encode_utf16()) {
+            *d = u;
+            len += 1;
+        }
+        let (sfn, cf) = make_sfn(name.as_bytes());
+        Target {
+            lfn,
+            len,
+            sfn,
+            cf,
+            sfn_only: false,
+        }
+    }
+}
+
+/// Find `t` in directory `dir` (oofatfs's dir_find): a long name matches without case, a
+/// short name only when the name is its exact short form.
+fn dir_find(vfs: *mut VfsFat, p: &Bpb, dir: u32, t: &Target) -> core::result::Result<Option<RawEntry>, Fail> {
+    let mut c = dir_sdi(vfs, p, dir, 0)?;
+    let (mut ord, mut sum, mut blk) = (0xFFu8, 0xFFu8, NO_BLK);
     loop {
-        // The next sector of the directory.
-        let s = if fixed_root {
-            if sector >= p.root_sectors {
-                return Ok(None);
+        let d = slot(vfs, &c)?;
+        let b = d[0];
+        if b == 0 {
+            return Ok(None);
+        }
+        let a = d[11] & 0x3F;
+        if b == 0xE5 || (a & 0x08 != 0 && a != 0x0F) {
+            (ord, blk) = (0xFF, NO_BLK);
+        } else if a == 0x0F {
+            if !t.sfn_only {
+                let mut b = b;
+                if b & 0x40 != 0 {
+                    sum = d[13];
+                    b &= !0x40;
+                    ord = b;
+                    blk = c.dptr;
+                }
+                ord = if b == ord && sum == d[13] && cmp_lfn(&t.lfn[..t.len], d) {
+                    ord.wrapping_sub(1)
+                } else {
+                    0xFF
+                };
             }
-            p.root_start + sector
         } else {
-            if sector > 0 && sector.is_multiple_of(p.spc) {
-                match next_cluster(vfs, p, cluster)? {
-                    Some(_) if guard >= p.clusters => {
-                        // A chain longer than the volume loops: a corrupt directory
-                        // (lamfat would then read it forever).
-                        return Err(Errno::EIO.into());
-                    }
-                    Some(n) => cluster = n,
-                    None => return Ok(None),
-                }
-                guard += 1;
-            }
-            if !(2..p.clusters + 2).contains(&cluster) {
-                return Ok(None);
-            }
-            cluster_sector(p, cluster) + sector % p.spc
-        };
-        cache_load(vfs, s).map_err(|_| raw_err(vfs))?;
-        for off in (0..ss).step_by(32) {
-            let b = &cache(vfs)[off..off + 32];
-            if b[0] == 0 || b[0] == 0xE5 {
-                free.get_or_insert((s, off as u32));
-            }
-            if b[0] == 0 {
-                return Ok(None);
-            }
-            if b[0] == 0xE5 {
-                (lfn_next, lfn_len) = (0, 0);
-                continue;
-            }
-            if b[11] == 0x0F {
-                let order = b[0] & 0x1F;
-                if b[0] & 0x40 != 0 {
-                    (lfn_sum, lfn_len) = (b[13], usize::from(order) * 13);
-                } else if order != lfn_next || b[13] != lfn_sum {
-                    (lfn_next, lfn_len) = (0, 0);
-                    continue;
-                }
-                if order == 0 || usize::from(order) * 13 > lfn.len() {
-                    (lfn_next, lfn_len) = (0, 0);
-                    continue;
-                }
-                let base = (usize::from(order) - 1) * 13;
-                for (i, at) in [1, 3, 5, 7, 9, 14, 16, 18, 20, 22, 24, 28, 30].iter().enumerate() {
-                    lfn[base + i] = u16::from_le_bytes([b[*at], b[*at + 1]]);
-                }
-                lfn_next = order - 1;
-                continue;
-            }
-            let had_lfn = lfn_next == 0 && lfn_len > 0;
-            lfn_len = if had_lfn { lfn_len } else { 0 };
             let mut n11 = [0u8; 11];
-            n11.copy_from_slice(&b[..11]);
-            lfn_next = 0;
-            if b[11] & 0x08 != 0 || b[0] == b'.' {
-                lfn_len = 0;
-                continue;
-            }
-            let lfn_ok = lfn_len > 0 && sfn_checksum(&n11) == lfn_sum;
-            let matched = if lfn_ok {
-                ucs2_name_eq(
-                    lfn[..lfn_len].iter().copied().take_while(|&u| u != 0 && u != 0xFFFF),
-                    name,
-                )
-            } else {
-                false
-            };
-            lfn_len = 0;
-            let matched = matched || sfn_matches(&n11, name);
-            if matched {
+            n11.copy_from_slice(&d[..11]);
+            let by_lfn = !t.sfn_only && ord == 0 && sum == sfn_checksum(&n11);
+            let by_sfn = (t.sfn_only || t.cf & NS_LOSS == 0) && n11 == t.sfn;
+            if by_lfn || by_sfn {
                 let mut e = [0u8; 32];
-                e.copy_from_slice(b);
-                return Ok(Some(RawEntry { at: (s, off as u32), e }));
+                e.copy_from_slice(d);
+                return Ok(Some(RawEntry {
+                    at: c.at(vfs),
+                    e,
+                    dir,
+                    dptr: c.dptr,
+                    blk,
+                }));
+            }
+            (ord, blk) = (0xFF, NO_BLK);
+        }
+        if !dir_next(vfs, p, &mut c, false)? {
+            return Ok(None);
+        }
+    }
+}
+
+/// Write a long name's part into its slot (oofatfs's put_lfn).
+fn put_lfn(lfn: &[u16], d: &mut [u8], ord: u8, sum: u8) {
+    d[13] = sum;
+    d[11] = 0x0F;
+    d[12] = 0;
+    d[26..28].fill(0);
+    let unit = |i: usize| lfn.get(i).copied().unwrap_or(0);
+    let mut i = (usize::from(ord) - 1) * 13;
+    let mut wc = 0u16;
+    for &o in &LFN_OFS {
+        if wc != 0xFFFF {
+            wc = unit(i);
+            i += 1;
+        }
+        d[o..o + 2].copy_from_slice(&wc.to_le_bytes());
+        if wc == 0 {
+            wc = 0xFFFF;
+        }
+    }
+    d[0] = if wc == 0xFFFF || unit(i) == 0 { ord | 0x40 } else { ord };
+}
+
+/// Register a new entry for `t` in directory `dir` (oofatfs's dir_register): a numbered
+/// short name when the name does not fit 8.3, its long-name slots, then the short slot,
+/// zero but for the name and its case flags.  The cursor is on the short slot.
+fn dir_register(vfs: *mut VfsFat, p: &Bpb, dir: u32, t: &mut Target) -> core::result::Result<Cursor, Fail> {
+    let sn = t.sfn;
+    if t.cf & NS_LOSS != 0 {
+        t.sfn_only = true;
+        let mut n = 1;
+        while n < 100 {
+            t.sfn = gen_numname(&sn, &t.lfn[..t.len], n);
+            if dir_find(vfs, p, dir, t)?.is_none() {
+                break;
+            }
+            n += 1;
+        }
+        t.sfn_only = false;
+        if n == 100 {
+            return Err(Errno::EACCES.into());
+        }
+    }
+    let nent = if t.cf & NS_LFN != 0 {
+        (t.len as u32).div_ceil(13) + 1
+    } else {
+        1
+    };
+    let c = dir_alloc(vfs, p, dir, nent)?;
+    if nent > 1 {
+        let sum = sfn_checksum(&t.sfn);
+        let mut k = nent - 1;
+        let mut lc = dir_sdi(vfs, p, dir, c.dptr - k * 32)?;
+        loop {
+            put_lfn(&t.lfn[..t.len], slot(vfs, &lc)?, k as u8, sum);
+            mark_dirty(vfs);
+            k -= 1;
+            if k == 0 {
+                break;
+            }
+            if !dir_next(vfs, p, &mut lc, false)? {
+                return Err(eio());
             }
         }
-        sector += 1;
     }
+    let d = slot(vfs, &c)?;
+    d.fill(0);
+    d[..11].copy_from_slice(&t.sfn);
+    d[12] = t.cf & (NS_BODY | NS_EXT);
+    mark_dirty(vfs);
+    Ok(c)
 }
 
-/// A short name ("NAME    EXT" on the volume) against a name, ASCII without case.
-fn sfn_matches(n11: &[u8; 11], name: &str) -> bool {
-    let base = &n11[..8];
-    let ext = &n11[8..];
-    let blen = base.iter().rposition(|&c| c != b' ').map_or(0, |i| i + 1);
-    let elen = ext.iter().rposition(|&c| c != b' ').map_or(0, |i| i + 1);
-    let nb = name.as_bytes();
-    let (nbase, next) = if elen > 0 {
-        if nb.len() != blen + 1 + elen || nb[blen] != b'.' {
-            return false;
+/// Mark an entry's slots deleted, its long name's first (oofatfs's dir_remove).
+fn dir_remove(vfs: *mut VfsFat, p: &Bpb, r: &RawEntry) -> core::result::Result<(), Fail> {
+    let from = if r.blk == NO_BLK { r.dptr } else { r.blk };
+    let mut c = dir_sdi(vfs, p, r.dir, from)?;
+    loop {
+        slot(vfs, &c)?[0] = 0xE5;
+        mark_dirty(vfs);
+        if c.dptr >= r.dptr {
+            return Ok(());
         }
-        (&nb[..blen], &nb[blen + 1..])
-    } else {
-        (nb, &[][..])
-    };
-    let mut first = [base[0]];
-    if first[0] == 0x05 {
-        first[0] = 0xE5;
+        if !dir_next(vfs, p, &mut c, false)? {
+            return Err(eio());
+        }
     }
-    nbase.len() == blen
-        && nbase[..1.min(blen)].eq_ignore_ascii_case(&first[..1.min(blen)])
-        && nbase[1.min(blen)..].eq_ignore_ascii_case(&base[1.min(blen)..blen])
-        && next.eq_ignore_ascii_case(&ext[..elen])
 }
 
-/// Walk a path by raw entries: the entry it names (None for the root), each component
+fn entry_cluster(p: &Bpb, e: &[u8]) -> u32 {
+    let hi = if p.kind == FatKind::Fat32 { le16(e, 20) << 16 } else { 0 };
+    hi | le16(e, 26)
+}
+
+fn set_cluster(p: &Bpb, e: &mut [u8], c: u32) {
+    e[26..28].copy_from_slice(&(c as u16).to_le_bytes());
+    if p.kind == FatKind::Fat32 {
+        e[20..22].copy_from_slice(&((c >> 16) as u16).to_le_bytes());
+    }
+}
+
+/// A first cluster an entry may have: none (0) or one on the volume.
+fn cluster_ok(p: &Bpb, c: u32) -> bool {
+    c == 0 || (2..p.n_fatent()).contains(&c)
+}
+
+/// Find `name` in directory `dir` (0: the root).
+fn raw_find(vfs: *mut VfsFat, p: &Bpb, dir: u32, name: &str) -> core::result::Result<Option<RawEntry>, Fail> {
+    dir_find(vfs, p, dir, &Target::new(name))
+}
+
+/// The directory a subdirectory's entry opens: its first cluster, 0 for the root (a
+/// FAT32 entry may name the root's cluster).
+fn subdir(p: &Bpb, e: &RawEntry) -> u32 {
+    let c = entry_cluster(p, &e.e);
+    if p.kind == FatKind::Fat32 && c == p.root_cluster {
+        0
+    } else {
+        c
+    }
+}
+
+/// Walk a path by its entries: the entry it names (None for the root), each component
 /// but the last a directory (else ENOENT, oofatfs's FR_NO_PATH).
 fn raw_walk(vfs: *mut VfsFat, comps: &[String]) -> core::result::Result<Option<RawEntry>, Fail> {
-    let p = bpb(vfs)?;
+    // SAFETY: a field of a live, mounted object.
+    let p = unsafe { (*vfs).geo };
     let mut dir = 0;
     let mut found = None;
     for (i, c) in comps.iter().enumerate() {
@@ -1215,214 +1422,92 @@ fn raw_walk(vfs: *mut VfsFat, comps: &[String]) -> core::result::Result<Option<R
             if !e.is_dir() {
                 return Err(Errno::ENOENT.into());
             }
-            dir = entry_cluster(&p, &e.e);
-            if !cluster_ok(&p, dir) {
-                return Err(Errno::EIO.into());
-            }
-            if p.kind == FatKind::Fat32 && dir == p.root_cluster {
-                dir = 0;
-            }
+            dir = subdir(&p, &e);
         }
         found = Some(e);
     }
     Ok(found)
 }
 
+/// The first cluster of the directory a path names (0 for the root).
+fn dir_cluster(vfs: *mut VfsFat, p: &Bpb, comps: &[String]) -> core::result::Result<u32, Fail> {
+    Ok(match raw_walk(vfs, comps)? {
+        None => 0,
+        Some(e) if e.is_dir() => subdir(p, &e),
+        Some(_) => return Err(Errno::ENOENT.into()),
+    })
+}
+
 fn read_entry(vfs: *mut VfsFat, at: (u32, u32)) -> core::result::Result<[u8; 32], Fail> {
-    cache_load(vfs, at.0).map_err(|_| raw_err(vfs))?;
+    load(vfs, at.0)?;
     let mut e = [0u8; 32];
     e.copy_from_slice(&cache(vfs)[at.1 as usize..at.1 as usize + 32]);
     Ok(e)
 }
 
 fn write_entry(vfs: *mut VfsFat, at: (u32, u32), e: &[u8; 32]) -> core::result::Result<(), Fail> {
-    cache_load(vfs, at.0).map_err(|_| raw_err(vfs))?;
+    load(vfs, at.0)?;
     cache(vfs)[at.1 as usize..at.1 as usize + 32].copy_from_slice(e);
     mark_dirty(vfs);
     Ok(())
 }
 
-/// Bring FAT32's FSInfo free-cluster count up to date, as oofatfs's sync_fs does (lamfat
-/// writes it only on unmount, and a VfsFat is never unmounted).  Written only when it
-/// changed.
-fn update_fsinfo(vfs: *mut VfsFat, fs: &'static Fs) -> core::result::Result<(), Fail> {
-    if fs.fat_type() != fatfs::FatType::Fat32 {
-        return Ok(());
-    }
-    let p = bpb(vfs)?;
-    if p.fsinfo == 0 {
-        return Ok(());
-    }
-    let free = fs.stats()?.free_clusters();
-    cache_load(vfs, p.fsinfo).map_err(|_| raw_err(vfs))?;
-    let b = cache(vfs);
-    if le32(b, 0) != 0x4161_5252 || le32(b, 484) != 0x6141_7272 || le32(b, 488) == free {
-        return Ok(());
-    }
-    b[488..492].copy_from_slice(&free.to_le_bytes());
-    mark_dirty(vfs);
-    Ok(())
-}
-
-/// Make a just-created entry what oofatfs would have written: the archive attribute on a
-/// file, and for a name that fits 8.3 in one case per part, only the short entry with
-/// the case flags, in the first free slot (lamfat always adds a long name; dropping it
-/// keeps directories as dense as stock's, 512 names in a FAT12/16 root).  The entry may
-/// move: no lamfat handle on it may be kept across this call.
-fn fixup_new_entry(vfs: *mut VfsFat, comps: &[String]) -> core::result::Result<(), Fail> {
-    let name = &comps[comps.len() - 1];
-    let p = bpb(vfs)?;
-    let parent = dir_cluster(vfs, &p, &comps[..comps.len() - 1])?;
-    let Some(found) = raw_find(vfs, &p, parent, name)? else {
-        return Err(Errno::EIO.into());
-    };
-    let mut n11 = [0u8; 11];
-    n11.copy_from_slice(&found.e[..11]);
-    let slots = Slots::of(vfs, &p, parent)?;
-    let slot_at = |i: usize| slots.at(i);
-    let i = slots.index(found.at)?;
-    let mut ent = read_entry(vfs, slot_at(i))?;
-    if ent[11] & 0x10 == 0 {
-        ent[11] |= 0x20;
-    }
-    let plain = plain_short_name(name).filter(|(n, _)| *n == n11);
-    if let Some((_, flags)) = plain {
-        ent[12] = flags;
-        let sum = sfn_checksum(&n11);
-        let mut j = i;
-        while j > 0 {
-            let at = slot_at(j - 1);
-            let mut l = read_entry(vfs, at)?;
-            if l[0] == 0xE5 || l[11] != 0x0F || l[13] != sum {
-                break;
-            }
-            l[0] = 0xE5;
-            write_entry(vfs, at, &l)?;
-            j -= 1;
-        }
-        // One slot is all it needs now: oofatfs would have put it in the first free one.
-        let mut k = 0;
-        while k < i {
-            let e = read_entry(vfs, slot_at(k))?;
-            if e[0] == 0xE5 || e[0] == 0 {
-                break;
-            }
-            k += 1;
-        }
-        if k < i {
-            write_entry(vfs, slot_at(k), &ent)?;
-            let mut gone = ent;
-            gone[0] = 0xE5;
-            return write_entry(vfs, slot_at(i), &gone);
-        }
-    }
-    write_entry(vfs, slot_at(i), &ent)
-}
-
-/// Write a new, empty file's short entry at `at` as oofatfs's f_open does: the name with
-/// its case flags, the archive attribute, creation and modification times now, the rest
-/// zero.
-fn raw_new_file(vfs: *mut VfsFat, at: (u32, u32), n11: &[u8; 11], flags: u8) -> core::result::Result<RawEntry, Fail> {
-    let mut e = [0u8; 32];
-    e[..11].copy_from_slice(n11);
-    e[11] = 0x20;
-    e[12] = flags;
-    let t = fattime(vfs).to_le_bytes();
-    e[14..18].copy_from_slice(&t);
-    e[22..26].copy_from_slice(&t);
-    write_entry(vfs, at, &e)?;
-    Ok(RawEntry { at, e })
-}
-
-/// Rename as oofatfs's f_rename: register the new entry (lamfat picks its slots and short
-/// name while the old one still occupies its own), give it the old entry's attributes,
-/// times, cluster and size, point a moved directory's ".." at its new parent, then
-/// remove the old entry (emptied first, so that lamfat frees no cluster).
-fn raw_rename(
-    vfs: *mut VfsFat,
-    (from, e): (&FatDir, &FatEntry),
-    (a, to, b): (&[String], &FatDir, &[String]),
-    same: bool,
-) -> core::result::Result<(), Fail> {
-    let p = bpb(vfs)?;
-    let old_parent = dir_cluster(vfs, &p, &a[..a.len() - 1])?;
-    let new_parent = dir_cluster(vfs, &p, &b[..b.len() - 1])?;
-    let Some(found) = raw_find(vfs, &p, old_parent, &a[a.len() - 1])? else {
-        return Err(Errno::ENOENT.into());
-    };
-    let (old_at, old) = (found.at, found.e);
-    let mut old_name = [0u8; 11];
-    old_name.copy_from_slice(&old[..11]);
-    let new_name = &b[b.len() - 1];
-    if same {
-        // The new name matches the old entry (a change of case, or the same name): hide
-        // the old one under a name nothing matches, keeping its slots taken, so that the
-        // new entry goes where oofatfs puts it.
-        let mut hidden = old;
-        hidden[..11].copy_from_slice(b"\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f");
-        write_entry(vfs, old_at, &hidden)?;
-    }
-    create_in(vfs, to, b, false)?;
-    // Settled in its final slot while the old entry still holds its own, as oofatfs.
-    fixup_new_entry(vfs, b)?;
-    let Some(created) = raw_find(vfs, &p, new_parent, new_name)? else {
-        return Err(Errno::EIO.into());
-    };
-    let (new_at, mut new) = (created.at, created.e);
-    // Everything after the name and its case flags: attributes at 11, then 13..32.
-    new[11] = old[11];
-    new[13..].copy_from_slice(&old[13..]);
-    let is_dir = old[11] & 0x10 != 0;
-    if !is_dir {
-        new[11] |= 0x20;
-    }
-    write_entry(vfs, new_at, &new)?;
-    if is_dir && old_parent != new_parent {
-        let c = entry_cluster(&p, &old);
-        if (2..p.clusters + 2).contains(&c) {
-            let dotdot = (cluster_sector(&p, c), 32);
-            let mut d = read_entry(vfs, dotdot)?;
-            if &d[..2] == b".." {
-                d[26..28].copy_from_slice(&(new_parent as u16).to_le_bytes());
-                d[20..22].copy_from_slice(&((new_parent >> 16) as u16).to_le_bytes());
-                write_entry(vfs, dotdot, &d)?;
+/// An entry's name in a listing, as oofatfs's get_fileinfo makes it: the long name when
+/// it is valid UTF-16 (a lone surrogate makes it invalid), else the short name with its
+/// case flags, spaces left out, cut at a NUL (oofatfs's names are C strings) and its bytes
+/// unconverted (a name that is not UTF-8 raises UnicodeError, as stock); "?" when both
+/// are empty.
+fn listed_name(d: &[u8; 32], lfn: Option<&[u16]>) -> Vec<u8> {
+    if let Some(units) = lfn {
+        let units = units.iter().copied().take_while(|&u| u != 0);
+        if let Ok(s) = char::decode_utf16(units).collect::<core::result::Result<String, _>>() {
+            if !s.is_empty() {
+                return s.into_bytes();
             }
         }
     }
-    if same {
-        return raw_delete(vfs, &p, old_parent, old_at, &old_name);
+    let mut v = Vec::new();
+    for (i, &b) in d[..11].iter().enumerate() {
+        if b == b' ' {
+            continue;
+        }
+        let b = if b == 0x05 { 0xE5 } else { b };
+        if i == 8 {
+            v.push(b'.');
+        }
+        v.push(b);
     }
-    let mut emptied = old;
-    emptied[11] = 0x20;
-    emptied[20..22].fill(0);
-    emptied[26..32].fill(0);
-    write_entry(vfs, old_at, &emptied)?;
-    from.remove(&e.file_name())?;
-    Ok(())
+    if let Some(z) = v.iter().position(|&b| b == 0) {
+        v.truncate(z);
+    }
+    if v.is_empty() {
+        v.push(b'?');
+        return v;
+    }
+    let mut lcf = NS_BODY;
+    for b in v.iter_mut() {
+        if *b == b'.' {
+            lcf = NS_EXT;
+        }
+        if b.is_ascii_uppercase() && d[12] & lcf != 0 {
+            *b += 0x20;
+        }
+    }
+    v
 }
 
-/// Mark the short entry at `at` and the long-name entries before it deleted (no cluster
-/// is freed: they belong to the entry's new name).
-fn raw_delete(vfs: *mut VfsFat, p: &Bpb, dir: u32, at: (u32, u32), name: &[u8; 11]) -> core::result::Result<(), Fail> {
-    let slots = Slots::of(vfs, p, dir)?;
-    let slot_at = |i: usize| slots.at(i);
-    let i = slots.index(at)?;
-    let sum = sfn_checksum(name);
-    let mut j = i;
-    loop {
-        let mut ent = read_entry(vfs, slot_at(j))?;
-        ent[0] = 0xE5;
-        write_entry(vfs, slot_at(j), &ent)?;
-        if j == 0 {
-            break;
+/// The listed name of a found entry (its long name read again from its slots).
+fn entry_name(vfs: *mut VfsFat, p: &Bpb, r: &RawEntry) -> core::result::Result<Vec<u8>, Fail> {
+    if r.blk != NO_BLK {
+        let mut c = dir_sdi(vfs, p, r.dir, r.blk)?;
+        let mut lfn = [0u16; 256];
+        if let Some((d, true)) = dir_read(vfs, p, &mut c, &mut lfn)? {
+            if c.dptr == r.dptr {
+                return Ok(listed_name(&d, Some(&lfn)));
+            }
         }
-        let prev = read_entry(vfs, slot_at(j - 1))?;
-        if prev[0] == 0xE5 || prev[11] != 0x0F || prev[13] != sum {
-            break;
-        }
-        j -= 1;
     }
-    Ok(())
+    Ok(listed_name(&r.e, None))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1515,14 +1600,14 @@ fn components(vfs: *mut VfsFat, path: Obj) -> Result<Vec<String>> {
 /// For the calls that act on a named entry (stat, open, mkdir, remove, rmdir, rename):
 /// what oofatfs says about the root, a path ending in '/', or one ending in a dot entry
 /// (`dot_ok`: stat follows a dot entry to its directory).
-fn entry_path_error(fs: &'static Fs, p: &FatPath, dot_ok: bool) -> core::result::Result<(), Fail> {
+fn entry_path_error(vfs: *mut VfsFat, p: &FatPath, dot_ok: bool) -> core::result::Result<(), Fail> {
     if p.comps.is_empty() || p.bare_root {
         return Err(Errno::EINVAL.into());
     }
     if p.slash || p.dot {
-        let is_dir = match lookup(fs, &p.comps) {
-            Ok(Some((_, e))) => e.is_dir(),
-            Err(Fail::Mp(Error::Exc(e))) => return Err(Fail::Mp(Error::Exc(e))),
+        let is_dir = match raw_walk(vfs, &p.comps) {
+            Ok(Some(e)) => e.is_dir(),
+            Err(Error::Exc(e)) => return Err(Error::Exc(e)),
             _ => false,
         };
         if !is_dir {
@@ -1533,148 +1618,6 @@ fn entry_path_error(fs: &'static Fs, p: &FatPath, dot_ok: bool) -> core::result:
         }
     }
     Ok(())
-}
-
-/// A name for a new entry: EINVAL for one whose first character needs two UTF-16 units
-/// (see `create_in`).
-fn creatable(name: &str) -> core::result::Result<(), Fail> {
-    if name.chars().next().is_some_and(|c| c.len_utf16() > 1) {
-        return Err(Errno::EINVAL.into());
-    }
-    Ok(())
-}
-
-/// Create the entry `comps` names in its directory `dir` (an empty file, or a directory).
-/// lamfat's short-name generator slices a name after its first byte, which panics when the
-/// first character is not ASCII: such a name is created with an ASCII stand-in for its
-/// first character (one the directory does not have), then the long name is patched to
-/// the real one (its first character sits in the long-name entry just before the short
-/// one).  The short name stays the generated one, which is valid FAT all the same.
-fn create_in(vfs: *mut VfsFat, dir: &FatDir, comps: &[String], is_dir: bool) -> core::result::Result<(), Fail> {
-    let name = &comps[comps.len() - 1];
-    let create = |n: &str| -> core::result::Result<(), Fail> {
-        if is_dir {
-            drop(dir.create_dir(n).map_err(no_room)?);
-        } else {
-            drop(dir.create_file(n).map_err(no_room)?);
-        }
-        Ok(())
-    };
-    let Some(first) = name.chars().next().filter(|c| !c.is_ascii()) else {
-        return create(name);
-    };
-    creatable(name)?;
-    let rest = &name[first.len_utf8()..];
-    let mut stand_in = None;
-    for ph in ['_', '$', '~', '!', '#', '%', '&', '-', '@', '^'] {
-        let mut t = String::new();
-        t.try_reserve(rest.len() + 1).map_err(|_| Error::Os(Errno::ENOMEM))?;
-        t.push(ph);
-        t.push_str(rest);
-        if find_in(dir, &t)?.is_none() {
-            stand_in = Some(t);
-            break;
-        }
-    }
-    let Some(t) = stand_in else {
-        return Err(Errno::EEXIST.into());
-    };
-    create(&t)?;
-    let p = bpb(vfs)?;
-    let parent = dir_cluster(vfs, &p, &comps[..comps.len() - 1])?;
-    let Some(e) = raw_find(vfs, &p, parent, &t)? else {
-        return Err(Errno::EIO.into());
-    };
-    let at = e.at;
-    let slots = Slots::of(vfs, &p, parent)?;
-    let slot_at = |i: usize| slots.at(i);
-    let i = slots.index(at)?;
-    if i == 0 {
-        return Err(Errno::EIO.into());
-    }
-    let mut l = read_entry(vfs, slot_at(i - 1))?;
-    if l[11] != 0x0F || l[0] & 0x1F != 1 {
-        return Err(Errno::EIO.into());
-    }
-    let mut unit = [0u16; 1];
-    first.encode_utf16(&mut unit);
-    l[1..3].copy_from_slice(&unit[0].to_le_bytes());
-    write_entry(vfs, slot_at(i - 1), &l)
-}
-
-/// Entries a directory can hold (FAT allows 65,536 slots); past that it loops.
-const MAX_DIR_ENTRIES: usize = 65_536;
-
-fn find_in(dir: &FatDir, name: &str) -> core::result::Result<Option<FatEntry>, FatError> {
-    for (i, e) in dir.iter().enumerate() {
-        if i >= MAX_DIR_ENTRIES {
-            // A directory whose cluster chain loops without an end mark: lamfat would
-            // read it forever (oofatfs gives up after 2 MB of entries too).
-            return Err(fatfs::Error::CorruptedFileSystem);
-        }
-        let e = e?;
-        let sfn = e.short_file_name_as_bytes();
-        if sfn == b"." || sfn == b".." {
-            continue;
-        }
-        if entry_matches(&e, sfn, name) {
-            return Ok(Some(e));
-        }
-    }
-    Ok(None)
-}
-
-/// An entry's long name, or its short one, is `name` but for case; no allocation.
-fn entry_matches(e: &FatEntry, sfn: &[u8], name: &str) -> bool {
-    if e.long_file_name_as_ucs2_units()
-        .is_some_and(|lfn| ucs2_name_eq(lfn.iter().copied(), name))
-    {
-        return true;
-    }
-    // Short names are in the OEM code page: only ASCII ones can equal a str.
-    name.is_ascii() && sfn.eq_ignore_ascii_case(name.as_bytes())
-}
-
-/// The directory holding the last component (every earlier one must be a directory:
-/// else ENOENT, oofatfs's FR_NO_PATH), and the names as stored on the volume.
-fn parent_of(fs: &'static Fs, comps: &[String], names: Option<&mut Vec<String>>) -> core::result::Result<FatDir, Fail> {
-    // lamfat reads a directory from whatever first cluster its entry has: check the
-    // directories on the way by their raw entries first (EIO for one off the volume).
-    let parents = &comps[..comps.len().saturating_sub(1)];
-    let vfs = vfs_of(fs);
-    dir_cluster(vfs, &bpb(vfs)?, parents)?;
-    let mut dir = fs.root_dir();
-    let mut names = names;
-    for c in parents {
-        match find_in(&dir, c)? {
-            Some(e) if e.is_dir() => {
-                if let Some(n) = names.as_deref_mut() {
-                    n.push(e.file_name());
-                }
-                dir = e.to_dir();
-            }
-            _ => return Err(Errno::ENOENT.into()),
-        }
-    }
-    Ok(dir)
-}
-
-/// The filesystem object that holds `fs` (every Fs we use lives in its VfsFat's `fs`).
-fn vfs_of(fs: &'static Fs) -> *mut VfsFat {
-    // SAFETY: a container-of projection: fs points at the `fs` field of a live VfsFat.
-    unsafe { (fs as *const Fs as *const u8).sub(core::mem::offset_of!(VfsFat, fs)) as *mut VfsFat }
-}
-
-/// The entry a path names: None for the root directory.
-fn lookup(fs: &'static Fs, comps: &[String]) -> core::result::Result<Option<(FatDir, FatEntry)>, Fail> {
-    let Some(last) = comps.last() else {
-        return Ok(None);
-    };
-    let dir = parent_of(fs, comps, None)?;
-    match find_in(&dir, last)? {
-        Some(e) => Ok(Some((dir, e))),
-        None => Err(Errno::ENOENT.into()),
-    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1845,58 +1788,76 @@ fn check_writable(vfs: *mut VfsFat) -> core::result::Result<(), Fail> {
 
 fn mkdir(vfs: *mut VfsFat, path: Obj) -> Result<Obj> {
     let p = resolve(vfs, path)?;
-    with_fs(vfs, |fs| {
+    with_fs(vfs, |bp| {
         check_writable(vfs)?;
         if p.comps.is_empty() || p.bare_root || (p.dot && !p.slash) {
             // The root or a dot entry: something already there (FR_EXIST).
             return Err(Errno::EEXIST.into());
         }
-        entry_path_error(fs, &p, false)?;
+        entry_path_error(vfs, &p, false)?;
         let name = &p.comps[p.comps.len() - 1];
-        let dir = parent_of(fs, &p.comps, None)?;
-        if find_in(&dir, name)?.is_some() {
+        let parent = dir_cluster(vfs, bp, &p.comps[..p.comps.len() - 1])?;
+        let mut t = Target::new(name);
+        if dir_find(vfs, bp, parent, &t)?.is_some() {
             return Err(Errno::EEXIST.into());
         }
-        creatable(name)?;
-        create_in(vfs, &dir, &p.comps, true)?;
-        fixup_new_entry(vfs, &p.comps)
+        // As oofatfs's f_mkdir: a zeroed cluster with the dot entries, then the entry.
+        let dcl = create_chain(vfs, bp, 0)?;
+        if dcl == 0 {
+            return Err(Errno::EACCES.into());
+        }
+        let tm = fattime(vfs).to_le_bytes();
+        dir_clear(vfs, bp, dcl)?;
+        load(vfs, clst2sect(bp, dcl))?;
+        let b = cache(vfs);
+        b[..11].fill(b' ');
+        b[0] = b'.';
+        b[11] = 0x10;
+        b[22..26].copy_from_slice(&tm);
+        set_cluster(bp, &mut b[..32], dcl);
+        b.copy_within(0..32, 32);
+        b[33] = b'.';
+        set_cluster(bp, &mut b[32..64], parent);
+        mark_dirty(vfs);
+        match dir_register(vfs, bp, parent, &mut t) {
+            Ok(c) => {
+                let d = slot(vfs, &c)?;
+                d[22..26].copy_from_slice(&tm);
+                set_cluster(bp, d, dcl);
+                d[11] = 0x10;
+                mark_dirty(vfs);
+                sync_volume(vfs, bp)
+            }
+            Err(e) => {
+                // The cluster goes back (an error here leaves it lost, as in oofatfs).
+                let _ = remove_chain(vfs, bp, dcl, 0);
+                Err(e)
+            }
+        }
     })?;
-    sync_dev(vfs)
+    dev_sync(vfs)
 }
 
-/// No cluster or directory slot for a new entry: oofatfs's FR_DENIED (EACCES).
-fn no_room(e: FatError) -> Fail {
-    match e {
-        fatfs::Error::NotEnoughSpace | fatfs::Error::WriteZero => Errno::EACCES.into(),
-        e => e.into(),
-    }
-}
-
-/// The end of a call that changed the volume, as oofatfs's sync_fs: FSInfo up to date,
-/// the cached sector written, then the device's sync.
-fn sync_dev(vfs: *mut VfsFat) -> Result<Obj> {
-    with_fs(vfs, |fs| update_fsinfo(vfs, fs))?;
+/// The device's sync (oofatfs's sync_fs ends with it).
+fn dev_sync(vfs: *mut VfsFat) -> Result<Obj> {
     // SAFETY: a field of a live object.
     unsafe { (*vfs).bdev.ioctl(blockdev::IOCTL_SYNC, 0)? };
     Ok(Obj::NONE)
 }
 
-fn same_path(a: &[String], b: &[String]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| name_eq(x, y))
-}
-
-fn cwd_components(vfs: *mut VfsFat) -> Result<Vec<String>> {
-    // SAFETY: cur_dir is the str object this vfs keeps.
-    let cwd = Obj(unsafe { (*vfs).cur_dir });
-    components(vfs, cwd)
+/// The end of a call that changed the volume, as oofatfs's sync_fs: the cached sectors
+/// written, FSInfo up to date, then the device's sync.
+fn sync_dev(vfs: *mut VfsFat) -> Result<Obj> {
+    with_fs(vfs, |p| sync_volume(vfs, p))?;
+    dev_sync(vfs)
 }
 
 /// remove (want_dir false) and rmdir (true), as stock: stat, check the kind, unlink.
 fn remove(vfs: *mut VfsFat, path: Obj, want_dir: bool) -> Result<Obj> {
     let p = resolve(vfs, path)?;
     let cwd = cwd_components(vfs)?;
-    with_fs(vfs, |fs| {
-        entry_path_error(fs, &p, false)?;
+    with_fs(vfs, |bp| {
+        entry_path_error(vfs, &p, false)?;
         let Some(r) = raw_walk(vfs, &p.comps)? else {
             return Err(Errno::EINVAL.into());
         };
@@ -1908,85 +1869,48 @@ fn remove(vfs: *mut VfsFat, path: Obj, want_dir: bool) -> Result<Obj> {
             // oofatfs refuses to remove its current directory.
             return Err(Errno::EACCES.into());
         }
-        remove_entry_first(vfs, fs, &p.comps, r)
+        unlink(vfs, bp, &r)?;
+        sync_volume(vfs, bp)
     })?;
-    sync_dev(vfs)
+    dev_sync(vfs)
 }
 
-/// Remove an entry as oofatfs does, in the order that survives a power cut: the
-/// directory entry goes first (on the volume), then its clusters are freed (lamfat frees
-/// them first, so a cut between left an entry pointing at free clusters, which the next
-/// file allocated would share).  The clusters are freed through a lamfat File of the
-/// entry, taken before the entry went and then forgotten (it must not write it back).
-fn remove_entry_first(
-    vfs: *mut VfsFat,
-    fs: &'static Fs,
-    comps: &[String],
-    r: RawEntry,
-) -> core::result::Result<(), Fail> {
-    let p = bpb(vfs)?;
-    let parent = dir_cluster(vfs, &p, &comps[..comps.len() - 1])?;
-    let mut n11 = [0u8; 11];
-    n11.copy_from_slice(&r.e[..11]);
-    let first = entry_cluster(&p, &r.e);
-    if !r.is_dir() && !cluster_ok(&p, first) {
-        // A chain that starts off the volume is not followed (lamfat would write the
-        // FAT's reserved entries): only the entry goes, and stock says nothing either.
-        return raw_delete(vfs, &p, parent, r.at, &n11);
+/// Remove an entry as oofatfs's f_unlink: a read-only one or a directory that is not
+/// empty is refused (EACCES), the entry goes first, then its clusters.  A power cut
+/// between the two leaks clusters rather than leave an entry on free ones.
+fn unlink(vfs: *mut VfsFat, p: &Bpb, r: &RawEntry) -> core::result::Result<(), Fail> {
+    if r.e[11] & 0x01 != 0 {
+        return Err(Errno::EACCES.into());
     }
+    let first = entry_cluster(p, &r.e);
     if r.is_dir() {
-        if !raw_dir_empty(vfs, &p, first)? {
+        let mut c = dir_sdi(vfs, p, first, 0)?;
+        let mut lfn = [0u16; 256];
+        if dir_read(vfs, p, &mut c, &mut lfn)?.is_some() {
             return Err(Errno::EACCES.into());
         }
-        // Seen as a file for a moment (in the cache only), so that a File can free its
-        // clusters; the deletion below rewrites the same entry.
-        let mut ent = r.e;
-        ent[11] = 0x20;
-        write_entry(vfs, r.at, &ent)?;
     }
-    let dir = parent_of(fs, comps, None)?;
-    let Some(fe) = find_in(&dir, &comps[comps.len() - 1])?.filter(|x| !x.is_dir()) else {
-        return Err(Errno::EIO.into());
-    };
-    let mut file = fe.to_file();
-    raw_delete(vfs, &p, parent, r.at, &n11)?;
-    cache_flush(vfs).map_err(|_| raw_err(vfs))?;
-    let freed = file.truncate();
-    // The File still describes the deleted entry: dropping it would write it back.
-    core::mem::forget(file);
-    freed?;
-    Ok(())
-}
-
-/// A directory (first cluster `c`) holds nothing but its dot entries.
-fn raw_dir_empty(vfs: *mut VfsFat, p: &Bpb, c: u32) -> core::result::Result<bool, Fail> {
-    if !(2..p.clusters + 2).contains(&c) {
-        // Not a directory we can read: refuse to remove it, as if not empty.
-        return Ok(false);
-    }
-    for s in dir_sectors(vfs, p, c)? {
-        cache_load(vfs, s).map_err(|_| raw_err(vfs))?;
-        for e in cache(vfs).chunks(32) {
-            if e[0] == 0 {
-                return Ok(true);
-            }
-            if e[0] == 0xE5 || e[11] == 0x0F || e[11] & 0x08 != 0 || e[0] == b'.' {
-                continue;
-            }
-            return Ok(false);
+    dir_remove(vfs, p, r)?;
+    if first != 0 {
+        if !r.is_dir() && !cluster_ok(p, first) {
+            // A file's chain that starts off the volume: only its entry goes (stock
+            // stops there with FR_INT_ERR after removing it; the file is gone either way).
+            return Ok(());
         }
+        cache_flush(vfs).map_err(|_| raw_err(vfs))?;
+        remove_chain(vfs, p, first, 0)?;
     }
-    Ok(true)
+    Ok(())
 }
 
 fn rename(vfs: *mut VfsFat, old: Obj, new: Obj) -> Result<Obj> {
     let (pa, pb) = (resolve(vfs, old)?, resolve(vfs, new)?);
     let cwd = cwd_components(vfs)?;
-    with_fs(vfs, |fs| {
+    with_fs(vfs, |bp| {
         check_writable(vfs)?;
-        entry_path_error(fs, &pa, false)?;
+        entry_path_error(vfs, &pa, false)?;
         let (a, b) = (&pa.comps, &pb.comps);
-        let Some((from, e)) = lookup(fs, a)? else {
+        let Some(from) = raw_walk(vfs, a)? else {
             return Err(Errno::EINVAL.into());
         };
         if pb.dot && !pb.slash {
@@ -1995,33 +1919,54 @@ fn rename(vfs: *mut VfsFat, old: Obj, new: Obj) -> Result<Obj> {
             if b.is_empty() && pb.dot1 && !pb.via_entry {
                 return Err(Errno::EINVAL.into());
             }
-            let is_dir = b.is_empty() || matches!(lookup(fs, b)?, Some((_, ref e)) if e.is_dir());
+            let is_dir = b.is_empty() || matches!(raw_walk(vfs, b)?, Some(ref e) if e.is_dir());
             return Err(if is_dir { Errno::EISDIR } else { Errno::ENOENT }.into());
         }
-        entry_path_error(fs, &pb, false)?;
-        let new_name = &b[b.len() - 1];
-        let to = parent_of(fs, b, None)?;
-        let mut same = false;
-        if let Some(t) = find_in(&to, new_name)? {
-            let same_dir = same_path(&a[..a.len() - 1], &b[..b.len() - 1]);
-            same = same_dir && t.short_file_name_as_bytes() == e.short_file_name_as_bytes();
-        }
-        if let Some(t) = find_in(&to, new_name)?.filter(|_| !same) {
-            // Stock replaces an existing file, and refuses a directory (EISDIR).
-            if t.is_dir() {
-                return Err(Errno::EISDIR.into());
+        entry_path_error(vfs, &pb, false)?;
+        let into_itself = from.is_dir() && b.len() > a.len() && same_path(a, &b[..a.len()]);
+        let new_parent = dir_cluster(vfs, bp, &b[..b.len() - 1])?;
+        let mut t = Target::new(&b[b.len() - 1]);
+        if let Some(x) = dir_find(vfs, bp, new_parent, &t)? {
+            if x.dir != from.dir || x.dptr != from.dptr {
+                // Stock replaces an existing file, and refuses a directory (EISDIR).
+                if x.is_dir() {
+                    return Err(Errno::EISDIR.into());
+                }
+                if into_itself {
+                    return Err(Errno::EINVAL.into());
+                }
+                unlink(vfs, bp, &x)?;
             }
-            if e.is_dir() && b.len() > a.len() && same_path(a, &b[..a.len()]) {
-                return Err(Errno::EINVAL.into());
-            }
-            to.remove(&t.file_name())?;
         }
-        if e.is_dir() && b.len() > a.len() && same_path(a, &b[..a.len()]) {
+        if into_itself {
             // Into itself: refuse rather than orphan the tree (stock detaches it).
             return Err(Errno::EINVAL.into());
         }
-        creatable(new_name)?;
-        raw_rename(vfs, (&from, &e), (a, &to, b), same)
+        // As oofatfs's f_rename: the new entry registered while the old one still holds
+        // its slots, given everything after the name (attributes, times, cluster, size),
+        // a moved directory's ".." pointed at its new parent, then the old entry removed.
+        let c = dir_register(vfs, bp, new_parent, &mut t)?;
+        let d = slot(vfs, &c)?;
+        d[13..].copy_from_slice(&from.e[13..]);
+        d[11] = from.e[11];
+        if d[11] & 0x10 == 0 {
+            d[11] |= 0x20;
+        }
+        mark_dirty(vfs);
+        if from.is_dir() && from.dir != new_parent {
+            let sect = clst2sect(bp, entry_cluster(bp, &from.e));
+            if sect == 0 {
+                return Err(eio());
+            }
+            load(vfs, sect)?;
+            let dd = &mut cache(vfs)[32..64];
+            if dd[1] == b'.' {
+                set_cluster(bp, dd, new_parent);
+                mark_dirty(vfs);
+            }
+        }
+        dir_remove(vfs, bp, &from)?;
+        sync_volume(vfs, bp)
     })?;
     // oofatfs keeps its current directory as a cluster, so it follows a move of the
     // directory or of one of its parents: so does ours.
@@ -2036,40 +1981,50 @@ fn rename(vfs: *mut VfsFat, old: Obj, new: Obj) -> Result<Obj> {
         // SAFETY: self of the method; the new str is kept by the object from now on.
         unsafe { (*vfs).cur_dir = cwd.0 };
     }
-    sync_dev(vfs)
+    dev_sync(vfs)
 }
 
 fn chdir(vfs: *mut VfsFat, path: Obj) -> Result<Obj> {
     let p = resolve(vfs, path)?;
     let comps = p.comps;
-    let names = with_fs(vfs, |fs| {
+    let cwd = with_fs(vfs, |bp| {
         if p.slash {
             // oofatfs: a trailing '/' leaves no name to follow (EINVAL for a directory).
-            return Err(match lookup(fs, &comps)? {
-                Some((_, e)) if e.is_dir() => Errno::EINVAL.into(),
+            return Err(match raw_walk(vfs, &comps)? {
+                Some(e) if e.is_dir() => Errno::EINVAL.into(),
                 _ => Errno::ENOENT.into(),
             });
         }
-        let mut names = Vec::new();
-        let dir = parent_of(fs, &comps, Some(&mut names))?;
-        if let Some(last) = comps.last() {
-            match find_in(&dir, last)? {
-                Some(e) if e.is_dir() => names.push(e.file_name()),
+        // The names as the volume lists them, each a directory.
+        let mut cwd = Vec::new();
+        cwd.push(b'/');
+        let mut dir = 0;
+        for c in &comps {
+            match raw_find(vfs, bp, dir, c)? {
+                Some(e) if e.is_dir() => {
+                    cwd.extend_from_slice(&entry_name(vfs, bp, &e)?);
+                    cwd.push(b'/');
+                    dir = subdir(bp, &e);
+                }
                 _ => return Err(Errno::ENOENT.into()),
             }
         }
-        Ok(names)
+        Ok(cwd)
     })?;
-    let mut cwd = Vec::new();
-    cwd.push(b'/');
-    for n in &names {
-        cwd.extend_from_slice(n.as_bytes());
-        cwd.push(b'/');
-    }
     let cwd = Obj::new_str(&cwd)?;
     // SAFETY: self of the method; the new str is kept by the object from now on.
     unsafe { (*vfs).cur_dir = cwd.0 };
     Ok(Obj::NONE)
+}
+
+fn same_path(a: &[String], b: &[String]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| name_eq(x, y))
+}
+
+fn cwd_components(vfs: *mut VfsFat) -> Result<Vec<String>> {
+    // SAFETY: cur_dir is the str object this vfs keeps.
+    let cwd = Obj(unsafe { (*vfs).cur_dir });
+    components(vfs, cwd)
 }
 
 fn getcwd(vfs: *mut VfsFat) -> Result<Obj> {
@@ -2110,8 +2065,8 @@ fn stat(vfs: *mut VfsFat, path: Obj) -> Result<Obj> {
         // entry, a directory like the root's stand-in.
         None
     } else {
-        with_fs(vfs, |fs| {
-            entry_path_error(fs, &p, true)?;
+        with_fs(vfs, |_| {
+            entry_path_error(vfs, &p, true)?;
             Ok(raw_walk(vfs, &p.comps)?.map(|r| {
                 let e = r.e;
                 (
@@ -2151,14 +2106,14 @@ fn stat(vfs: *mut VfsFat, path: Obj) -> Result<Obj> {
 }
 
 fn statvfs(vfs: *mut VfsFat) -> Result<Obj> {
-    let st = with_fs(vfs, |fs| Ok(fs.stats()?))?;
-    let bsize = Obj::from_uint(u64::from(st.cluster_size()))?;
-    let free = Obj::from_uint(u64::from(st.free_clusters()))?;
+    let (spc, total, free) = with_fs(vfs, |p| Ok((p.spc, p.clusters, get_free(vfs, p)?)))?;
+    let bsize = Obj::from_uint(u64::from(spc) * u64::from(ssize(vfs)))?;
+    let free = Obj::from_uint(u64::from(free))?;
     let zero = Obj::from_int(0)?;
     Obj::new_tuple(&[
         bsize,
         bsize,
-        Obj::from_uint(u64::from(st.total_clusters()))?,
+        Obj::from_uint(u64::from(total))?,
         free,
         free,
         zero,
@@ -2167,17 +2122,6 @@ fn statvfs(vfs: *mut VfsFat) -> Result<Obj> {
         zero,
         Obj::from_int(255)?,
     ])
-}
-
-fn import_stat(vfs: *mut VfsFat, path: &[u8]) -> ffi::mp_import_stat_t {
-    let r = Obj::new_str(path)
-        .and_then(|p| components(vfs, p))
-        .and_then(|c| with_fs(vfs, |_| Ok(raw_walk(vfs, &c)?.map(|e| e.is_dir()))));
-    (match r {
-        Ok(Some(false)) => ffi::RUSTOS_IMPORT_STAT_FILE,
-        Ok(_) => ffi::RUSTOS_IMPORT_STAT_DIR,
-        Err(_) => ffi::RUSTOS_IMPORT_STAT_NO_EXIST,
-    }) as ffi::mp_import_stat_t
 }
 
 fn ilistdir(vfs: *mut VfsFat, path: Option<Obj>) -> Result<Obj> {
@@ -2195,87 +2139,50 @@ fn ilistdir(vfs: *mut VfsFat, path: Option<Obj>) -> Result<Obj> {
         None => (resolve(vfs, mp::empty_str())?, true),
     };
     let comps = p.comps;
-    let iter = with_fs(vfs, |fs| {
+    let cur = with_fs(vfs, |bp| {
+        let found = raw_walk(vfs, &comps)?;
         if p.slash {
             // As chdir: oofatfs finds no name after a trailing '/'.
-            return Err(match lookup(fs, &comps)? {
-                Some((_, e)) if e.is_dir() => Errno::EINVAL.into(),
+            return Err(match found {
+                Some(e) if e.is_dir() => Errno::EINVAL.into(),
                 _ => Errno::ENOENT.into(),
             });
         }
-        Ok(match lookup(fs, &comps)? {
-            None => fs.root_dir().iter(),
-            Some((_, e)) if e.is_dir() => {
-                dir_cluster(vfs, &bpb(vfs)?, &comps)?;
-                e.to_dir().iter()
-            }
+        let dir = match found {
+            None => 0,
+            Some(e) if e.is_dir() => subdir(bp, &e),
             // oofatfs's f_opendir on a file: FR_NO_PATH.
             Some(_) => return Err(Errno::ENOENT.into()),
-        })
+        };
+        dir_sdi(vfs, bp, dir, 0)
     })?;
-    // SAFETY: d is the fresh iterator object; the DirIter borrows the filesystem that
-    // the `vfs` field keeps alive.
+    // SAFETY: d is the fresh iterator object.
     unsafe {
         (*d).is_str = is_str;
-        (*d).iter = MaybeUninit::new(iter);
+        (*d).cur = cur;
         (*d).vfs = vfs;
     }
     Ok(it)
 }
 
-/// An entry's name in a listing, as oofatfs's get_fileinfo makes it: the long name when
-/// it is valid UTF-16 (a lone surrogate makes it invalid), else the short name with the
-/// spaces left out, cut at a NUL (oofatfs's names are C strings) and its bytes unconverted
-/// (so that a name that is not UTF-8 raises UnicodeError, as stock).  A long name that is
-/// invalid falls back to the short name without its case flags (lamfat keeps those
-/// private), which only matters for an entry that has both.
-fn listed_name(e: &FatEntry) -> Vec<u8> {
-    if let Some(units) = e.long_file_name_as_ucs2_units() {
-        let units = units.iter().copied().take_while(|&u| u != 0);
-        if let Ok(s) = char::decode_utf16(units).collect::<core::result::Result<String, _>>() {
-            return s.into_bytes();
-        }
-        return sfn_listed(e.short_file_name_as_bytes().iter().copied());
-    }
-    // file_name() applies the case flags; RawOem made each char one byte.
-    sfn_listed(e.file_name().chars().map(|c| c as u32 as u8))
-}
-
-/// lamfat's "BASE.EXT" (trailing spaces of each part trimmed) as oofatfs lists it.
-fn sfn_listed(bytes: impl Iterator<Item = u8>) -> Vec<u8> {
-    let mut v: Vec<u8> = bytes.collect();
-    // oofatfs puts the dot in only when the extension's first byte is not a space.
-    if let Some(i) = v.iter().rposition(|&b| b == b'.') {
-        if v.get(i + 1) == Some(&b' ') {
-            v.remove(i);
-        }
-    }
-    v.into_iter().take_while(|&b| b != 0).filter(|&b| b != b' ').collect()
-}
-
-fn dir_next(d: *mut DirIt) -> Result<Obj> {
+fn dir_next_entry(d: *mut DirIt) -> Result<Obj> {
     // SAFETY: `d` is one of our directory iterators.
     let vfs = unsafe { (*d).vfs };
     if vfs.is_null() {
         return Ok(Obj::STOP_ITERATION);
     }
-    let next = with_fs(vfs, |_| {
-        // SAFETY: the iterator was initialised when vfs was set.
-        let iter = unsafe { (*addr_of_mut!((*d).iter)).assume_init_mut() };
-        for e in iter.by_ref() {
-            // SAFETY: our iterator's counter.
-            let count = unsafe { &mut (*d).count };
-            *count += 1;
-            if *count > MAX_DIR_ENTRIES {
-                return Err(Fail::Fat(fatfs::Error::CorruptedFileSystem));
-            }
-            let e = e?;
-            let n = listed_name(&e);
-            if n != b"." && n != b".." {
-                return Ok(Some((n, e.is_dir(), e.len())));
-            }
+    let next = with_fs(vfs, |p| {
+        // SAFETY: our iterator's cursor, used under the filesystem's lock.
+        let cur = unsafe { &mut (*d).cur };
+        let mut lfn = [0u16; 256];
+        let Some((e, has_lfn)) = dir_read(vfs, p, cur, &mut lfn)? else {
+            return Ok(None);
+        };
+        let name = listed_name(&e, has_lfn.then_some(&lfn[..]));
+        if !dir_next(vfs, p, cur, false)? {
+            cur.sect = 0;
         }
-        Ok(None)
+        Ok(Some((name, e[11] & 0x10 != 0, le32(&e, 28))))
     });
     let (name, is_dir, size) = match next {
         Ok(Some(v)) => v,
@@ -2302,8 +2209,19 @@ fn dir_next(d: *mut DirIt) -> Result<Obj> {
         name,
         Obj::from_int(mode as isize)?,
         Obj::from_int(0)?,
-        Obj::from_uint(size)?,
+        Obj::from_uint(u64::from(size))?,
     ])
+}
+
+fn import_stat(vfs: *mut VfsFat, path: &[u8]) -> ffi::mp_import_stat_t {
+    let r = Obj::new_str(path)
+        .and_then(|p| components(vfs, p))
+        .and_then(|c| with_fs(vfs, |_| Ok(raw_walk(vfs, &c)?.map(|e| e.is_dir()))));
+    (match r {
+        Ok(Some(false)) => ffi::RUSTOS_IMPORT_STAT_FILE,
+        Ok(_) => ffi::RUSTOS_IMPORT_STAT_DIR,
+        Err(_) => ffi::RUSTOS_IMPORT_STAT_NO_EXIST,
+    }) as ffi::mp_import_stat_t
 }
 
 // ---------------------------------------------------------------------------------------
@@ -2358,102 +2276,100 @@ fn open(vfs: *mut VfsFat, path: Obj, mode: Obj) -> Result<Obj> {
     let f = o.0 as *mut File;
     // After the object, as stock: with the heap locked the allocation above is what fails.
     let p = resolve(vfs, path)?;
-    let (file, at, name11, flags, size, bad) = with_fs_opt(vfs, false, |fs| {
+    let (r, modified, bad) = with_fs_opt(vfs, false, |bp| {
         if m.write {
             check_writable(vfs)?;
         }
-        entry_path_error(fs, &p, false)?;
+        entry_path_error(vfs, &p, false)?;
         let comps = &p.comps;
-        let name = &comps[comps.len() - 1];
-        let dir = parent_of(fs, comps, None)?;
-        let bp = bpb(vfs)?;
-        let parent = dir_cluster(vfs, &bp, &comps[..comps.len() - 1])?;
-        let mut free = None;
-        let found = raw_find_free(vfs, &bp, parent, name, &mut free)?;
-        let r = match found {
-            Some(ref r) if r.is_dir() => {
+        let parent = dir_cluster(vfs, bp, &comps[..comps.len() - 1])?;
+        let mut t = Target::new(&comps[comps.len() - 1]);
+        let (mut r, created) = match dir_find(vfs, bp, parent, &t)? {
+            Some(r) if r.is_dir() => {
                 return Err(if m.create { Errno::EACCES } else { Errno::ENOENT }.into());
             }
+            // A read-only file: no overwriting, no writing (FR_DENIED).
+            Some(r) if m.write && r.e[11] & 0x01 != 0 => return Err(Errno::EACCES.into()),
             Some(_) if m.exclusive => return Err(Errno::EEXIST.into()),
-            Some(r) => r,
+            Some(r) => (r, false),
             None if m.create => {
-                creatable(name)?;
-                match (plain_short_name(name), free) {
-                    // An 8.3 name in one case per part, with a free slot in the directory
-                    // as it is: the entry oofatfs writes, written straight into that slot
-                    // (lamfat would scan the directory three more times).
-                    (Some((n11, flags)), Some(at)) => raw_new_file(vfs, at, &n11, flags)?,
-                    _ => {
-                        create_in(vfs, &dir, comps, false)?;
-                        fixup_new_entry(vfs, comps)?;
-                        raw_find(vfs, &bp, parent, name)?.ok_or(Fail::Mp(Errno::EIO.into()))?
-                    }
-                }
+                let c = dir_register(vfs, bp, parent, &mut t)?;
+                let mut e = [0u8; 32];
+                e.copy_from_slice(slot(vfs, &c)?);
+                let r = RawEntry {
+                    at: c.at(vfs),
+                    e,
+                    dir: parent,
+                    dptr: c.dptr,
+                    blk: NO_BLK,
+                };
+                (r, true)
             }
             None => return Err(Errno::ENOENT.into()),
         };
-        let mut file = match find_in(&dir, name)? {
-            Some(e) if !e.is_dir() => e.to_file(),
-            _ => return Err(Errno::EIO.into()),
-        };
-        let at = r.at;
-        let mut name11 = [0u8; 11];
-        name11.copy_from_slice(&r.e[..11]);
-        let flags = r.e[12];
         // A size larger than the whole volume can only come with a looping cluster chain:
         // reading it would go round that loop for up to 4 GiB.
-        let size = u64::from(u32::from_le_bytes([r.e[28], r.e[29], r.e[30], r.e[31]]));
+        let size = u64::from(le32(&r.e, 28));
         if size > u64::from(bp.clusters) * u64::from(bp.spc) * u64::from(ssize(vfs)) {
-            return Err(Errno::EIO.into());
+            return Err(eio());
         }
         // A first cluster off the volume: truncating would free "cluster 1" (the FAT's
         // own reserved entry), reading would read before the data area.  oofatfs opens
         // it and fails each read or write (FR_INT_ERR); a truncating open fails.
-        let bad = !cluster_ok(&bp, entry_cluster(&bp, &r.e));
+        let cl = entry_cluster(bp, &r.e);
+        let bad = !cluster_ok(bp, cl);
         if bad && m.truncate {
-            return Err(Errno::EIO.into());
+            return Err(eio());
         }
-        if m.truncate {
-            // As oofatfs's f_open: the entry loses its clusters on the volume first, then
-            // they are freed, so a power cut between the two leaks clusters rather than
-            // leave an entry pointing at free ones (which a later file would share).
-            let mut ent = read_entry(vfs, at)?;
-            if ent[20..22] != [0, 0] || ent[26..32] != [0; 6] {
-                ent[20..22].fill(0);
-                ent[26..32].fill(0);
-                write_entry(vfs, at, &ent)?;
+        if created || m.truncate {
+            // As oofatfs's f_open: the entry created, or emptied (its clusters freed after
+            // the entry on the volume lost them, so that a power cut between leaks them
+            // rather than leave an entry on free clusters), stamped with its creation time.
+            let d = &mut r.e;
+            d[14..18].copy_from_slice(&fattime(vfs).to_le_bytes());
+            d[11] = 0x20;
+            set_cluster(bp, d, 0);
+            d[28..32].fill(0);
+            write_entry(vfs, r.at, &r.e)?;
+            if cl != 0 {
                 cache_flush(vfs).map_err(|_| raw_err(vfs))?;
+                remove_chain(vfs, bp, cl, 0)?;
+                // Reuse the hole (oofatfs's last_clst = cl - 1).
+                // SAFETY: a field of a live object, under its lock.
+                unsafe { (*vfs).last_clst = cl - 1 };
             }
-            file.truncate()?;
-            file.flush()?;
         }
-        if m.append {
-            file.seek(SeekFrom::End(0))?;
-        }
-        let size = if m.truncate { 0 } else { size as u32 };
-        Ok((file, at, name11, flags, size, bad))
+        Ok((r, created || m.truncate, bad))
     })?;
-    // SAFETY: f is our fresh file object; the File borrows the filesystem that the
-    // `vfs` field keeps alive.
+    let mut name11 = [0u8; 11];
+    name11.copy_from_slice(&r.e[..11]);
+    // SAFETY: f is our fresh file object.
     unsafe {
-        (*f).file = MaybeUninit::new(file);
         // As oofatfs: no 'r' or '+' in the mode, no reading ("" or "b" open, then EACCES).
-        (*f).flags =
-            if m.read { F_READABLE } else { 0 } | if m.write { F_WRITABLE } else { 0 } | if bad { F_BAD } else { 0 };
-        (*f).entry_sector = at.0;
-        (*f).entry_off = at.1 as u16;
+        (*f).flags = if m.read { F_READABLE } else { 0 }
+            | if m.write { F_WRITABLE } else { 0 }
+            | if bad { F_BAD } else { 0 }
+            | if modified { F_MODIFIED } else { 0 };
+        (*f).entry_sector = r.at.0;
+        (*f).entry_off = r.at.1 as u16;
         (*f).name11 = name11;
-        (*f).case_flags = flags;
-        (*f).size = size;
+        (*f).sclust = entry_cluster(&(*vfs).geo, &r.e);
+        (*f).clust = (*f).sclust;
+        (*f).size = le32(&r.e, 28);
+        (*f).pos = 0;
         (*f).vfs = vfs;
     }
+    if m.append {
+        // oofatfs's FA_SEEKEND: to the end, along the chain.
+        // SAFETY: a field of our file object.
+        let size = unsafe { (*f).size };
+        if let Err(e) = with_fs_opt(vfs, false, |bp| seek_to(vfs, bp, f, size)) {
+            // SAFETY: the file is not handed out: closed.
+            unsafe { (*f).vfs = core::ptr::null_mut() };
+            return Err(e);
+        }
+    }
     Ok(o)
-}
-
-/// A write took the file to `pos`: its size is at least that now.
-fn grow(f: *mut File, pos: u64) {
-    // SAFETY: a field of our open file object.
-    unsafe { (*f).size = (*f).size.max(pos.min(u64::from(u32::MAX)) as u32) };
 }
 
 /// The open file's entry is still its own (not removed or renamed since it was opened).
@@ -2462,6 +2378,161 @@ fn entry_intact(vfs: *mut VfsFat, f: *mut File) -> core::result::Result<bool, Fa
     let (at, name) = (entry_at(f), unsafe { (*f).name11 });
     let e = read_entry(vfs, at)?;
     Ok(e[0] != 0xE5 && e[0] != 0 && e[..11] == name)
+}
+
+/// The file object's fields, for the calls below (under the filesystem's lock).
+fn file_mut<'a>(f: *mut File) -> &'a mut File {
+    // SAFETY: one of our open file objects, used under its filesystem's lock.
+    unsafe { &mut *f }
+}
+
+/// Move to `ofs` (at most the size) along the chain, as oofatfs's f_lseek: from the
+/// current cluster when going forward, else from the first.
+fn seek_to(vfs: *mut VfsFat, p: &Bpb, f: *mut File, ofs: u32) -> core::result::Result<(), Fail> {
+    let f = file_mut(f);
+    let bcs = p.spc * ssize(vfs);
+    let ifptr = f.pos;
+    f.pos = 0;
+    if ofs == 0 {
+        return Ok(());
+    }
+    let mut ofs = ofs;
+    let mut clst;
+    if ifptr > 0 && (ofs - 1) / bcs >= (ifptr - 1) / bcs {
+        f.pos = (ifptr - 1) & !(bcs - 1);
+        ofs -= f.pos;
+        clst = f.clust;
+    } else {
+        clst = f.sclust;
+        f.clust = clst;
+    }
+    if clst != 0 {
+        while ofs > bcs {
+            ofs -= bcs;
+            f.pos += bcs;
+            clst = get_fat(vfs, p, clst)?;
+            if clst <= 1 || clst >= p.n_fatent() {
+                return Err(eio());
+            }
+            f.clust = clst;
+        }
+    }
+    f.pos += ofs;
+    Ok(())
+}
+
+/// Read from the position as oofatfs's f_read: whole sectors straight into the caller's
+/// buffer, in one device call per run within a cluster; the rest through the cache.
+fn read_at(vfs: *mut VfsFat, p: &Bpb, f: *mut File, out: &mut [u8]) -> core::result::Result<usize, Fail> {
+    let f = file_mut(f);
+    let ss = ssize(vfs);
+    let btr = (out.len() as u64).min(u64::from(f.size.saturating_sub(f.pos))) as usize;
+    let mut done = 0;
+    while done < btr {
+        let csect = (f.pos / ss) & (p.spc - 1);
+        if f.pos % ss == 0 {
+            if csect == 0 {
+                let clst = if f.pos == 0 {
+                    f.sclust
+                } else {
+                    get_fat(vfs, p, f.clust)?
+                };
+                if clst < 2 {
+                    return Err(eio());
+                }
+                f.clust = clst;
+            }
+            let sect = clst2sect(p, f.clust);
+            if sect == 0 {
+                // A chain shorter than the file: a corrupt volume (FR_INT_ERR).
+                return Err(eio());
+            }
+            let cc = ((btr - done) / ss as usize).min((p.spc - csect) as usize);
+            if cc > 0 {
+                let sect = sect + csect;
+                cache_overlap(vfs, sect, cc, true).map_err(|_| raw_err(vfs))?;
+                let n = cc * ss as usize;
+                dev_read(vfs, sect, &mut out[done..done + n]).map_err(|_| raw_err(vfs))?;
+                done += n;
+                f.pos += n as u32;
+                continue;
+            }
+        }
+        let sect = clst2sect(p, f.clust);
+        if sect == 0 {
+            return Err(eio());
+        }
+        load(vfs, sect + csect)?;
+        let off = (f.pos % ss) as usize;
+        let n = (ss as usize - off).min(btr - done);
+        out[done..done + n].copy_from_slice(&cache(vfs)[off..off + n]);
+        done += n;
+        f.pos += n as u32;
+    }
+    Ok(done)
+}
+
+/// Write at the position as oofatfs's f_write, growing the chain as it goes.  Stops
+/// short when the volume is full.
+fn write_at(vfs: *mut VfsFat, p: &Bpb, f: *mut File, data: &[u8]) -> core::result::Result<usize, Fail> {
+    let f = file_mut(f);
+    let ss = ssize(vfs);
+    let btw = (data.len() as u64).min(u64::from(u32::MAX - f.pos)) as usize;
+    let mut done = 0;
+    f.flags |= F_MODIFIED;
+    while done < btw {
+        let csect = (f.pos / ss) & (p.spc - 1);
+        if f.pos % ss == 0 {
+            if csect == 0 {
+                let clst = if f.pos == 0 && f.sclust != 0 {
+                    f.sclust
+                } else if f.pos == 0 {
+                    create_chain(vfs, p, 0)?
+                } else {
+                    create_chain(vfs, p, f.clust)?
+                };
+                if clst == 0 {
+                    break;
+                }
+                f.clust = clst;
+                if f.sclust == 0 {
+                    f.sclust = clst;
+                }
+            }
+            let sect = clst2sect(p, f.clust);
+            if sect == 0 {
+                return Err(eio());
+            }
+            let sect = sect + csect;
+            let cc = ((btw - done) / ss as usize).min((p.spc - csect) as usize);
+            if cc > 0 {
+                cache_overlap(vfs, sect, cc, false).map_err(|_| raw_err(vfs))?;
+                let n = cc * ss as usize;
+                dev_write(vfs, sect, &data[done..done + n]).map_err(|_| raw_err(vfs))?;
+                done += n;
+                f.pos += n as u32;
+                f.size = f.size.max(f.pos);
+                continue;
+            }
+            if f.pos >= f.size {
+                // Past the end nothing in the sector is the file's: no need to read it.
+                cache_claim(vfs, sect).map_err(|_| raw_err(vfs))?;
+            }
+        }
+        let sect = clst2sect(p, f.clust);
+        if sect == 0 {
+            return Err(eio());
+        }
+        load(vfs, sect + csect)?;
+        let off = (f.pos % ss) as usize;
+        let n = (ss as usize - off).min(btw - done);
+        cache(vfs)[off..off + n].copy_from_slice(&data[done..done + n]);
+        mark_dirty(vfs);
+        done += n;
+        f.pos += n as u32;
+        f.size = f.size.max(f.pos);
+    }
+    Ok(done)
 }
 
 fn open_file(o: ffi::mp_obj_t) -> Option<(*mut File, *mut VfsFat)> {
@@ -2486,11 +2557,6 @@ fn io_result(r: Result<usize>) -> Result<Io> {
     }
 }
 
-fn file_of(f: *mut File) -> &'static mut FatFile {
-    // SAFETY: an open file object's File is initialised; only used under the fs lock.
-    unsafe { (*addr_of_mut!((*f).file)).assume_init_mut() }
-}
-
 fn file_read(o: ffi::mp_obj_t, buf: *mut c_void, size: usize) -> Result<Io> {
     let Some((f, vfs)) = open_file(o) else {
         return Ok(einval());
@@ -2501,29 +2567,9 @@ fn file_read(o: ffi::mp_obj_t, buf: *mut c_void, size: usize) -> Result<Io> {
     if has(f, F_BAD) {
         return Ok(Io::Errno(errno_number(Errno::EIO)));
     }
-    io_result(with_fs(vfs, |_| {
-        // SAFETY: the stream layer hands us `size` writable bytes.
-        let out = unsafe { core::slice::from_raw_parts_mut(buf as *mut u8, size) };
-        // Fill the buffer as f_read does: lamfat stops at sector and cluster boundaries,
-        // and a short read means the end of the file to MicroPython's import reader.
-        let file = file_of(f);
-        let mut done = 0;
-        while done < out.len() {
-            match file.read(&mut out[done..])? {
-                0 => {
-                    // The end of the chain or of the file: before the size, the chain is
-                    // short (a corrupt volume), FR_INT_ERR to oofatfs.
-                    // SAFETY: a field of our open file object.
-                    if file.seek(SeekFrom::Current(0))? < u64::from(unsafe { (*f).size }) {
-                        return Err(Errno::EIO.into());
-                    }
-                    break;
-                }
-                n => done += n,
-            }
-        }
-        Ok(done)
-    }))
+    // SAFETY: the stream layer hands us `size` writable bytes.
+    let out = unsafe { core::slice::from_raw_parts_mut(buf as *mut u8, size) };
+    io_result(with_fs_opt(vfs, false, |p| read_at(vfs, p, f, out)))
 }
 
 fn file_write(o: ffi::mp_obj_t, buf: *const c_void, size: usize) -> Result<Io> {
@@ -2536,34 +2582,13 @@ fn file_write(o: ffi::mp_obj_t, buf: *const c_void, size: usize) -> Result<Io> {
     if has(f, F_BAD) {
         return Ok(Io::Errno(errno_number(Errno::EIO)));
     }
+    // SAFETY: the stream layer hands us `size` readable bytes.
+    let data = unsafe { core::slice::from_raw_parts(buf as *const u8, size) };
     // The written sector stays in the cache (as in oofatfs's window) until another
     // sector is needed, the file is flushed or closed, or the volume synced: a stream of
     // small writes then costs one device write per sector, not one per call.
-    io_result(with_fs_opt(vfs, false, |_| {
-        // SAFETY: the stream layer hands us `size` readable bytes.
-        let data = unsafe { core::slice::from_raw_parts(buf as *const u8, size) };
-        let file = file_of(f);
-        let mut done = 0;
-        // SAFETY: fields of our live objects, under the filesystem's lock.
-        unsafe {
-            (*vfs).lazy_time = true;
-            (*f).flags |= F_MODIFIED;
-        }
-        let r = (|| {
-            while done < data.len() {
-                match file.write(&data[done..]) {
-                    Ok(0) => break,
-                    Ok(n) => done += n,
-                    Err(fatfs::Error::NotEnoughSpace) if done > 0 => break,
-                    Err(e) => return Err(e),
-                }
-            }
-            Ok(())
-        })();
-        // SAFETY: as above.
-        unsafe { (*vfs).lazy_time = false };
-        r?;
-        grow(f, file.seek(SeekFrom::Current(0))?);
+    io_result(with_fs_opt(vfs, false, |p| {
+        let done = write_at(vfs, p, f, data)?;
         if done < data.len() {
             // What stock reports for a short write: the disk is full.
             return Err(Errno::ENOSPC.into());
@@ -2573,6 +2598,10 @@ fn file_write(o: ffi::mp_obj_t, buf: *const c_void, size: usize) -> Result<Io> {
 }
 
 fn file_flush(f: *mut File, vfs: *mut VfsFat) -> Result<Io> {
+    if !has(f, F_MODIFIED) {
+        // oofatfs's f_sync does nothing for an unchanged file.
+        return Ok(Io::Done(0));
+    }
     // In a finaliser (a collection is running) waiting for the lock could deadlock: the
     // holder may be waiting for the collection, in its device's Python code.  Then the
     // file is written back only if the filesystem is free, and without the device sync
@@ -2583,41 +2612,34 @@ fn file_flush(f: *mut File, vfs: *mut VfsFat) -> Result<Io> {
         let Some(_g) = crate::lock::try_lock(unsafe { addr_of_mut!((*vfs).owner) }) else {
             return Ok(Io::Done(0));
         };
-        return io_result(with_fs_locked(vfs, true, |_| flush_file_entry(vfs, f)));
+        return io_result(with_fs_locked(vfs, true, |p| flush_file_entry(vfs, p, f)));
     }
-    let r = io_result(with_fs(vfs, |_| flush_file_entry(vfs, f)))?;
+    let r = io_result(with_fs(vfs, |p| flush_file_entry(vfs, p, f)))?;
     if let Io::Errno(e) = r {
         return Ok(Io::Errno(e));
     }
-    sync_dev(vfs)?;
+    dev_sync(vfs)?;
     Ok(Io::Done(0))
 }
 
-/// Write an open file's data and entry back (its entry if still its own).
-fn flush_file_entry(vfs: *mut VfsFat, f: *mut File) -> core::result::Result<usize, Fail> {
-    {
-        if entry_intact(vfs, f)? {
-            file_of(f).flush()?;
-            // lamfat wrote the whole entry from its copy: put back what oofatfs keeps
-            // there (the archive attribute, the name's case flags).
-            // SAFETY: fields of our open file object.
-            let (at, flags, modified) = (entry_at(f), unsafe { (*f).case_flags }, has(f, F_MODIFIED));
-            let mut e = read_entry(vfs, at)?;
-            let mtime = if modified {
-                fattime(vfs).to_le_bytes()
-            } else {
-                [e[22], e[23], e[24], e[25]]
-            };
-            if e[11] & 0x20 == 0 || e[12] != flags || e[22..26] != mtime {
-                e[11] |= 0x20;
-                e[12] = flags;
-                e[22..26].copy_from_slice(&mtime);
-                write_entry(vfs, at, &e)?;
-            }
-            set_flag(f, F_MODIFIED, false);
-        }
-        Ok(0)
+/// Write an open file's entry back as oofatfs's f_sync (if the entry is still its own):
+/// the archive attribute, first cluster, size and modification time; then FSInfo.
+fn flush_file_entry(vfs: *mut VfsFat, p: &Bpb, f: *mut File) -> core::result::Result<usize, Fail> {
+    if entry_intact(vfs, f)? {
+        let at = entry_at(f);
+        let fl = file_mut(f);
+        let (sclust, size) = (fl.sclust, fl.size);
+        let mut e = read_entry(vfs, at)?;
+        e[11] |= 0x20;
+        set_cluster(p, &mut e, sclust);
+        e[28..32].copy_from_slice(&size.to_le_bytes());
+        e[22..26].copy_from_slice(&fattime(vfs).to_le_bytes());
+        e[18..20].fill(0);
+        write_entry(vfs, at, &e)?;
     }
+    set_flag(f, F_MODIFIED, false);
+    sync_volume(vfs, p)?;
+    Ok(0)
 }
 
 fn file_ioctl(o: ffi::mp_obj_t, request: u32, arg: usize) -> Result<Io> {
@@ -2636,8 +2658,7 @@ fn file_ioctl(o: ffi::mp_obj_t, request: u32, arg: usize) -> Result<Io> {
             } else {
                 Ok(Io::Done(0))
             };
-            // SAFETY: closed from now on, whatever the flush said (the File holds nothing
-            // to release).
+            // SAFETY: closed from now on, whatever the flush said.
             unsafe { (*f).vfs = core::ptr::null_mut() };
             r
         }
@@ -2655,10 +2676,11 @@ fn file_ioctl(o: ffi::mp_obj_t, request: u32, arg: usize) -> Result<Io> {
             #[allow(clippy::useless_conversion)]
             let (off, whence) = (i64::from(s.offset), s.whence);
             let writable = has(f, F_WRITABLE);
-            let pos = with_fs(vfs, |_| {
-                let file = file_of(f);
-                let here = file.seek(SeekFrom::Current(0))? as i64;
-                let size = file.seek(SeekFrom::End(0))? as i64;
+            let pos = with_fs_opt(vfs, false, |p| {
+                let (here, size) = {
+                    let fl = file_mut(f);
+                    (i64::from(fl.pos), i64::from(fl.size))
+                };
                 let target = match whence {
                     0 => off,
                     1 => here.saturating_add(off),
@@ -2668,23 +2690,27 @@ fn file_ioctl(o: ffi::mp_obj_t, request: u32, arg: usize) -> Result<Io> {
                 // is huge, so it lands at the end (we do not try to grow to 4 GiB).
                 let target = if target < 0 { size } else { target.min(u32::MAX as i64) };
                 if target > size && writable {
-                    // f_lseek in a writable file grows it; the gap reads as zeros here.
+                    // f_lseek in a writable file grows it; the gap reads as zeros here
+                    // (oofatfs leaves whatever the clusters held).
+                    if has(f, F_BAD) {
+                        return Err(eio());
+                    }
+                    seek_to(vfs, p, f, size as u32)?;
                     let zeros = [0u8; 64];
                     let mut at = size;
                     while at < target {
                         let n = ((target - at) as usize).min(zeros.len());
-                        match file.write(&zeros[..n]) {
-                            Ok(0) | Err(fatfs::Error::NotEnoughSpace) => break,
-                            Ok(w) => at += w as i64,
-                            Err(e) => return Err(e.into()),
+                        match write_at(vfs, p, f, &zeros[..n])? {
+                            0 => break,
+                            w => at += w as i64,
                         }
                     }
-                    grow(f, at as u64);
-                    return Ok(at as u64);
+                    return Ok(at as usize);
                 }
-                Ok(file.seek(SeekFrom::Start(target.min(size) as u64))?)
+                seek_to(vfs, p, f, target.min(size) as u32)?;
+                Ok(file_mut(f).pos as usize)
             });
-            match io_result(pos.map(|p| p as usize))? {
+            match io_result(pos)? {
                 Io::Done(p) => {
                     s.offset = p as _;
                     Ok(Io::Done(0))
@@ -2807,7 +2833,7 @@ pub extern "C" fn rustos_fat_import_stat(s: *mut c_void, path: *const c_char) ->
 
 #[no_mangle]
 pub extern "C" fn rustos_fat_dir_iternext(it: ffi::mp_obj_t) -> ffi::rustos_ret_t {
-    entry(|| dir_next(it as _))
+    entry(|| dir_next_entry(it as _))
 }
 
 #[no_mangle]

@@ -2,8 +2,9 @@
 //! the options stock MicroPython passes (`FM_FAT | FM_SFD`, automatic cluster size, one
 //! FAT, 512 root entries, no partition table; FAT32 only when FAT12/16 cannot hold the
 //! volume), so that a volume we format has the numbers `statvfs` shows on stock.  One
-//! exception: where stock makes FAT16 with 65525 clusters, which lamfat cannot mount, the
-//! volume ends one cluster earlier (65524).
+//! exception: where stock makes FAT16 with 65525 clusters, which the FAT specification (and
+//! Linux, Windows) count as FAT32, the volume ends one cluster earlier (65524).  Mounting
+//! follows oofatfs's count, so a stock-made volume of 65525 clusters reads as on stock.
 //!
 //! Pure arithmetic and byte layout, tested on the host; writing the sectors is the
 //! caller's job (src/fat.rs).
@@ -12,8 +13,9 @@ pub const MAX_FAT12: u32 = 0xFF5;
 pub const MAX_FAT16: u32 = 0xFFF5;
 pub const MAX_FAT32: u32 = 0x0FFF_FFF5;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum FatKind {
+    #[default]
     Fat12,
     Fat16,
     Fat32,
@@ -141,8 +143,8 @@ fn layout_for(sz_vol: u32, ss: u32, fat32: bool) -> Option<Layout> {
         if kind == FatKind::Fat12 && n_clst > MAX_FAT12 {
             return None;
         }
-        // 65525 clusters is FAT16 to oofatfs but FAT32 to lamfat (and the FAT
-        // specification, Linux, Windows), which will not mount it: end the volume before
+        // 65525 clusters is FAT16 to oofatfs but FAT32 to the FAT specification (and
+        // Linux, Windows), which will not mount it: end the volume before
         // its last cluster, FAT16 to every reader (stock keeps 65525).
         let (sz_vol, n_clst) = if kind == FatKind::Fat16 && n_clst == MAX_FAT16 {
             (b_data + (n_clst - 1) * pau, n_clst - 1)
@@ -324,6 +326,159 @@ pub fn sfn_checksum(n: &[u8; 11]) -> u8 {
     n.iter().fold(0u8, |s, &c| s.rotate_right(1).wrapping_add(c))
 }
 
+/// oofatfs's NS flags of a name: a short form that loses information (a numbered name is
+/// needed), a long name needed, a lower-case base or extension (stored in the entry).
+pub const NS_LOSS: u8 = 0x01;
+pub const NS_LFN: u8 = 0x02;
+pub const NS_BODY: u8 = 0x08;
+pub const NS_EXT: u8 = 0x10;
+
+/// CP437's upper case of 0x80..=0xFF (oofatfs's ExCvt for code page 437).
+const CP437_UPPER: [u8; 128] = [
+    0x80, 0x9A, 0x45, 0x41, 0x8E, 0x41, 0x8F, 0x80, 0x45, 0x45, 0x45, 0x49, 0x49, 0x49, 0x8E, 0x8F, //
+    0x90, 0x92, 0x92, 0x4F, 0x99, 0x4F, 0x55, 0x55, 0x59, 0x99, 0x9A, 0x9B, 0x9C, 0x9D, 0x9E, 0x9F, //
+    0x41, 0x49, 0x4F, 0x55, 0xA5, 0xA5, 0xA6, 0xA7, 0xA8, 0xA9, 0xAA, 0xAB, 0xAC, 0xAD, 0xAE, 0xAF, //
+    0xB0, 0xB1, 0xB2, 0xB3, 0xB4, 0xB5, 0xB6, 0xB7, 0xB8, 0xB9, 0xBA, 0xBB, 0xBC, 0xBD, 0xBE, 0xBF, //
+    0xC0, 0xC1, 0xC2, 0xC3, 0xC4, 0xC5, 0xC6, 0xC7, 0xC8, 0xC9, 0xCA, 0xCB, 0xCC, 0xCD, 0xCE, 0xCF, //
+    0xD0, 0xD1, 0xD2, 0xD3, 0xD4, 0xD5, 0xD6, 0xD7, 0xD8, 0xD9, 0xDA, 0xDB, 0xDC, 0xDD, 0xDE, 0xDF, //
+    0xE0, 0xE1, 0xE2, 0xE3, 0xE4, 0xE5, 0xE6, 0xE7, 0xE8, 0xE9, 0xEA, 0xEB, 0xEC, 0xED, 0xEE, 0xEF, //
+    0xF0, 0xF1, 0xF2, 0xF3, 0xF4, 0xF5, 0xF6, 0xF7, 0xF8, 0xF9, 0xFA, 0xFB, 0xFC, 0xFD, 0xFE, 0xFF, //
+];
+
+/// The short form of a name (its UTF-8 bytes, trailing dots and spaces already gone) and
+/// its NS flags, as oofatfs's create_name makes them on stock unix (FF_LFN_UNICODE 0,
+/// code page 437: each byte of the UTF-8 is one CP437 character there): spaces and all
+/// dots but the last dropped, upper case, 8 + 3 characters, `+,;=[]` as '_'.  So a name
+/// has the same short entry on both.
+pub fn make_sfn(lfn: &[u8]) -> ([u8; 11], u8) {
+    let at = |i: usize| lfn.get(i).copied().unwrap_or(0);
+    let mut cf = 0u8;
+    let mut si = 0;
+    while at(si) == b' ' {
+        si += 1;
+    }
+    if si > 0 || at(si) == b'.' {
+        cf |= NS_LOSS | NS_LFN;
+    }
+    // di: just after the last dot (0: none).
+    let mut di = lfn.len();
+    while di > 0 && at(di - 1) != b'.' {
+        di -= 1;
+    }
+    let mut sfn = [b' '; 11];
+    let (mut i, mut ni, mut b) = (0usize, 8usize, 0u8);
+    loop {
+        let wc = at(si);
+        si += 1;
+        if wc == 0 {
+            break;
+        }
+        if wc == b' ' || (wc == b'.' && si != di) {
+            cf |= NS_LOSS | NS_LFN;
+            continue;
+        }
+        if i >= ni || si == di {
+            if ni == 11 {
+                cf |= NS_LOSS | NS_LFN;
+                break;
+            }
+            if si != di {
+                cf |= NS_LOSS | NS_LFN;
+            }
+            if si > di {
+                break;
+            }
+            (si, i, ni) = (di, 8, 11);
+            b <<= 2;
+            continue;
+        }
+        let mut c = wc;
+        if c >= 0x80 {
+            cf |= NS_LFN;
+            c = CP437_UPPER[usize::from(c & 0x7F)];
+        }
+        if b"+,;=[]".contains(&c) {
+            c = b'_';
+            cf |= NS_LOSS | NS_LFN;
+        } else if c.is_ascii_uppercase() {
+            b |= 2;
+        } else if c.is_ascii_lowercase() {
+            b |= 1;
+            c -= 0x20;
+        }
+        sfn[i] = c;
+        i += 1;
+    }
+    if sfn[0] == 0xE5 {
+        sfn[0] = 0x05;
+    }
+    if ni == 8 {
+        b <<= 2;
+    }
+    if b & 0x0C == 0x0C || b & 0x03 == 0x03 {
+        cf |= NS_LFN;
+    }
+    if cf & NS_LFN == 0 {
+        if b & 0x01 != 0 {
+            cf |= NS_EXT;
+        }
+        if b & 0x04 != 0 {
+            cf |= NS_BODY;
+        }
+    }
+    (sfn, cf)
+}
+
+/// The numbered short name number `seq` for a name (oofatfs's gen_numname): "~1" to "~5"
+/// on the base, then a hash of the long name in hex.
+pub fn gen_numname(src: &[u8; 11], lfn: &[u16], seq: u32) -> [u8; 11] {
+    let mut dst = *src;
+    let mut seq = seq;
+    if seq > 5 {
+        let mut sr = seq;
+        for &u in lfn.iter().take_while(|&&u| u != 0) {
+            let mut wc = u;
+            for _ in 0..16 {
+                sr = (sr << 1) + u32::from(wc & 1);
+                wc >>= 1;
+                if sr & 0x10000 != 0 {
+                    sr ^= 0x11021;
+                }
+            }
+        }
+        seq = sr;
+    }
+    let mut ns = [0u8; 8];
+    let mut i = 7;
+    loop {
+        let c = (seq % 16) as u8 + b'0';
+        ns[i] = if c > b'9' { c + 7 } else { c };
+        i -= 1;
+        seq /= 16;
+        if seq == 0 {
+            break;
+        }
+    }
+    ns[i] = b'~';
+    let mut j = 0;
+    while j < i && dst[j] != b' ' {
+        j += 1;
+    }
+    loop {
+        dst[j] = if i < 8 {
+            i += 1;
+            ns[i - 1]
+        } else {
+            b' '
+        };
+        j += 1;
+        if j >= 8 {
+            break;
+        }
+    }
+    dst
+}
+
 /// The short name a name has on its own, with oofatfs's case flags (0x08: lower-case
 /// base, 0x10: lower-case extension), when it needs no long name: 8.3, characters valid
 /// in a short name, each part in one case.
@@ -433,8 +588,8 @@ mod tests {
     }
 
     // Found by fuzz/ (fat_layout): 4193937 sectors of 512 gave FAT16 with 65525
-    // clusters, oofatfs's largest FAT16, which lamfat (by the FAT specification's count)
-    // takes for FAT32 and refuses to mount: mkfs then mount was ENODEV on our firmware.
+    // clusters, oofatfs's largest FAT16, which the FAT specification (Linux, Windows)
+    // counts as FAT32 (our mount, on lamfat then, was ENODEV after our own mkfs).
     #[test]
     fn no_fat16_with_65525_clusters() {
         for n in [4_193_937, 2_097_089, 8_387_492] {
@@ -481,5 +636,47 @@ mod tests {
             "\u{3b1}\u{3c1}\u{3c7}\u{3b5}\u{3af}\u{3b1}",
             "\u{391}\u{3a1}\u{3a7}\u{395}\u{38a}\u{391}"
         ));
+    }
+
+    fn sfn(name: &str) -> (String, u8) {
+        let (n, cf) = make_sfn(name.as_bytes());
+        (n.iter().map(|&b| char::from(b)).collect(), cf)
+    }
+
+    #[test]
+    fn short_names_as_oofatfs() {
+        assert_eq!(sfn("abc.txt"), ("ABC     TXT".into(), NS_BODY | NS_EXT));
+        assert_eq!(sfn("ABC.TXT"), ("ABC     TXT".into(), 0));
+        assert_eq!(sfn("abc.TXT"), ("ABC     TXT".into(), NS_BODY));
+        assert_eq!(sfn("Abc.txt"), ("ABC     TXT".into(), NS_LFN));
+        assert_eq!(sfn("a long file name.txt"), ("ALONGFILTXT".into(), NS_LOSS | NS_LFN));
+        // As oofatfs: a leading dot is the last dot, what follows it the extension.
+        assert_eq!(sfn(".hidden"), ("        HID".into(), NS_LOSS | NS_LFN));
+        assert_eq!(sfn("a.b.c"), ("AB      C  ".into(), NS_LOSS | NS_LFN));
+        assert_eq!(sfn("a+b"), ("A_B        ".into(), NS_LOSS | NS_LFN));
+        assert_eq!(sfn("abcdefghi"), ("ABCDEFGH   ".into(), NS_LOSS | NS_LFN));
+        assert_eq!(sfn("x.abcd"), ("X       ABC".into(), NS_LOSS | NS_LFN));
+        // "été" is C3 A9 74 C3 A9 in UTF-8: CP437 characters whose upper case is themselves.
+        assert_eq!(sfn("\u{e9}t\u{e9}"), ("\u{c3}\u{a9}T\u{c3}\u{a9}      ".into(), NS_LFN));
+        // U+00C2 U+0081 is C3 82 C2 81: 0x82 (é in CP437) upper-cases to 'E', 0x81 to 0x9A.
+        assert_eq!(sfn("\u{c2}\u{81}"), ("\u{c3}E\u{c2}\u{9a}       ".into(), NS_LFN));
+        for name in ["abc.txt", "README", "a1_$~!.x"] {
+            let (_, cf) = sfn(name);
+            assert_eq!(cf & NS_LFN, 0, "{name}");
+            assert_eq!(plain_short_name(name), Some(make_sfn(name.as_bytes())));
+        }
+    }
+
+    #[test]
+    fn numbered_names_as_oofatfs() {
+        let (n, _) = make_sfn(b"a long file name.txt");
+        let lfn: Vec<u16> = "a long file name.txt".encode_utf16().collect();
+        assert_eq!(&gen_numname(&n, &lfn, 1), b"ALONGF~1TXT");
+        assert_eq!(&gen_numname(&n, &lfn, 5), b"ALONGF~5TXT");
+        let six = gen_numname(&n, &lfn, 6);
+        assert_eq!(six[8..], *b"TXT");
+        assert!(six[..8].contains(&b'~'));
+        assert_eq!(&gen_numname(b"AB      C  ", &lfn, 12)[..2], b"AB");
+        assert_eq!(&gen_numname(b"A       TXT", &lfn, 1), b"A~1     TXT");
     }
 }

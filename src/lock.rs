@@ -1,5 +1,5 @@
 //! One lock per mounted filesystem object.  The unix port runs threads without a GIL,
-//! and neither lamfat (RefCells) nor littlefs (plain C state) may be entered twice at
+//! and neither our FAT engine (a shared sector cache) nor littlefs (plain C state) may be entered twice at
 //! once.  Another thread waits (spinning with a yield); the same thread re-entering — a
 //! block device whose Python code calls back into the filesystem it serves — gets EBUSY
 //! instead of corrupting the state it is in the middle of changing.
