@@ -26,7 +26,6 @@ use crate::fatlayout::{self, gen_numname, make_sfn, name_eq, sfn_checksum, FatKi
 use crate::fatlayout::{NS_BODY, NS_EXT, NS_LFN, NS_LOSS};
 use crate::ffi;
 use crate::mp::{self, check, entry, error::errno_number, io_entry, Error, Io, Obj, Result};
-use crate::path::normalize_dir;
 use crate::qstr;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -1544,43 +1543,52 @@ fn resolve(vfs: *mut VfsFat, path: Obj) -> Result<FatPath> {
     if p.iter().any(|c| b"*?:\"<>|\x7f".contains(c)) {
         return Err(Errno::EINVAL.into());
     }
-    let mut joined = Vec::new();
-    joined.try_reserve(p.len() + 64).map_err(|_| Error::Os(Errno::ENOMEM))?;
     let is_sep = |c: &u8| *c == b'/' || *c == b'\\';
-    if !p.first().is_some_and(is_sep) {
-        // SAFETY: cur_dir is the str object this vfs keeps.
-        joined.extend_from_slice(Obj(unsafe { (*vfs).cur_dir }).str_bytes()?);
-    }
-    joined.extend(p.iter().map(|&c| if c == b'\\' { b'/' } else { c }));
-    if joined.first() != Some(&b'/') {
-        joined.insert(0, b'/');
-    }
+    let absolute = p.first().is_some_and(is_sep);
     let last = p.rsplit(is_sep).next().unwrap_or(&[]);
     let trimmed = p.iter().rposition(|c| !is_sep(c)).map_or(0, |i| i + 1);
     let slash = trimmed > 0 && trimmed < p.len();
     let dot = last == b"." || last == b"..";
     let bare_root = p.is_empty() || p == b"/";
     let dot1 = last == b".";
-    // SAFETY: cur_dir is the str object this vfs keeps.
-    let cwd_is_root = Obj(unsafe { (*vfs).cur_dir }).str_bytes()?.len() <= 1;
+    // The current directory, when the path needs it.
+    let cwd: &[u8] = if absolute && !dot {
+        b"/"
+    } else {
+        // SAFETY: cur_dir is the str object this vfs keeps.
+        Obj(unsafe { (*vfs).cur_dir }).str_bytes()?
+    };
     let has_name = p
         .split(is_sep)
         .any(|seg| !seg.is_empty() && seg != b"." && seg != b"..");
-    let via_entry = dot && (has_name || (!p.first().is_some_and(is_sep) && !cwd_is_root));
-    let norm = normalize_dir(&joined).ok_or(Error::Os(Errno::ENOMEM))?;
-    let s = core::str::from_utf8(&norm).map_err(|_| Error::Os(Errno::EINVAL))?;
-    let mut comps = Vec::new();
-    for c in s.split('/').filter(|c| !c.is_empty()) {
-        let c = c.trim_end_matches(['.', ' ']);
-        // oofatfs's create_name: an empty name, or one longer than FF_MAX_LFN (255).
-        if c.is_empty() || c.encode_utf16().count() > 255 {
-            return Err(Errno::EINVAL.into());
+    let via_entry = dot && (has_name || (!absolute && cwd.len() > 1));
+    // The current directory's names then the path's, "." and ".." resolved by name (as
+    // a path normalised lexically: ".." at the root stays there).
+    let base: &[u8] = if absolute { &[] } else { cwd };
+    let mut comps: Vec<String> = Vec::new();
+    for seg in base.split(|&c| c == b'/').chain(p.split(is_sep)) {
+        match seg {
+            b"" | b"." => {}
+            b".." => {
+                comps.pop();
+            }
+            s => {
+                let c = core::str::from_utf8(s).map_err(|_| Error::Os(Errno::EINVAL))?;
+                let c = c.trim_end_matches(['.', ' ']);
+                let mut name = String::new();
+                name.try_reserve_exact(c.len()).map_err(|_| Error::Os(Errno::ENOMEM))?;
+                name.push_str(c);
+                comps.try_reserve(1).map_err(|_| Error::Os(Errno::ENOMEM))?;
+                comps.push(name);
+            }
         }
-        let mut name = String::new();
-        name.try_reserve(c.len()).map_err(|_| Error::Os(Errno::ENOMEM))?;
-        name.push_str(c);
-        comps.try_reserve(1).map_err(|_| Error::Os(Errno::ENOMEM))?;
-        comps.push(name);
+    }
+    // oofatfs's create_name: an empty name, or one longer than FF_MAX_LFN (255).
+    if comps
+        .iter()
+        .any(|c| c.is_empty() || (c.len() > 255 && c.encode_utf16().count() > 255))
+    {
+        return Err(Errno::EINVAL.into());
     }
     Ok(FatPath {
         comps,
