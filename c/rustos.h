@@ -5,6 +5,7 @@
 
 #include "py/obj.h"
 #include "py/runtime.h"
+#include "py/stream.h"
 #include "extmod/vfs.h"
 
 // What a Rust entry point hands back to its C shim.  Rust never raises: it returns this,
@@ -39,15 +40,17 @@ mp_obj_t rustos_raise_or_return(rustos_ret_t r);
 
 // Outcome of a stream-protocol call: an exception to raise (err), or an errno for
 // MP_STREAM_ERROR (errcode), or a count.
-typedef struct _rustos_io_t {
-    rustos_ret_t err;
-    mp_uint_t n;
-    int errcode;
-} rustos_io_t;
-
-// A stream-protocol return value from a rustos_io_t: raises its exception, or sets *errcode
-// and returns MP_STREAM_ERROR, or returns the count.
-mp_uint_t rustos_stream_result(rustos_io_t r, int *errcode);
+// A stream-protocol call made in Rust returns the count, or MP_STREAM_ERROR with *errcode
+// set; for an exception, *errcode is RUSTOS_STREAM_RAISE and the exception is in *exc
+// (written only then).  Plain words, no struct returned by value: a stream of small reads
+// makes one such call per read.
+#define RUSTOS_STREAM_RAISE (-0x10000)
+static inline mp_uint_t rustos_stream_check(mp_uint_t r, int *errcode, const rustos_ret_t *exc) {
+    if (r == MP_STREAM_ERROR && *errcode == RUSTOS_STREAM_RAISE) {
+        rustos_raise_or_return(*exc);
+    }
+    return r;
+}
 
 // Trampolines: each runs one MicroPython call under nlr_push and returns any exception as a value.
 rustos_try_t rustos_try_call_method(mp_obj_t self, qstr name, size_t n_args, const mp_obj_t *args);

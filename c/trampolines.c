@@ -285,15 +285,6 @@ mp_obj_t rustos_raise_or_return(rustos_ret_t r) {
     nlr_raise(mp_obj_new_exception_arg1(type, mp_obj_new_str(r.msg, r.msg_len)));
 }
 
-mp_uint_t rustos_stream_result(rustos_io_t r, int *errcode) {
-    rustos_raise_or_return(r.err);
-    if (r.errcode != 0) {
-        *errcode = r.errcode;
-        return MP_STREAM_ERROR;
-    }
-    return r.n;
-}
-
 bool rustos_is_stream(mp_obj_t o, int flags) {
     const mp_obj_type_t *type = mp_obj_get_type(o);
     if (!MP_OBJ_TYPE_HAS_SLOT(type, protocol)) {

@@ -9,9 +9,9 @@ rustos_ret_t rustos_fat_ilistdir(size_t n, const mp_obj_t *args);
 mp_import_stat_t rustos_fat_import_stat(void *self, const char *path);
 rustos_ret_t rustos_fat_dir_iternext(mp_obj_t self);
 rustos_ret_t rustos_fat_dir_del(mp_obj_t self);
-rustos_io_t rustos_fat_file_read(mp_obj_t self, void *buf, mp_uint_t size);
-rustos_io_t rustos_fat_file_write(mp_obj_t self, const void *buf, mp_uint_t size);
-rustos_io_t rustos_fat_file_ioctl(mp_obj_t self, mp_uint_t request, uintptr_t arg);
+mp_uint_t rustos_fat_file_read(mp_obj_t self, void *buf, mp_uint_t size, int *e, rustos_ret_t *x);
+mp_uint_t rustos_fat_file_write(mp_obj_t self, const void *buf, mp_uint_t size, int *e, rustos_ret_t *x);
+mp_uint_t rustos_fat_file_ioctl(mp_obj_t self, mp_uint_t request, uintptr_t arg, int *e, rustos_ret_t *x);
 
 #define R rustos_raise_or_return
 
@@ -71,15 +71,18 @@ static void fat_file_print(const mp_print_t *print, mp_obj_t self_in, mp_print_k
 }
 
 static mp_uint_t fat_file_read(mp_obj_t s, void *b, mp_uint_t n, int *e) {
-    return rustos_stream_result(rustos_fat_file_read(s, b, n), e);
+    rustos_ret_t x;
+    return rustos_stream_check(rustos_fat_file_read(s, b, n, e, &x), e, &x);
 }
 
 static mp_uint_t fat_file_write(mp_obj_t s, const void *b, mp_uint_t n, int *e) {
-    return rustos_stream_result(rustos_fat_file_write(s, b, n), e);
+    rustos_ret_t x;
+    return rustos_stream_check(rustos_fat_file_write(s, b, n, e, &x), e, &x);
 }
 
 static mp_uint_t fat_file_ioctl(mp_obj_t s, mp_uint_t r, uintptr_t a, int *e) {
-    return rustos_stream_result(rustos_fat_file_ioctl(s, r, a), e);
+    rustos_ret_t x;
+    return rustos_stream_check(rustos_fat_file_ioctl(s, r, a, e, &x), e, &x);
 }
 
 static const mp_stream_p_t fat_fileio_stream = {

@@ -21,9 +21,9 @@ rustos_ret_t rustos_lfs_ilistdir(uint8_t v, size_t n, const mp_obj_t *args);
 mp_import_stat_t rustos_lfs_import_stat(uint8_t v, void *self, const char *path);
 rustos_ret_t rustos_lfs_dir_iternext(uint8_t v, mp_obj_t self);
 rustos_ret_t rustos_lfs_dir_del(uint8_t v, mp_obj_t self);
-rustos_io_t rustos_lfs_file_read(uint8_t v, mp_obj_t self, void *buf, mp_uint_t size);
-rustos_io_t rustos_lfs_file_write(uint8_t v, mp_obj_t self, const void *buf, mp_uint_t size);
-rustos_io_t rustos_lfs_file_ioctl(uint8_t v, mp_obj_t self, mp_uint_t request, uintptr_t arg);
+mp_uint_t rustos_lfs_file_read(uint8_t v, mp_obj_t self, void *buf, mp_uint_t size, int *e, rustos_ret_t *x);
+mp_uint_t rustos_lfs_file_write(uint8_t v, mp_obj_t self, const void *buf, mp_uint_t size, int *e, rustos_ret_t *x);
+mp_uint_t rustos_lfs_file_ioctl(uint8_t v, mp_obj_t self, mp_uint_t request, uintptr_t arg, int *e, rustos_ret_t *x);
 
 #define R rustos_raise_or_return
 
@@ -101,11 +101,11 @@ MP_DEFINE_CONST_DICT(rustos_file_locals, lfs_file_locals_table);
     MP_DEFINE_CONST_OBJ_TYPE(rustos_type_lfs##V, NAME, MP_TYPE_FLAG_NONE, \
         make_new, lfs##V##_make_new, protocol, &lfs##V##_proto, locals_dict, &lfs##V##_locals); \
     static mp_uint_t lfs##V##_file_read(mp_obj_t s, void *b, mp_uint_t n, int *e) { \
-        return rustos_stream_result(rustos_lfs_file_read(V, s, b, n), e); } \
+        rustos_ret_t x; return rustos_stream_check(rustos_lfs_file_read(V, s, b, n, e, &x), e, &x); } \
     static mp_uint_t lfs##V##_file_write(mp_obj_t s, const void *b, mp_uint_t n, int *e) { \
-        return rustos_stream_result(rustos_lfs_file_write(V, s, b, n), e); } \
+        rustos_ret_t x; return rustos_stream_check(rustos_lfs_file_write(V, s, b, n, e, &x), e, &x); } \
     static mp_uint_t lfs##V##_file_ioctl(mp_obj_t s, mp_uint_t r, uintptr_t a, int *e) { \
-        return rustos_stream_result(rustos_lfs_file_ioctl(V, s, r, a), e); } \
+        rustos_ret_t x; return rustos_stream_check(rustos_lfs_file_ioctl(V, s, r, a, e, &x), e, &x); } \
     static const mp_stream_p_t lfs##V##_fileio_stream = { \
         .read = lfs##V##_file_read, .write = lfs##V##_file_write, .ioctl = lfs##V##_file_ioctl }; \
     static const mp_stream_p_t lfs##V##_textio_stream = { \

@@ -62,19 +62,22 @@ MP_DEFINE_CONST_OBJ_TYPE(
     );
 
 // Files.
-rustos_io_t rustos_posix_file_read(mp_obj_t self, void *buf, mp_uint_t size);
+mp_uint_t rustos_posix_file_read(mp_obj_t self, void *buf, mp_uint_t size, int *e, rustos_ret_t *x);
 static mp_uint_t posix_file_read(mp_obj_t self, void *buf, mp_uint_t size, int *errcode) {
-    return rustos_stream_result(rustos_posix_file_read(self, buf, size), errcode);
+    rustos_ret_t x;
+    return rustos_stream_check(rustos_posix_file_read(self, buf, size, errcode, &x), errcode, &x);
 }
 
-rustos_io_t rustos_posix_file_write(mp_obj_t self, const void *buf, mp_uint_t size);
+mp_uint_t rustos_posix_file_write(mp_obj_t self, const void *buf, mp_uint_t size, int *e, rustos_ret_t *x);
 static mp_uint_t posix_file_write(mp_obj_t self, const void *buf, mp_uint_t size, int *errcode) {
-    return rustos_stream_result(rustos_posix_file_write(self, buf, size), errcode);
+    rustos_ret_t x;
+    return rustos_stream_check(rustos_posix_file_write(self, buf, size, errcode, &x), errcode, &x);
 }
 
-rustos_io_t rustos_posix_file_ioctl(mp_obj_t self, mp_uint_t request, uintptr_t arg);
+mp_uint_t rustos_posix_file_ioctl(mp_obj_t self, mp_uint_t request, uintptr_t arg, int *e, rustos_ret_t *x);
 static mp_uint_t posix_file_ioctl(mp_obj_t self, mp_uint_t request, uintptr_t arg, int *errcode) {
-    return rustos_stream_result(rustos_posix_file_ioctl(self, request, arg), errcode);
+    rustos_ret_t x;
+    return rustos_stream_check(rustos_posix_file_ioctl(self, request, arg, errcode, &x), errcode, &x);
 }
 
 static void posix_file_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {

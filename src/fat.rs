@@ -2854,8 +2854,14 @@ pub extern "C" fn rustos_fat_dir_del(it: ffi::mp_obj_t) -> ffi::rustos_ret_t {
 }
 
 #[no_mangle]
-pub extern "C" fn rustos_fat_file_read(o: ffi::mp_obj_t, buf: *mut c_void, size: ffi::mp_uint_t) -> ffi::rustos_io_t {
-    io_entry(|| file_read(o, buf, size as usize))
+pub extern "C" fn rustos_fat_file_read(
+    o: ffi::mp_obj_t,
+    buf: *mut c_void,
+    size: ffi::mp_uint_t,
+    errcode: *mut core::ffi::c_int,
+    exc: *mut ffi::rustos_ret_t,
+) -> ffi::mp_uint_t {
+    io_entry(errcode, exc, || file_read(o, buf, size as usize))
 }
 
 #[no_mangle]
@@ -2863,13 +2869,21 @@ pub extern "C" fn rustos_fat_file_write(
     o: ffi::mp_obj_t,
     buf: *const c_void,
     size: ffi::mp_uint_t,
-) -> ffi::rustos_io_t {
-    io_entry(|| file_write(o, buf, size as usize))
+    errcode: *mut core::ffi::c_int,
+    exc: *mut ffi::rustos_ret_t,
+) -> ffi::mp_uint_t {
+    io_entry(errcode, exc, || file_write(o, buf, size as usize))
 }
 
 #[no_mangle]
-pub extern "C" fn rustos_fat_file_ioctl(o: ffi::mp_obj_t, request: ffi::mp_uint_t, arg: usize) -> ffi::rustos_io_t {
-    io_entry(|| file_ioctl(o, request as u32, arg))
+pub extern "C" fn rustos_fat_file_ioctl(
+    o: ffi::mp_obj_t,
+    request: ffi::mp_uint_t,
+    arg: usize,
+    errcode: *mut core::ffi::c_int,
+    exc: *mut ffi::rustos_ret_t,
+) -> ffi::mp_uint_t {
+    io_entry(errcode, exc, || file_ioctl(o, request as u32, arg))
 }
 
 /// os.sync() on a mounted filesystem: true if it was one of ours (then synced).

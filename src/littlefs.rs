@@ -1529,8 +1529,10 @@ pub extern "C" fn rustos_lfs_file_read(
     o: ffi::mp_obj_t,
     buf: *mut c_void,
     size: ffi::mp_uint_t,
-) -> ffi::rustos_io_t {
-    io_entry(|| dispatch!(v, file_read(o, buf, size as usize)))
+    errcode: *mut core::ffi::c_int,
+    exc: *mut ffi::rustos_ret_t,
+) -> ffi::mp_uint_t {
+    io_entry(errcode, exc, || dispatch!(v, file_read(o, buf, size as usize)))
 }
 
 #[no_mangle]
@@ -1539,8 +1541,10 @@ pub extern "C" fn rustos_lfs_file_write(
     o: ffi::mp_obj_t,
     buf: *const c_void,
     size: ffi::mp_uint_t,
-) -> ffi::rustos_io_t {
-    io_entry(|| dispatch!(v, file_write(o, buf, size as usize)))
+    errcode: *mut core::ffi::c_int,
+    exc: *mut ffi::rustos_ret_t,
+) -> ffi::mp_uint_t {
+    io_entry(errcode, exc, || dispatch!(v, file_write(o, buf, size as usize)))
 }
 
 #[no_mangle]
@@ -1549,6 +1553,8 @@ pub extern "C" fn rustos_lfs_file_ioctl(
     o: ffi::mp_obj_t,
     request: ffi::mp_uint_t,
     arg: usize,
-) -> ffi::rustos_io_t {
-    io_entry(|| dispatch!(v, file_ioctl(o, request as u32, arg)))
+    errcode: *mut core::ffi::c_int,
+    exc: *mut ffi::rustos_ret_t,
+) -> ffi::mp_uint_t {
+    io_entry(errcode, exc, || dispatch!(v, file_ioctl(o, request as u32, arg)))
 }

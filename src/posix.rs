@@ -468,8 +468,10 @@ pub extern "C" fn rustos_posix_file_read(
     f: ffi::mp_obj_t,
     buf: *mut core::ffi::c_void,
     size: ffi::mp_uint_t,
-) -> ffi::rustos_io_t {
-    io_entry(|| {
+    errcode: *mut core::ffi::c_int,
+    exc: *mut ffi::rustos_ret_t,
+) -> ffi::mp_uint_t {
+    io_entry(errcode, exc, || {
         let fd = open_fd(f)?;
         // SAFETY: the stream layer gives a writable buffer of `size` bytes.
         let r = retry(|| unsafe { ffi::read(fd, buf, size as usize) })?;
@@ -485,8 +487,10 @@ pub extern "C" fn rustos_posix_file_write(
     f: ffi::mp_obj_t,
     buf: *const core::ffi::c_void,
     size: ffi::mp_uint_t,
-) -> ffi::rustos_io_t {
-    io_entry(|| {
+    errcode: *mut core::ffi::c_int,
+    exc: *mut ffi::rustos_ret_t,
+) -> ffi::mp_uint_t {
+    io_entry(errcode, exc, || {
         let fd = open_fd(f)?;
         // SAFETY: the stream layer gives a readable buffer of `size` bytes.
         let r = retry(|| unsafe { ffi::write(fd, buf, size as usize) })?;
@@ -498,8 +502,14 @@ pub extern "C" fn rustos_posix_file_write(
 }
 
 #[no_mangle]
-pub extern "C" fn rustos_posix_file_ioctl(f: ffi::mp_obj_t, request: ffi::mp_uint_t, arg: usize) -> ffi::rustos_io_t {
-    io_entry(|| {
+pub extern "C" fn rustos_posix_file_ioctl(
+    f: ffi::mp_obj_t,
+    request: ffi::mp_uint_t,
+    arg: usize,
+    errcode: *mut core::ffi::c_int,
+    exc: *mut ffi::rustos_ret_t,
+) -> ffi::mp_uint_t {
+    io_entry(errcode, exc, || {
         // SAFETY: the C stream shims pass only our file objects.
         let file = unsafe { &mut *(f as *mut File) };
         let request = request as u32;

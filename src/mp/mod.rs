@@ -32,21 +32,32 @@ pub enum Io {
     Errno(i32),
 }
 
-/// Run the body of a stream-protocol entry point: an exception (or a panic) travels in
-/// `err` and is raised by the C shim; an errno becomes MP_STREAM_ERROR.
-pub fn io_entry(f: impl FnOnce() -> Result<Io>) -> ffi::rustos_io_t {
-    let mut outcome = None;
-    let err = entry(|| {
-        outcome = Some(f()?);
-        Ok(Obj::NONE)
-    });
-    let mut out = ffi::rustos_io_t { err, n: 0, errcode: 0 };
-    match outcome {
-        Some(Io::Done(n)) => out.n = n as ffi::mp_uint_t,
-        Some(Io::Errno(e)) => out.errcode = e,
-        None => {}
+/// Run the body of a stream-protocol entry point (c/rustos.h, rustos_stream_check): the
+/// count, or MP_STREAM_ERROR with `*errcode` set; an exception (or a panic) goes into
+/// `*exc`, with `*errcode` RUSTOS_STREAM_RAISE, and the C shim raises it.
+pub fn io_entry(
+    errcode: *mut core::ffi::c_int,
+    exc: *mut ffi::rustos_ret_t,
+    f: impl FnOnce() -> Result<Io>,
+) -> ffi::mp_uint_t {
+    #[cfg(feature = "std")]
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .unwrap_or(Err(Error::Runtime("internal error in the os module (Rust panic)")));
+    #[cfg(not(feature = "std"))]
+    let r = f();
+    let (code, err) = match r {
+        Ok(Io::Done(n)) => return n as ffi::mp_uint_t,
+        Ok(Io::Errno(e)) => (e, None),
+        Err(e) => (ffi::RUSTOS_STREAM_RAISE, Some(error::to_ret(Err(e)))),
+    };
+    // SAFETY: the C shim passes its own errcode and a slot for the exception.
+    unsafe {
+        *errcode = code;
+        if let Some(x) = err {
+            *exc = x;
+        }
     }
-    out
+    ffi::mp_uint_t::MAX
 }
 
 /// Turn a trampoline's outcome into a Result.

@@ -97,7 +97,7 @@ def run_one(binary, args, name, assets, timeout, trace=None):
             trace.append(line[6:])
             continue
         key, _, value = line.rpartition(" ")
-        out[key] = int(value)
+        out[key] = float(value) if "." in value else int(value)
     if "read bytes" in out:
         out["bytes moved"] = out["read bytes"] + out["write bytes"]
     return out, None

@@ -8,7 +8,8 @@
 # TMP_DIR is an empty host directory for the VfsPosix workloads.
 #
 # Each workload does its setup untimed, then measures one operation and prints one
-# "key value" line per measurement:
+# "key value" line per measurement (an operation that takes microseconds, as mkfs, mount,
+# umount and open, is measured REPS times and the mean per operation printed):
 #   time        microseconds of the operation (time.ticks_us)
 #   <counter>   the RAM block device's counters during the operation only
 #   heap        gc.mem_alloc() growth (after gc.collect()) kept by what the operation
@@ -27,6 +28,7 @@ TRACE = False
 SIZE = 256 * 1024  # bytes written then read by the sequential workloads
 NFILES = 200  # small files created, listed, stat'ed and removed
 SMALL = b"small file contents, 32 bytes.\n"  # 32 bytes
+REPS = 20  # repetitions of the operations that take microseconds (mkfs, mount, open...)
 
 
 COUNTERS = ("read calls", "read bytes", "write calls", "write bytes", "erase calls", "ioctl calls")
@@ -116,9 +118,14 @@ class Bench:
     def __init__(self):
         self.dev = None
         self.t0 = self.h0 = 0
-        self.dt = self.heap = None
+        self.dt = 0
+        self.heap = None
         self.snap = [0] * 6
         self.log = None
+        # A workload whose operation takes microseconds repeats it REPS times, each in a
+        # window of its own; the report gives the mean per operation (time, counters,
+        # heap), so that ticks_us's 1 µs steps do not decide the ratio.
+        self.reps = 1
 
     def start(self):
         gc.collect()
@@ -127,18 +134,18 @@ class Bench:
         self.t0 = time.ticks_us()
 
     def stop(self):
-        self.dt = time.ticks_diff(time.ticks_us(), self.t0)
+        self.dt += time.ticks_diff(time.ticks_us(), self.t0)
         d = self.dev
         if d:
             if TRACE:
-                self.log, d.trace = d.trace, []
+                self.log, d.trace = (self.log or []) + d.trace, []
             s = self.snap
-            s[0] = d.reads
-            s[1] = d.read_bytes
-            s[2] = d.writes
-            s[3] = d.write_bytes
-            s[4] = d.erases
-            s[5] = d.ioctls
+            s[0] += d.reads
+            s[1] += d.read_bytes
+            s[2] += d.writes
+            s[3] += d.write_bytes
+            s[4] += d.erases
+            s[5] += d.ioctls
 
     def heap_before(self):
         gc.collect()
@@ -149,12 +156,15 @@ class Bench:
         self.heap = gc.mem_alloc() - self.h0
 
     def report(self):
-        print("time", self.dt)
+        def mean(v):
+            return v // self.reps if v % self.reps == 0 else "%.2f" % (v / self.reps)
+
+        print("time", mean(self.dt))
         if self.dev:
             for k, v in zip(COUNTERS, self.snap):
-                print(k, v)
+                print(k, mean(v))
         if self.heap is not None:
-            print("heap", self.heap)
+            print("heap", mean(self.heap))
         for line in self.log or ():
             print("trace", line)
         print("ok")
@@ -211,41 +221,61 @@ def create_small(names):
 
 def w_mkfs(b, kind):
     cls = fs_setup(b, kind, mkfs=False, mount=False)
-    b.start()
-    cls.mkfs(b.dev)
-    b.stop()
+    b.reps = REPS
+    for _ in range(REPS):
+        b.start()
+        cls.mkfs(b.dev)
+        b.stop()
+
+
+def mount_points():
+    return [MOUNT + str(i) for i in range(REPS)]
 
 
 def w_mount(b, kind):
     cls = fs_setup(b, kind, mount=False)
+    points = mount_points()
+    b.reps = REPS
     b.heap_before()
-    b.start()
-    fs = cls(b.dev)
-    vfs.mount(fs, MOUNT)
-    b.stop()
+    for p in points:
+        b.start()
+        fs = cls(b.dev)
+        vfs.mount(fs, p)
+        b.stop()
     fs = None
-    b.heap_after()  # the mount table keeps the filesystem alive
+    b.heap_after()  # the mount table keeps the filesystems alive
 
 
 def w_umount(b, kind):
-    fs_setup(b, kind)
-    b.start()
-    vfs.umount(MOUNT)
-    b.stop()
+    cls = fs_setup(b, kind, mount=False)
+    points = mount_points()
+    for p in points:
+        vfs.mount(cls(b.dev), p)
+    b.reps = REPS
+    for p in points:
+        b.start()
+        vfs.umount(p)
+        b.stop()
 
 
 def w_open(mode):
     def w(b, kind):
         fs_setup(b, kind)
-        path = MOUNT + "/file"
         if mode == "rb":
-            write_file(path, 4096, 4096)
+            paths = [MOUNT + "/file"] * REPS
+            write_file(paths[0], 4096, 4096)
+        else:
+            paths = [MOUNT + "/file%d" % i for i in range(REPS)]
+        files = [None] * REPS
+        b.reps = REPS
         b.heap_before()
-        b.start()
-        f = open(path, mode)
-        b.stop()
+        for i in range(REPS):
+            b.start()
+            files[i] = open(paths[i], mode)
+            b.stop()
         b.heap_after()
-        f.close()
+        for f in files:
+            f.close()
 
     return w
 
@@ -367,11 +397,14 @@ def posix_setup(b):
 
 
 def p_mount(b):
+    points = mount_points()
+    b.reps = REPS
     b.heap_before()
-    b.start()
-    fs = vfs.VfsPosix(TMP)
-    vfs.mount(fs, MOUNT)
-    b.stop()
+    for p in points:
+        b.start()
+        fs = vfs.VfsPosix(TMP)
+        vfs.mount(fs, p)
+        b.stop()
     fs = None
     b.heap_after()
 
@@ -379,14 +412,21 @@ def p_mount(b):
 def p_open(mode):
     def w(b):
         posix_setup(b)
-        path = MOUNT + "/file"
-        write_file(path, 4096, 4096)
+        if mode == "rb":
+            paths = [MOUNT + "/file"] * REPS
+            write_file(paths[0], 4096, 4096)
+        else:
+            paths = [MOUNT + "/file%d" % i for i in range(REPS)]
+        files = [None] * REPS
+        b.reps = REPS
         b.heap_before()
-        b.start()
-        f = open(path, mode)
-        b.stop()
+        for i in range(REPS):
+            b.start()
+            files[i] = open(paths[i], mode)
+            b.stop()
         b.heap_after()
-        f.close()
+        for f in files:
+            f.close()
 
     return w
 
