@@ -36,7 +36,15 @@ typedef struct _rustos_try_t {
     mp_obj_t exc;
 } rustos_try_t;
 
-mp_obj_t rustos_raise_or_return(rustos_ret_t r);
+// Raise the error in *r (never returns); out of line, the success path below is inlined so
+// that the returned struct is read where it lies, not copied.
+MP_NORETURN void rustos_raise(const rustos_ret_t *r);
+static inline mp_obj_t rustos_raise_or_return(rustos_ret_t r) {
+    if (r.kind != RUSTOS_OK) {
+        rustos_raise(&r);
+    }
+    return r.obj;
+}
 
 // Outcome of a stream-protocol call: an exception to raise (err), or an errno for
 // MP_STREAM_ERROR (errcode), or a count.
@@ -67,9 +75,12 @@ rustos_try_t rustos_try_new_attrtuple(const qstr *fields, size_t n, const mp_obj
 
 rustos_try_t rustos_try_new_str_like(mp_obj_t like, const char *data, size_t len);
 rustos_try_t rustos_try_new_tuple(size_t n, const mp_obj_t *items);
+// os.listdir's loop: the first item of each entry an ilistdir iterator gives, as a list.
+rustos_try_t rustos_try_list_names(mp_obj_t iter);
+// A listing entry: (name as str or bytes, *rest) with n items in all, in one call.
+rustos_try_t rustos_try_new_listing(const char *name, size_t len, bool is_str, size_t n, const mp_obj_t *rest);
 rustos_try_t rustos_try_new_list(void);
 rustos_try_t rustos_try_list_append(mp_obj_t list, mp_obj_t item);
-rustos_try_t rustos_try_subscr(mp_obj_t o, mp_obj_t index);
 rustos_try_t rustos_try_iternext(mp_obj_t iter);
 rustos_try_t rustos_try_load_method_maybe(mp_obj_t o, qstr name, mp_obj_t *dest);
 rustos_try_t rustos_try_arg_parse_all(size_t n_pos, const mp_obj_t *pos, mp_map_t *kw, size_t n_allowed,

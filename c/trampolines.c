@@ -85,16 +85,34 @@ rustos_try_t rustos_try_new_tuple(size_t n, const mp_obj_t *items) {
     TRY(r.obj = mp_obj_new_tuple(n, items));
 }
 
+rustos_try_t rustos_try_new_listing(const char *name, size_t len, bool is_str, size_t n, const mp_obj_t *rest) {
+    TRY({
+        mp_obj_tuple_t *t = MP_OBJ_TO_PTR(mp_obj_new_tuple(n, NULL));
+        t->items[0] = is_str ? mp_obj_new_str(name, len) : mp_obj_new_bytes((const byte *)name, len);
+        for (size_t i = 1; i < n; ++i) {
+            t->items[i] = rest[i - 1];
+        }
+        r.obj = MP_OBJ_FROM_PTR(t);
+    });
+}
+
+rustos_try_t rustos_try_list_names(mp_obj_t iter) {
+    TRY({
+        mp_obj_t list = mp_obj_new_list(0, NULL);
+        mp_obj_t item;
+        while ((item = mp_iternext(iter)) != MP_OBJ_STOP_ITERATION) {
+            mp_obj_list_append(list, mp_obj_subscr(item, MP_OBJ_NEW_SMALL_INT(0), MP_OBJ_SENTINEL));
+        }
+        r.obj = list;
+    });
+}
+
 rustos_try_t rustos_try_new_list(void) {
     TRY(r.obj = mp_obj_new_list(0, NULL));
 }
 
 rustos_try_t rustos_try_list_append(mp_obj_t list, mp_obj_t item) {
     TRY(mp_obj_list_append(list, item));
-}
-
-rustos_try_t rustos_try_subscr(mp_obj_t o, mp_obj_t index) {
-    TRY(r.obj = mp_obj_subscr(o, index, MP_OBJ_SENTINEL));
 }
 
 rustos_try_t rustos_try_iternext(mp_obj_t iter) {
@@ -252,11 +270,10 @@ rustos_try_t rustos_try_handle_pending(void) {
 }
 #endif
 
-mp_obj_t rustos_raise_or_return(rustos_ret_t r) {
+MP_NORETURN void rustos_raise(const rustos_ret_t *rp) {
+    const rustos_ret_t r = *rp;
     const mp_obj_type_t *type;
     switch (r.kind) {
-        case RUSTOS_OK:
-            return r.obj;
         case RUSTOS_EXC:
             nlr_raise(r.obj);
         case RUSTOS_OSERROR:

@@ -1456,35 +1456,46 @@ fn write_entry(vfs: *mut VfsFat, at: (u32, u32), e: &[u8; 32]) -> core::result::
 /// case flags, spaces left out, cut at a NUL (oofatfs's names are C strings) and its bytes
 /// unconverted (a name that is not UTF-8 raises UnicodeError, as stock); "?" when both
 /// are empty.
-fn listed_name(d: &[u8; 32], lfn: Option<&[u16]>) -> Vec<u8> {
+fn listed_name<'a>(d: &[u8; 32], lfn: Option<&[u16]>, out: &'a mut NameBuf) -> &'a [u8] {
     if let Some(units) = lfn {
         let units = units.iter().copied().take_while(|&u| u != 0);
-        if let Ok(s) = char::decode_utf16(units).collect::<core::result::Result<String, _>>() {
-            if !s.is_empty() {
-                return s.into_bytes();
+        let mut n = 0;
+        let mut ok = true;
+        for c in char::decode_utf16(units) {
+            match c {
+                // 255 units make at most 765 bytes of UTF-8.
+                Ok(c) if n + 4 <= out.len() => n += c.encode_utf8(&mut out[n..]).len(),
+                _ => {
+                    ok = false;
+                    break;
+                }
             }
         }
+        if ok && n > 0 {
+            return &out[..n];
+        }
     }
-    let mut v = Vec::new();
+    let mut n = 0;
     for (i, &b) in d[..11].iter().enumerate() {
         if b == b' ' {
             continue;
         }
-        let b = if b == 0x05 { 0xE5 } else { b };
         if i == 8 {
-            v.push(b'.');
+            out[n] = b'.';
+            n += 1;
         }
-        v.push(b);
+        if b == 0 {
+            break;
+        }
+        out[n] = if b == 0x05 { 0xE5 } else { b };
+        n += 1;
     }
-    if let Some(z) = v.iter().position(|&b| b == 0) {
-        v.truncate(z);
-    }
-    if v.is_empty() {
-        v.push(b'?');
-        return v;
+    if n == 0 {
+        out[0] = b'?';
+        return &out[..1];
     }
     let mut lcf = NS_BODY;
-    for b in v.iter_mut() {
+    for b in out[..n].iter_mut() {
         if *b == b'.' {
             lcf = NS_EXT;
         }
@@ -1492,8 +1503,11 @@ fn listed_name(d: &[u8; 32], lfn: Option<&[u16]>) -> Vec<u8> {
             *b += 0x20;
         }
     }
-    v
+    &out[..n]
 }
+
+/// Room for a listed name: 255 UTF-16 units as UTF-8.
+type NameBuf = [u8; 768];
 
 /// The listed name of a found entry (its long name read again from its slots).
 fn entry_name(vfs: *mut VfsFat, p: &Bpb, r: &RawEntry) -> core::result::Result<Vec<u8>, Fail> {
@@ -1502,11 +1516,11 @@ fn entry_name(vfs: *mut VfsFat, p: &Bpb, r: &RawEntry) -> core::result::Result<V
         let mut lfn = [0u16; 256];
         if let Some((d, true)) = dir_read(vfs, p, &mut c, &mut lfn)? {
             if c.dptr == r.dptr {
-                return Ok(listed_name(&d, Some(&lfn)));
+                return Ok(listed_name(&d, Some(&lfn), &mut [0; 768]).to_vec());
             }
         }
     }
-    Ok(listed_name(&r.e, None))
+    Ok(listed_name(&r.e, None, &mut [0; 768]).to_vec())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -2179,20 +2193,22 @@ fn dir_next_entry(d: *mut DirIt) -> Result<Obj> {
     if vfs.is_null() {
         return Ok(Obj::STOP_ITERATION);
     }
-    let next = with_fs(vfs, |p| {
+    let mut buf: NameBuf = [0; 768];
+    // Reading changes nothing: no write-back at the end (as f_readdir).
+    let next = with_fs_opt(vfs, false, |p| {
         // SAFETY: our iterator's cursor, used under the filesystem's lock.
         let cur = unsafe { &mut (*d).cur };
         let mut lfn = [0u16; 256];
         let Some((e, has_lfn)) = dir_read(vfs, p, cur, &mut lfn)? else {
             return Ok(None);
         };
-        let name = listed_name(&e, has_lfn.then_some(&lfn[..]));
+        let n = listed_name(&e, has_lfn.then_some(&lfn[..]), &mut buf).len();
         if !dir_next(vfs, p, cur, false)? {
             cur.sect = 0;
         }
-        Ok(Some((name, e[11] & 0x10 != 0, le32(&e, 28))))
+        Ok(Some((n, e[11] & 0x10 != 0, le32(&e, 28))))
     });
-    let (name, is_dir, size) = match next {
+    let (n, is_dir, size) = match next {
         Ok(Some(v)) => v,
         Err(Error::Exc(e)) => return Err(Error::Exc(e)),
         // The end, or an error: stock stops the listing either way.
@@ -2202,23 +2218,18 @@ fn dir_next_entry(d: *mut DirIt) -> Result<Obj> {
             return Ok(Obj::STOP_ITERATION);
         }
     };
-    // SAFETY: reading our iterator's flag.
-    let name = if unsafe { (*d).is_str } {
-        Obj::new_str(&name)?
-    } else {
-        Obj::new_bytes(&name)?
-    };
     let mode = if is_dir {
         ffi::RUSTOS_S_IFDIR
     } else {
         ffi::RUSTOS_S_IFREG
     };
-    Obj::new_tuple(&[
-        name,
+    let rest = [
         Obj::from_int(mode as isize)?,
         Obj::from_int(0)?,
         Obj::from_uint(u64::from(size))?,
-    ])
+    ];
+    // SAFETY: reading our iterator's flag.
+    Obj::new_listing(&buf[..n], unsafe { (*d).is_str }, &rest)
 }
 
 fn import_stat(vfs: *mut VfsFat, path: &[u8]) -> ffi::mp_import_stat_t {

@@ -1158,19 +1158,11 @@ fn dir_next<F: Flavor>(d: *mut Dir<F>) -> Result<Obj> {
         // SAFETY: littlefs NUL-terminates the name within the array.
         let name = unsafe { core::ffi::CStr::from_ptr(F::info_name(&info).as_ptr()) }.to_bytes();
         if name != b"." && name != b".." {
-            // SAFETY: reading our iterator's flag.
-            let name = if unsafe { (*d).is_str } {
-                Obj::new_str(name)?
-            } else {
-                Obj::new_bytes(name)?
-            };
             let mode = Obj::from_int(mode_of::<F>(&info))?;
-            return Obj::new_tuple(&[
-                name,
-                mode,
-                Obj::from_int(0)?,
-                Obj::from_uint(F::info_size(&info) as u64)?,
-            ]);
+            let size = Obj::from_uint(F::info_size(&info) as u64)?;
+            // SAFETY: reading our iterator's flag.
+            let is_str = unsafe { (*d).is_str };
+            return Obj::new_listing(name, is_str, &[mode, Obj::from_int(0)?, size]);
         }
     }
 }

@@ -321,15 +321,10 @@ pub extern "C" fn rustos_posix_dir_iternext(it: ffi::mp_obj_t) -> ffi::rustos_re
         match reader.next() {
             Some(Ok(e)) => {
                 let name = e.file_name();
-                let name = name.as_bytes();
-                let name = if d.is_str {
-                    Obj::new_str(name)?
-                } else {
-                    Obj::new_bytes(name)?
-                };
                 let mode = e.file_type().map(file_type_mode).unwrap_or(0);
                 let ino = std::os::unix::fs::DirEntryExt::ino(&e);
-                Obj::new_tuple(&[name, Obj::from_int(mode)?, Obj::from_uint(ino)?])
+                let rest = [Obj::from_int(mode)?, Obj::from_uint(ino)?];
+                Obj::new_listing(name.as_bytes(), d.is_str, &rest)
             }
             // A read error ends the listing, as readdir() returning NULL does in stock.
             Some(Err(_)) | None => {

@@ -7,7 +7,7 @@
 //! and whatever it raises reaches the caller unchanged.
 use crate::errno::Errno;
 use crate::ffi;
-use crate::mp::{self, entry, Error, Obj, Qstr, Result};
+use crate::mp::{self, check, entry, Error, Obj, Qstr, Result};
 use crate::path::{lookup, Lookup};
 use crate::qstr;
 
@@ -392,15 +392,8 @@ fn root_iternext(it: &mut ffi::rustos_root_iter_t) -> Result<Obj> {
 
 fn listdir(args: &[Obj]) -> Result<Obj> {
     let iter = ilistdir(args)?;
-    let list = Obj::new_list()?;
-    let zero = Obj::from_int(0)?;
-    loop {
-        let item = iter.iternext()?;
-        if item == Obj::STOP_ITERATION {
-            return Ok(list);
-        }
-        list.list_append(item.subscr(zero)?)?;
-    }
+    // SAFETY: trampoline call on the iterator ilistdir made (one guarded loop in C).
+    check(unsafe { ffi::rustos_try_list_names(iter.0) })
 }
 
 fn mkdir(path: Obj) -> Result<Obj> {

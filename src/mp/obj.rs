@@ -121,6 +121,20 @@ impl Obj {
         check(unsafe { ffi::rustos_try_new_tuple(items.len(), items.as_ptr() as *const ffi::mp_obj_t) })
     }
 
+    /// An ilistdir entry: (name, *rest), the name a str or bytes, small ints in `rest`.
+    pub fn new_listing(name: &[u8], is_str: bool, rest: &[Obj]) -> Result<Obj> {
+        // SAFETY: trampoline call; `name` and `rest` are valid for their lengths.
+        check(unsafe {
+            ffi::rustos_try_new_listing(
+                name.as_ptr() as *const core::ffi::c_char,
+                name.len(),
+                is_str,
+                rest.len() + 1,
+                rest.as_ptr() as *const ffi::mp_obj_t,
+            )
+        })
+    }
+
     pub fn new_list() -> Result<Obj> {
         // SAFETY: trampoline call.
         check(unsafe { ffi::rustos_try_new_list() })
@@ -129,12 +143,6 @@ impl Obj {
     pub fn list_append(self, item: Obj) -> Result<()> {
         // SAFETY: trampoline call; self is a list we created.
         check(unsafe { ffi::rustos_try_list_append(self.0, item.0) }).map(|_| ())
-    }
-
-    /// self[index]
-    pub fn subscr(self, index: Obj) -> Result<Obj> {
-        // SAFETY: trampoline call.
-        check(unsafe { ffi::rustos_try_subscr(self.0, index.0) })
     }
 
     /// mp_iternext: the next item, or Obj::STOP_ITERATION at the end.
