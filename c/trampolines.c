@@ -377,3 +377,47 @@ bool rustos_gc_is_locked(void) {
 void rustos_gc_free(void *p) {
     gc_free(p);
 }
+
+#if defined(__ARM_EABI__) && !defined(__linux__)
+// Rust code on ARM calls the EABI memory helpers, and compiler_builtins supplies them
+// (weakly) with 2.5 KB of copy loops of its own.  These strong ones hand the work to the
+// port's memcpy, memmove and memset instead.  A C library's own helpers are never pulled in
+// then (each sits in an archive member of its own); pico-sdk's wrap these names with
+// --wrap, which leaves ours as the "real" ones.
+void __aeabi_memcpy(void *d, const void *s, size_t n) {
+    memcpy(d, s, n);
+}
+void __aeabi_memcpy4(void *d, const void *s, size_t n) {
+    memcpy(d, s, n);
+}
+void __aeabi_memcpy8(void *d, const void *s, size_t n) {
+    memcpy(d, s, n);
+}
+void __aeabi_memmove(void *d, const void *s, size_t n) {
+    memmove(d, s, n);
+}
+void __aeabi_memmove4(void *d, const void *s, size_t n) {
+    memmove(d, s, n);
+}
+void __aeabi_memmove8(void *d, const void *s, size_t n) {
+    memmove(d, s, n);
+}
+void __aeabi_memset(void *d, size_t n, int c) {
+    memset(d, c, n);
+}
+void __aeabi_memset4(void *d, size_t n, int c) {
+    memset(d, c, n);
+}
+void __aeabi_memset8(void *d, size_t n, int c) {
+    memset(d, c, n);
+}
+void __aeabi_memclr(void *d, size_t n) {
+    memset(d, 0, n);
+}
+void __aeabi_memclr4(void *d, size_t n) {
+    memset(d, 0, n);
+}
+void __aeabi_memclr8(void *d, size_t n) {
+    memset(d, 0, n);
+}
+#endif

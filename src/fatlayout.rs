@@ -82,12 +82,13 @@ fn layout_for(sz_vol: u32, ss: u32, fat32: bool) -> Option<Layout> {
                 pau = auto_au(&CST32, sz_vol / 0x20000);
             }
             let n_clst = sz_vol / pau;
-            sz_fat = (n_clst as u64 * 4 + 8).div_ceil(ss as u64) as u32;
-            sz_rsv = 32;
-            sz_dir = 0;
             if n_clst <= MAX_FAT16 || n_clst > MAX_FAT32 {
                 return None;
             }
+            // In 32 bits (no 64-bit division on a Cortex-M): n_clst * 4 fits.
+            sz_fat = (n_clst * 4 + 8).div_ceil(ss);
+            sz_rsv = 32;
+            sz_dir = 0;
         } else {
             if pau == 0 {
                 pau = auto_au(&CST, sz_vol / 0x1000);
@@ -105,7 +106,7 @@ fn layout_for(sz_vol: u32, ss: u32, fat32: bool) -> Option<Layout> {
         }
         // The erase block is one sector (stock's disk_ioctl says so): no alignment.
         let b_data = sz_rsv + sz_fat * N_FATS + sz_dir;
-        if (sz_vol as u64) < b_data as u64 + pau as u64 * 16 {
+        if u64::from(sz_vol) < u64::from(b_data) + u64::from(pau) * 16 {
             return None;
         }
         let n_clst = (sz_vol - b_data) / pau;
