@@ -868,8 +868,11 @@ fn get_free(vfs: *mut VfsFat, p: &Bpb) -> core::result::Result<u32, Fail> {
     let mut nfree = 0u32;
     if p.kind == FatKind::Fat12 {
         for c in 2..n {
-            if get_fat(vfs, p, c)? == 0 {
-                nfree += 1;
+            match get_fat(vfs, p, c)? {
+                0 => nfree += 1,
+                // A link to cluster 1: oofatfs's FR_INT_ERR (only its FAT12 count looks).
+                1 => return Err(eio()),
+                _ => {}
             }
         }
     } else {
@@ -1553,6 +1556,9 @@ fn resolve(vfs: *mut VfsFat, path: Obj) -> Result<FatPath> {
     if p.contains(&0) {
         return Err(Error::Value("embedded null byte"));
     }
+    // "" and "/" exactly name the root; a path cut short by a control character (below)
+    // names nothing there (oofatfs: FR_INVALID_NAME).
+    let bare_root = p.is_empty() || p == b"/";
     let p = &p[..p.iter().position(|&c| c < 0x20).unwrap_or(p.len())];
     if p.iter().any(|c| b"*?:\"<>|\x7f".contains(c)) {
         return Err(Errno::EINVAL.into());
@@ -1563,7 +1569,6 @@ fn resolve(vfs: *mut VfsFat, path: Obj) -> Result<FatPath> {
     let trimmed = p.iter().rposition(|c| !is_sep(c)).map_or(0, |i| i + 1);
     let slash = trimmed > 0 && trimmed < p.len();
     let dot = last == b"." || last == b"..";
-    let bare_root = p.is_empty() || p == b"/";
     let dot1 = last == b".";
     // The current directory, when the path needs it.
     let cwd: &[u8] = if absolute && !dot {
@@ -2101,8 +2106,8 @@ fn stat(vfs: *mut VfsFat, path: Obj) -> Result<Obj> {
         })?
     };
     let (is_dir, size, fdate, ftime) = match found {
-        // A directory's size reads as 0, whatever the entry holds.
-        Some((d, size, fd, ft)) => (d, if d { 0 } else { size }, fd, ft),
+        // The entry's size field as it is, a directory's too (as oofatfs's f_stat).
+        Some((d, size, fd, ft)) => (d, size, fd, ft),
         // The root has no entry: stock reports a directory of 2000-01-01.
         None => (true, 0, 0x2821, 0),
     };
@@ -2326,12 +2331,6 @@ fn open(vfs: *mut VfsFat, path: Obj, mode: Obj) -> Result<Obj> {
             }
             None => return Err(Errno::ENOENT.into()),
         };
-        // A size larger than the whole volume can only come with a looping cluster chain:
-        // reading it would go round that loop for up to 4 GiB.
-        let size = u64::from(le32(&r.e, 28));
-        if size > u64::from(bp.clusters) * u64::from(bp.spc) * u64::from(ssize(vfs)) {
-            return Err(eio());
-        }
         // A first cluster off the volume: truncating would free "cluster 1" (the FAT's
         // own reserved entry), reading would read before the data area.  oofatfs opens
         // it and fails each read or write (FR_INT_ERR); a truncating open fails.
@@ -2405,9 +2404,18 @@ fn file_mut<'a>(f: *mut File) -> &'a mut File {
     unsafe { &mut *f }
 }
 
+/// Bytes in the volume's data area: no sound file goes past them.
+fn volume_bytes(vfs: *mut VfsFat, p: &Bpb) -> u64 {
+    u64::from(p.clusters) * u64::from(p.spc) * u64::from(ssize(vfs))
+}
+
 /// Move to `ofs` (at most the size) along the chain, as oofatfs's f_lseek: from the
 /// current cluster when going forward, else from the first.
 fn seek_to(vfs: *mut VfsFat, p: &Bpb, f: *mut File, ofs: u32) -> core::result::Result<(), Fail> {
+    if u64::from(ofs) > volume_bytes(vfs, p) {
+        // Only a looping chain goes that far (see read_at).
+        return Err(eio());
+    }
     let f = file_mut(f);
     let bcs = p.spc * ssize(vfs);
     let ifptr = f.pos;
@@ -2448,6 +2456,11 @@ fn read_at(vfs: *mut VfsFat, p: &Bpb, f: *mut File, out: &mut [u8]) -> core::res
     let btr = (out.len() as u64).min(u64::from(f.size.saturating_sub(f.pos))) as usize;
     let mut done = 0;
     while done < btr {
+        if u64::from(f.pos) >= volume_bytes(vfs, p) {
+            // A size past the whole volume with a chain that goes on: it loops (oofatfs
+            // would read round it for up to 4 GiB).
+            return Err(eio());
+        }
         let csect = (f.pos / ss) & (p.spc - 1);
         if f.pos % ss == 0 {
             if csect == 0 {
