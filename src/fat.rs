@@ -103,7 +103,8 @@ const F_READABLE: u8 = 1;
 const F_WRITABLE: u8 = 2;
 /// Created, truncated or written since the last flush: the flush writes the entry.
 const F_MODIFIED: u8 = 4;
-/// The entry's first cluster is off the volume: every read and write is EIO.
+/// The entry's first cluster is off the volume: a read or write that needs it is EIO (the
+/// engine finds that itself), and so is a seek that would grow the file.
 const F_BAD: u8 = 8;
 
 fn has(f: *mut File, flag: u8) -> bool {
@@ -1466,7 +1467,12 @@ fn listed_name<'a>(d: &[u8; 32], lfn: Option<&[u16]>, out: &'a mut NameBuf) -> &
         let mut ok = true;
         for c in char::decode_utf16(units) {
             match c {
-                // 255 units make at most 765 bytes of UTF-8.
+                // A control character or U+FFFE/U+FFFF is no name (a corrupt slot: a path
+                // could not name it either); 255 units make at most 765 bytes of UTF-8.
+                Ok(c) if c < ' ' || c == '\u{fffe}' || c == '\u{ffff}' => {
+                    ok = false;
+                    break;
+                }
                 Ok(c) if n + 4 <= out.len() => n += c.encode_utf8(&mut out[n..]).len(),
                 _ => {
                     ok = false;
@@ -2596,9 +2602,6 @@ fn file_read(o: ffi::mp_obj_t, buf: *mut c_void, size: usize) -> Result<Io> {
     if !has(f, F_READABLE) {
         return Ok(Io::Errno(errno_number(Errno::EACCES)));
     }
-    if has(f, F_BAD) {
-        return Ok(Io::Errno(errno_number(Errno::EIO)));
-    }
     // SAFETY: the stream layer hands us `size` writable bytes.
     let out = unsafe { core::slice::from_raw_parts_mut(buf as *mut u8, size) };
     io_result(with_fs_opt(vfs, false, |p| read_at(vfs, p, f, out)))
@@ -2610,9 +2613,6 @@ fn file_write(o: ffi::mp_obj_t, buf: *const c_void, size: usize) -> Result<Io> {
     };
     if !has(f, F_WRITABLE) {
         return Ok(Io::Errno(errno_number(Errno::EACCES)));
-    }
-    if has(f, F_BAD) {
-        return Ok(Io::Errno(errno_number(Errno::EIO)));
     }
     // SAFETY: the stream layer hands us `size` readable bytes.
     let data = unsafe { core::slice::from_raw_parts(buf as *const u8, size) };
