@@ -627,6 +627,18 @@ fn with_fs_locked<T>(
     flush: bool,
     f: impl FnOnce(&Bpb) -> core::result::Result<T, Fail>,
 ) -> Result<T> {
+    let geo = call_begin(vfs)?;
+    let r = f(&geo);
+    let ended = call_end(vfs, flush || r.is_err());
+    let v = r?;
+    ended?;
+    Ok(v)
+}
+
+/// The start of a filesystem call (out of line: with_fs_locked is made once per caller):
+/// no device error yet, the time not read, the volume mounted (ENODEV when there is none).
+#[inline(never)]
+fn call_begin(vfs: *mut VfsFat) -> Result<Bpb> {
     // SAFETY: fields of a live object, under its lock.
     unsafe {
         *addr_of_mut!((*vfs).pending) = core::ptr::null_mut();
@@ -635,16 +647,17 @@ fn with_fs_locked<T>(
         if !(*vfs).mounted && !try_mount(vfs)? {
             return Err(Errno::ENODEV.into());
         }
+        Ok((*vfs).geo)
     }
-    // SAFETY: a field of a live, mounted object.
-    let geo = unsafe { (*vfs).geo };
-    let r = f(&geo);
-    // Leave no half-written sector behind (oofatfs syncs its window at the end of each
-    // call that wrote).  A call the device failed keeps its changes in the cache too:
-    // the free count and open files already reflect them.
-    let flushed = if flush || r.is_err() { cache_flush(vfs) } else { Ok(()) };
-    // Between calls only the sector used last (and a changed one) stays cached, as
-    // oofatfs's window: the next call reads anything else from the device again.
+}
+
+/// The end of a filesystem call: the cache written back when `flush` (oofatfs syncs its
+/// window at the end of each call that wrote; a call the device failed keeps its changes
+/// in the cache too, the free count and open files already reflect them), then only the
+/// sector used last (and a changed one) kept, as oofatfs's window.
+#[inline(never)]
+fn call_end(vfs: *mut VfsFat, flush: bool) -> Result<()> {
+    let flushed = if flush { cache_flush(vfs) } else { Ok(()) };
     // SAFETY: fields of a live object, under its lock.
     unsafe {
         let other = 1 - (*vfs).cur as usize;
@@ -652,9 +665,7 @@ fn with_fs_locked<T>(
             (*vfs).cached[other] = NO_SECTOR;
         }
     }
-    let v = r?;
-    flushed.map_err(|_| take_io_error(vfs))?;
-    Ok(v)
+    flushed.map_err(|_| take_io_error(vfs))
 }
 
 // ---------------------------------------------------------------------------------------
