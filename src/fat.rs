@@ -22,7 +22,7 @@
 //! EBUSY.
 use crate::blockdev::{self, BlockDev};
 use crate::errno::Errno;
-use crate::fatlayout::{self, gen_numname, make_sfn, name_eq, sfn_checksum, FatKind};
+use crate::fatlayout::{self, cp437_char, gen_numname, make_sfn, name_eq, sfn_checksum, stock_decode, FatKind};
 use crate::fatlayout::{NS_BODY, NS_EXT, NS_LFN, NS_LOSS};
 use crate::ffi;
 use crate::mp::{self, check, entry, error::errno_number, io_entry, Error, Io, Obj, Result};
@@ -1116,16 +1116,15 @@ fn pick_lfn(lfn: &mut LfnBuf, d: &[u8]) -> bool {
     true
 }
 
-/// A slot's part of a long name against `name` (NUL-terminated units), without case
-/// (oofatfs's cmp_lfn).
-fn cmp_lfn(name: &[u16], d: &[u8]) -> bool {
+/// A slot's part of a long name against a name (`unit(i)`: its units, 0 past the end),
+/// without case (oofatfs's cmp_lfn).
+fn cmp_lfn(unit: impl Fn(usize) -> u16, d: &[u8]) -> bool {
     if le16(d, 26) != 0 {
         return false;
     }
     let Some(mut i) = usize::from(d[0] & 0x3F).checked_sub(1).map(|o| o * 13) else {
         return false;
     };
-    let unit = |i: usize| name.get(i).copied().unwrap_or(0);
     let mut wc = 1u32;
     for &o in &LFN_OFS {
         let uc = le16(d, o);
@@ -1220,30 +1219,43 @@ impl RawEntry {
 
 /// A name to find: its UTF-16 units (NUL-terminated), its short form and oofatfs's NS
 /// flags for it; `sfn_only` looks at short names alone (a numbered name's collisions).
-struct Target {
+/// `stock`: the name is not ASCII, so stock unix would have written its long name as the
+/// CP437 characters of its UTF-8 bytes (`fatlayout::stock_units`); such a long name
+/// matches too, so that files stock wrote are found by their names.
+struct Target<'a> {
     lfn: LfnBuf,
     len: usize,
+    name: &'a [u8],
+    stock: bool,
     sfn: [u8; 11],
     cf: u8,
     sfn_only: bool,
 }
 
-impl Target {
-    fn new(name: &str) -> Target {
+impl<'a> Target<'a> {
+    fn new(name: &'a str) -> Target<'a> {
         let mut lfn = [0u16; 256];
         let mut len = 0;
         for (d, u) in lfn.iter_mut().zip(name.encode_utf16()) {
             *d = u;
             len += 1;
         }
-        let (sfn, cf) = make_sfn(name.as_bytes());
+        let name = name.as_bytes();
+        let (sfn, cf) = make_sfn(name);
         Target {
             lfn,
             len,
+            name,
+            stock: !name.is_ascii() && name.len() <= 255,
             sfn,
             cf,
             sfn_only: false,
         }
+    }
+
+    /// Unit `i` of the long name stock would have written (0 past its end).
+    fn stock_unit(&self, i: usize) -> u16 {
+        self.name.get(i).map_or(0, |&b| cp437_char(b))
     }
 }
 
@@ -1251,7 +1263,10 @@ impl Target {
 /// short name only when the name is its exact short form.
 fn dir_find(vfs: *mut VfsFat, p: &Bpb, dir: u32, t: &Target) -> core::result::Result<Option<RawEntry>, Fail> {
     let mut c = dir_sdi(vfs, p, dir, 0)?;
-    let (mut ord, mut sum, mut blk) = (0xFFu8, 0xFFu8, NO_BLK);
+    // The long-name sequence being matched, against the name (ord) and against the name
+    // as stock would have written it (ord2, see Target).
+    let (mut ord, mut ord2, mut sum, mut blk) = (0xFFu8, 0xFFu8, 0xFFu8, NO_BLK);
+    let unit = |i: usize| t.lfn[..t.len].get(i).copied().unwrap_or(0);
     loop {
         let d = slot(vfs, &c)?;
         let b = d[0];
@@ -1260,26 +1275,25 @@ fn dir_find(vfs: *mut VfsFat, p: &Bpb, dir: u32, t: &Target) -> core::result::Re
         }
         let a = d[11] & 0x3F;
         if b == 0xE5 || (a & 0x08 != 0 && a != 0x0F) {
-            (ord, blk) = (0xFF, NO_BLK);
+            (ord, ord2, blk) = (0xFF, 0xFF, NO_BLK);
         } else if a == 0x0F {
             if !t.sfn_only {
                 let mut b = b;
                 if b & 0x40 != 0 {
                     sum = d[13];
                     b &= !0x40;
-                    ord = b;
+                    (ord, ord2) = (b, b);
                     blk = c.dptr;
                 }
-                ord = if b == ord && sum == d[13] && cmp_lfn(&t.lfn[..t.len], d) {
-                    ord.wrapping_sub(1)
-                } else {
-                    0xFF
-                };
+                let next = |o: u8, ok: bool| if ok { o.wrapping_sub(1) } else { 0xFF };
+                let here = sum == d[13];
+                ord = next(ord, here && b == ord && cmp_lfn(unit, d));
+                ord2 = next(ord2, here && t.stock && b == ord2 && cmp_lfn(|i| t.stock_unit(i), d));
             }
         } else {
             let mut n11 = [0u8; 11];
             n11.copy_from_slice(&d[..11]);
-            let by_lfn = !t.sfn_only && ord == 0 && sum == sfn_checksum(&n11);
+            let by_lfn = !t.sfn_only && (ord == 0 || ord2 == 0) && sum == sfn_checksum(&n11);
             let by_sfn = (t.sfn_only || t.cf & NS_LOSS == 0) && n11 == t.sfn;
             if by_lfn || by_sfn {
                 let mut e = [0u8; 32];
@@ -1292,7 +1306,7 @@ fn dir_find(vfs: *mut VfsFat, p: &Bpb, dir: u32, t: &Target) -> core::result::Re
                     blk,
                 }));
             }
-            (ord, blk) = (0xFF, NO_BLK);
+            (ord, ord2, blk) = (0xFF, 0xFF, NO_BLK);
         }
         if !dir_next(vfs, p, &mut c, false)? {
             return Ok(None);
@@ -1331,7 +1345,12 @@ fn dir_register(vfs: *mut VfsFat, p: &Bpb, dir: u32, t: &mut Target) -> core::re
         t.sfn_only = true;
         let mut n = 1;
         while n < 100 {
-            t.sfn = gen_numname(&sn, &t.lfn[..t.len], n);
+            // Hashed (past ~5) from the long name stock would write: the same short name.
+            t.sfn = if t.stock {
+                gen_numname(&sn, t.name.iter().map(|&b| cp437_char(b)), n)
+            } else {
+                gen_numname(&sn, t.lfn[..t.len].iter().copied(), n)
+            };
             if dir_find(vfs, p, dir, t)?.is_none() {
                 break;
             }
@@ -1473,6 +1492,12 @@ fn write_entry(vfs: *mut VfsFat, at: (u32, u32), e: &[u8; 32]) -> core::result::
 /// are empty.
 fn listed_name<'a>(d: &[u8; 32], lfn: Option<&[u16]>, out: &'a mut NameBuf) -> &'a [u8] {
     if let Some(units) = lfn {
+        let end = units.iter().position(|&u| u == 0).unwrap_or(units.len());
+        // A long name stock unix wrote (its UTF-8 bytes as CP437 characters): the name it
+        // meant, as stock lists it.
+        if let Some(n) = stock_decode(&units[..end], out) {
+            return &out[..n];
+        }
         let units = units.iter().copied().take_while(|&u| u != 0);
         let mut n = 0;
         let mut ok = true;

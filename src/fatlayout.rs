@@ -430,14 +430,75 @@ pub fn make_sfn(lfn: &[u8]) -> ([u8; 11], u8) {
     (sfn, cf)
 }
 
+/// CP437's characters 0x80..=0xFF in Unicode (oofatfs's uc437).
+const CP437_UNI: [u16; 128] = [
+    0x00C7, 0x00FC, 0x00E9, 0x00E2, 0x00E4, 0x00E0, 0x00E5, 0x00E7, 0x00EA, 0x00EB, 0x00E8, 0x00EF, 0x00EE, 0x00EC,
+    0x00C4, 0x00C5, //
+    0x00C9, 0x00E6, 0x00C6, 0x00F4, 0x00F6, 0x00F2, 0x00FB, 0x00F9, 0x00FF, 0x00D6, 0x00DC, 0x00A2, 0x00A3, 0x00A5,
+    0x20A7, 0x0192, //
+    0x00E1, 0x00ED, 0x00F3, 0x00FA, 0x00F1, 0x00D1, 0x00AA, 0x00BA, 0x00BF, 0x2310, 0x00AC, 0x00BD, 0x00BC, 0x00A1,
+    0x00AB, 0x00BB, //
+    0x2591, 0x2592, 0x2593, 0x2502, 0x2524, 0x2561, 0x2562, 0x2556, 0x2555, 0x2563, 0x2551, 0x2557, 0x255D, 0x255C,
+    0x255B, 0x2510, //
+    0x2514, 0x2534, 0x252C, 0x251C, 0x2500, 0x253C, 0x255E, 0x255F, 0x255A, 0x2554, 0x2569, 0x2566, 0x2560, 0x2550,
+    0x256C, 0x2567, //
+    0x2568, 0x2564, 0x2565, 0x2559, 0x2558, 0x2552, 0x2553, 0x256B, 0x256A, 0x2518, 0x250C, 0x2588, 0x2584, 0x258C,
+    0x2590, 0x2580, //
+    0x03B1, 0x00DF, 0x0393, 0x03C0, 0x03A3, 0x03C3, 0x00B5, 0x03C4, 0x03A6, 0x0398, 0x03A9, 0x03B4, 0x221E, 0x03C6,
+    0x03B5, 0x2229, //
+    0x2261, 0x00B1, 0x2265, 0x2264, 0x2320, 0x2321, 0x00F7, 0x2248, 0x00B0, 0x2219, 0x00B7, 0x221A, 0x207F, 0x00B2,
+    0x25A0, 0x00A0, //
+];
+
+/// The long name stock unix writes for `name` (FF_LFN_UNICODE 0, code page 437: each byte
+/// of the UTF-8 becomes the CP437 character of that value), into `out`; its length, or
+/// None when it is the name itself (all ASCII) or longer than a long name can be.
+pub fn stock_units(name: &[u8], out: &mut [u16]) -> Option<usize> {
+    if name.is_ascii() || name.len() > 255 || name.len() > out.len() {
+        return None;
+    }
+    for (d, &b) in out.iter_mut().zip(name) {
+        *d = cp437_char(b);
+    }
+    Some(name.len())
+}
+
+/// The Unicode character of a CP437 byte.
+pub fn cp437_char(b: u8) -> u16 {
+    if b < 0x80 {
+        u16::from(b)
+    } else {
+        CP437_UNI[usize::from(b - 0x80)]
+    }
+}
+
+/// The name stock unix meant by a long name it wrote (the reverse of `stock_units`): when
+/// every unit is ASCII or a CP437 character, at least one is not ASCII, and their CP437
+/// bytes are UTF-8, those bytes, into `out`; else None (a long name in real UTF-16, as we
+/// and PCs write them).
+pub fn stock_decode(units: &[u16], out: &mut [u8]) -> Option<usize> {
+    if units.len() > out.len() || units.iter().all(|&u| u < 0x80) {
+        return None;
+    }
+    for (d, &u) in out.iter_mut().zip(units) {
+        *d = if u < 0x80 {
+            u as u8
+        } else {
+            0x80 + CP437_UNI.iter().position(|&c| c == u)? as u8
+        };
+    }
+    core::str::from_utf8(&out[..units.len()]).ok()?;
+    Some(units.len())
+}
+
 /// The numbered short name number `seq` for a name (oofatfs's gen_numname): "~1" to "~5"
 /// on the base, then a hash of the long name in hex.
-pub fn gen_numname(src: &[u8; 11], lfn: &[u16], seq: u32) -> [u8; 11] {
+pub fn gen_numname(src: &[u8; 11], lfn: impl IntoIterator<Item = u16>, seq: u32) -> [u8; 11] {
     let mut dst = *src;
     let mut seq = seq;
     if seq > 5 {
         let mut sr = seq;
-        for &u in lfn.iter().take_while(|&&u| u != 0) {
+        for u in lfn.into_iter().take_while(|&u| u != 0) {
             let mut wc = u;
             for _ in 0..16 {
                 sr = (sr << 1) + u32::from(wc & 1);
@@ -672,12 +733,30 @@ mod tests {
     fn numbered_names_as_oofatfs() {
         let (n, _) = make_sfn(b"a long file name.txt");
         let lfn: Vec<u16> = "a long file name.txt".encode_utf16().collect();
-        assert_eq!(&gen_numname(&n, &lfn, 1), b"ALONGF~1TXT");
-        assert_eq!(&gen_numname(&n, &lfn, 5), b"ALONGF~5TXT");
-        let six = gen_numname(&n, &lfn, 6);
+        assert_eq!(&gen_numname(&n, lfn.iter().copied(), 1), b"ALONGF~1TXT");
+        assert_eq!(&gen_numname(&n, lfn.iter().copied(), 5), b"ALONGF~5TXT");
+        let six = gen_numname(&n, lfn.iter().copied(), 6);
         assert_eq!(six[8..], *b"TXT");
         assert!(six[..8].contains(&b'~'));
-        assert_eq!(&gen_numname(b"AB      C  ", &lfn, 12)[..2], b"AB");
-        assert_eq!(&gen_numname(b"A       TXT", &lfn, 1), b"A~1     TXT");
+        assert_eq!(&gen_numname(b"AB      C  ", lfn.iter().copied(), 12)[..2], b"AB");
+        assert_eq!(&gen_numname(b"A       TXT", lfn.iter().copied(), 1), b"A~1     TXT");
+    }
+
+    #[test]
+    fn stock_long_names_round_trip() {
+        // "café.txt" as stock unix writes its long name: the UTF-8 bytes C3 A9 as CP437.
+        let mut u = [0u16; 256];
+        let n = stock_units("caf\u{e9}.txt".as_bytes(), &mut u).unwrap();
+        assert_eq!(&u[..n], &[0x63, 0x61, 0x66, 0x251C, 0x2310, 0x2E, 0x74, 0x78, 0x74]);
+        let mut b = [0u8; 768];
+        let m = stock_decode(&u[..n], &mut b).unwrap();
+        assert_eq!(&b[..m], "caf\u{e9}.txt".as_bytes());
+        // Real UTF-16 (é is CP437 0x82, alone not UTF-8), and plain ASCII: not stock's.
+        let e: Vec<u16> = "caf\u{e9}.txt".encode_utf16().collect();
+        assert_eq!(stock_decode(&e, &mut b), None);
+        assert_eq!(stock_decode(&[0x61, 0x62], &mut b), None);
+        assert_eq!(stock_units(b"plain.txt", &mut u), None);
+        // A character CP437 has not: not stock's either.
+        assert_eq!(stock_decode(&[0x61, 0x4E2D], &mut b), None);
     }
 }
