@@ -6,11 +6,13 @@
 //! * [`fat_layout`]: `fatlayout::layout` and the sectors `VfsFat.mkfs` writes from it; the
 //!   volume is formatted as src/fat.rs does, compared with the image stock's f_mkfs
 //!   writes, parsed back by the boot-record rules of oofatfs and mounted and used with
-//!   lamfat (the FAT code the firmware mounts with).
+//!   lamfat (an independent FAT implementation by the specification's rules; the firmware
+//!   used it before it had its own engine).
 //! * [`fat_names`]: `name_eq`, `ucs2_name_eq` and `upper` against oofatfs's
 //!   `ff_wtoupper`.
-//! * [`short_name`]: `plain_short_name` and `sfn_checksum` against the 8.3 rules of
-//!   oofatfs's `create_name`, the entry stock's f_open writes, and the FAT
+//! * [`short_name`]: `plain_short_name`, `make_sfn` + `gen_numname` (the entry src/fat.rs
+//!   registers: short name, case flags, long name or not) and `sfn_checksum` against the
+//!   8.3 rules of oofatfs's `create_name`, the entry stock's f_open writes, and the FAT
 //!   specification's checksum.
 //!
 //! "Stock" is MicroPython 1.26.1's own oofatfs, compiled by build.rs from the tree `make`

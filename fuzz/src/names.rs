@@ -26,7 +26,8 @@
 //! * `sfn_checksum` is the FAT specification's checksum.
 
 use crate::oracle;
-use rustos::fatlayout::{name_eq, plain_short_name, sfn_checksum, ucs2_name_eq, upper};
+use rustos::fatlayout::{gen_numname, make_sfn, name_eq, plain_short_name, sfn_checksum, ucs2_name_eq, upper};
+use rustos::fatlayout::{NS_BODY, NS_EXT, NS_LFN, NS_LOSS};
 
 /// oofatfs's `ff_wtoupper` (lib/oofatfs/ffunicode.c of MicroPython 1.26.1, FF_USE_LFN),
 /// transcribed; tests/oracle.rs checks it against the C on every BMP code point.
@@ -326,6 +327,20 @@ pub fn short_name(data: &[u8]) {
                         plain,
                         "{s:?}: stock's entry {:?} (long name: {lfn})",
                         e[..11].escape_ascii().to_string()
+                    );
+                    // The whole entry src/fat.rs registers: the short name (numbered ~1
+                    // when lossy, the directory being empty), its case flags, and whether
+                    // long-name entries go before it.
+                    let (sfn, cf) = make_sfn(s.trim_end_matches(['.', ' ']).as_bytes());
+                    let sfn = if cf & NS_LOSS != 0 {
+                        gen_numname(&sfn, core::iter::empty(), 1)
+                    } else {
+                        sfn
+                    };
+                    assert_eq!(
+                        (&sfn[..], cf & NS_LFN != 0, cf & (NS_BODY | NS_EXT)),
+                        (&e[..11], lfn, e[12]),
+                        "{s:?}: make_sfn against stock's entry"
                     );
                 }
                 Err(_) => assert_eq!(ours, None, "{s:?}: a name stock refuses"),
