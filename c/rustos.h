@@ -65,6 +65,9 @@ rustos_try_t rustos_try_call_method(mp_obj_t self, qstr name, size_t n_args, con
 rustos_try_t rustos_try_get_int(mp_obj_t o, mp_int_t *out);
 rustos_try_t rustos_try_is_true(mp_obj_t o, bool *out);
 rustos_try_t rustos_try_str_get_data(mp_obj_t o, const char **data, size_t *len);
+// The bytes of a str or bytes object without a guard (NULL for any other object: then
+// rustos_try_str_get_data raises what stock raises).
+const char *rustos_str_data(mp_obj_t o, size_t *len);
 rustos_try_t rustos_try_new_int(mp_int_t v);
 rustos_try_t rustos_try_new_str(const char *data, size_t len);
 rustos_try_t rustos_try_new_bytes(const uint8_t *data, size_t len);

@@ -327,6 +327,15 @@ bool rustos_obj_is_str(mp_obj_t o) {
     return mp_obj_is_str(o);
 }
 
+const char *rustos_str_data(mp_obj_t o, size_t *len) {
+    if (!mp_obj_is_str_or_bytes(o)) {
+        return NULL;
+    }
+    GET_STR_DATA_LEN(o, s, l);
+    *len = l;
+    return (const char *)s;
+}
+
 bool rustos_obj_is_type(mp_obj_t o, const mp_obj_type_t *type) {
     return mp_obj_get_type(o) == type;
 }

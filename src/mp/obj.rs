@@ -89,8 +89,14 @@ impl Obj {
     /// The slice borrows the object's storage: it is valid while `self` is reachable,
     /// which holds for arguments for the whole call.
     pub fn str_bytes<'a>(self) -> Result<&'a [u8]> {
-        let mut data: *const core::ffi::c_char = core::ptr::null();
         let mut len: usize = 0;
+        // SAFETY: a non-raising C helper; it writes len only when it returns data.
+        let fast = unsafe { ffi::rustos_str_data(self.0, &mut len) };
+        if !fast.is_null() {
+            // SAFETY: `len` readable bytes at `fast`, owned by `self`.
+            return Ok(unsafe { core::slice::from_raw_parts(fast as *const u8, len) });
+        }
+        let mut data: *const core::ffi::c_char = core::ptr::null();
         // SAFETY: trampoline call with valid out-pointers.
         check(unsafe { ffi::rustos_try_str_get_data(self.0, &mut data, &mut len) })?;
         if data.is_null() {
