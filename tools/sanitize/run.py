@@ -9,7 +9,7 @@
      from the GC's stack scan and break nlr's stack handling), -fno-sanitize=nonnull-attribute
      (MicroPython's memcpy(NULL, NULL, 0) idiom); -fsanitize-recover=address only lets
      --keep-going continue past a report;
-   - Rust (our crate, lamfat, getrandom, ...): -Zsanitizer=address on the stable toolchain
+   - Rust (our crate, getrandom, ...): -Zsanitizer=address on the stable toolchain
      with RUSTC_BOOTSTRAP=1 (LLVM's instrumentation, linked against GCC's libasan; Rust has
      no UBSan), plus debug assertions (which turn on core's checks of unsafe preconditions
      too) and overflow checks, and -Cpanic=abort: a panic aborts and ASan reports the abort
