@@ -53,6 +53,9 @@ pub struct VfsFat {
     /// The FAT time of the current call, once read.
     now: Option<u32>,
     mounted: bool,
+    /// log2 of the sector size: sector arithmetic by shifts and masks (Cortex-M0+ has no
+    /// divide instruction, and a division per directory slot showed in profiles).
+    shift: u8,
     /// oofatfs's fsi_flag: bit 0 the free count or last cluster changed, 0x80 no FSInfo
     /// to keep up to date.
     fsi_flag: u8,
@@ -387,6 +390,17 @@ fn ssize(vfs: *mut VfsFat) -> u32 {
     unsafe { (*vfs).bdev.block_size as u32 }
 }
 
+/// `x / ssize`.
+fn sdiv(vfs: *mut VfsFat, x: u32) -> u32 {
+    // SAFETY: reading a field of a live object.
+    x >> unsafe { (*vfs).shift }
+}
+
+/// `x % ssize`.
+fn smod(vfs: *mut VfsFat, x: u32) -> u32 {
+    x & (ssize(vfs) - 1)
+}
+
 /// What oofatfs's check_fs makes of a sector: a FAT boot record, an MBR, or neither.
 enum Boot {
     Fat,
@@ -682,14 +696,13 @@ fn get_fat(vfs: *mut VfsFat, p: &Bpb, c: u32) -> core::result::Result<u32, Fail>
     if c < 2 || c >= p.n_fatent() {
         return Ok(1);
     }
-    let ss = ssize(vfs);
     Ok(match p.kind {
         FatKind::Fat12 => {
             let bc = c + c / 2;
-            load(vfs, p.fat_start + bc / ss)?;
-            let lo = u32::from(cache(vfs)[(bc % ss) as usize]);
-            load(vfs, p.fat_start + (bc + 1) / ss)?;
-            let w = lo | u32::from(cache(vfs)[((bc + 1) % ss) as usize]) << 8;
+            load(vfs, p.fat_start + sdiv(vfs, bc))?;
+            let lo = u32::from(cache(vfs)[smod(vfs, bc) as usize]);
+            load(vfs, p.fat_start + sdiv(vfs, bc + 1))?;
+            let w = lo | u32::from(cache(vfs)[smod(vfs, bc + 1) as usize]) << 8;
             if c & 1 == 1 {
                 w >> 4
             } else {
@@ -697,12 +710,12 @@ fn get_fat(vfs: *mut VfsFat, p: &Bpb, c: u32) -> core::result::Result<u32, Fail>
             }
         }
         FatKind::Fat16 => {
-            load(vfs, p.fat_start + c / (ss / 2))?;
-            le16(cache(vfs), (c * 2 % ss) as usize)
+            load(vfs, p.fat_start + sdiv(vfs, c * 2))?;
+            le16(cache(vfs), smod(vfs, c * 2) as usize)
         }
         FatKind::Fat32 => {
-            load(vfs, p.fat_start + c / (ss / 4))?;
-            le32(cache(vfs), (c * 4 % ss) as usize) & 0x0FFF_FFFF
+            load(vfs, p.fat_start + sdiv(vfs, c * 4))?;
+            le32(cache(vfs), smod(vfs, c * 4) as usize) & 0x0FFF_FFFF
         }
     })
 }
@@ -712,20 +725,19 @@ fn put_fat(vfs: *mut VfsFat, p: &Bpb, c: u32, v: u32) -> core::result::Result<()
     if c < 2 || c >= p.n_fatent() {
         return Err(eio());
     }
-    let ss = ssize(vfs);
     match p.kind {
         FatKind::Fat12 => {
             let bc = c + c / 2;
-            load(vfs, p.fat_start + bc / ss)?;
-            let b = &mut cache(vfs)[(bc % ss) as usize];
+            load(vfs, p.fat_start + sdiv(vfs, bc))?;
+            let b = &mut cache(vfs)[smod(vfs, bc) as usize];
             *b = if c & 1 == 1 {
                 (*b & 0x0F) | ((v as u8) << 4)
             } else {
                 v as u8
             };
             mark_dirty(vfs);
-            load(vfs, p.fat_start + (bc + 1) / ss)?;
-            let b = &mut cache(vfs)[((bc + 1) % ss) as usize];
+            load(vfs, p.fat_start + sdiv(vfs, bc + 1))?;
+            let b = &mut cache(vfs)[smod(vfs, bc + 1) as usize];
             *b = if c & 1 == 1 {
                 (v >> 4) as u8
             } else {
@@ -734,14 +746,14 @@ fn put_fat(vfs: *mut VfsFat, p: &Bpb, c: u32, v: u32) -> core::result::Result<()
             mark_dirty(vfs);
         }
         FatKind::Fat16 => {
-            load(vfs, p.fat_start + c / (ss / 2))?;
-            let at = (c * 2 % ss) as usize;
+            load(vfs, p.fat_start + sdiv(vfs, c * 2))?;
+            let at = smod(vfs, c * 2) as usize;
             cache(vfs)[at..at + 2].copy_from_slice(&(v as u16).to_le_bytes());
             mark_dirty(vfs);
         }
         FatKind::Fat32 => {
-            load(vfs, p.fat_start + c / (ss / 4))?;
-            let at = (c * 4 % ss) as usize;
+            load(vfs, p.fat_start + sdiv(vfs, c * 4))?;
+            let at = smod(vfs, c * 4) as usize;
             let v = (v & 0x0FFF_FFFF) | (le32(cache(vfs), at) & 0xF000_0000);
             cache(vfs)[at..at + 4].copy_from_slice(&v.to_le_bytes());
             mark_dirty(vfs);
@@ -888,7 +900,6 @@ fn get_free(vfs: *mut VfsFat, p: &Bpb) -> core::result::Result<u32, Fail> {
             }
         }
     } else {
-        let ss = ssize(vfs) as usize;
         let w = if p.kind == FatKind::Fat16 { 2 } else { 4 };
         let (mut sect, mut i) = (p.fat_start, 0usize);
         for _ in 0..n {
@@ -901,7 +912,7 @@ fn get_free(vfs: *mut VfsFat, p: &Bpb) -> core::result::Result<u32, Fail> {
             if v == 0 {
                 nfree += 1;
             }
-            i = (i + w) % ss;
+            i = smod(vfs, (i + w) as u32) as usize;
         }
     }
     // SAFETY: fields of a live object, under its lock.
@@ -959,7 +970,7 @@ struct Cursor {
 impl Cursor {
     /// (sector, byte offset in it) of the slot.
     fn at(&self, vfs: *mut VfsFat) -> (u32, u32) {
-        (self.sect, self.dptr % ssize(vfs))
+        (self.sect, smod(vfs, self.dptr))
     }
 }
 
@@ -975,7 +986,7 @@ fn dir_sdi(vfs: *mut VfsFat, p: &Bpb, sclust: u32, ofs: u32) -> core::result::Re
     }
     let mut rel = ofs;
     let sect = if clst == 0 {
-        if ofs / 32 >= p.root_sectors * (ss / 32) {
+        if sdiv(vfs, ofs) >= p.root_sectors {
             return Err(eio());
         }
         p.root_start
@@ -995,7 +1006,7 @@ fn dir_sdi(vfs: *mut VfsFat, p: &Bpb, sclust: u32, ofs: u32) -> core::result::Re
     }
     Ok(Cursor {
         clust: clst,
-        sect: sect + rel / ss,
+        sect: sect + sdiv(vfs, rel),
         dptr: ofs,
     })
 }
@@ -1015,7 +1026,6 @@ fn dir_clear(vfs: *mut VfsFat, p: &Bpb, c: u32) -> core::result::Result<(), Fail
 /// Move to the next slot.  Ok(false) at the end of the table; with `stretch`, a
 /// directory's chain grows by a zeroed cluster instead (EACCES when the volume is full).
 fn dir_next(vfs: *mut VfsFat, p: &Bpb, c: &mut Cursor, stretch: bool) -> core::result::Result<bool, Fail> {
-    let ss = ssize(vfs);
     let ofs = c.dptr + 32;
     if ofs >= MAX_DIR {
         c.sect = 0;
@@ -1023,14 +1033,14 @@ fn dir_next(vfs: *mut VfsFat, p: &Bpb, c: &mut Cursor, stretch: bool) -> core::r
     if c.sect == 0 {
         return Ok(false);
     }
-    if ofs.is_multiple_of(ss) {
+    if smod(vfs, ofs) == 0 {
         c.sect += 1;
         if c.clust == 0 {
-            if ofs / 32 >= p.root_sectors * (ss / 32) {
+            if sdiv(vfs, ofs) >= p.root_sectors {
                 c.sect = 0;
                 return Ok(false);
             }
-        } else if (ofs / ss) & (p.spc - 1) == 0 {
+        } else if sdiv(vfs, ofs) & (p.spc - 1) == 0 {
             let mut clst = get_fat(vfs, p, c.clust)?;
             if clst <= 1 {
                 return Err(eio());
@@ -1057,7 +1067,7 @@ fn dir_next(vfs: *mut VfsFat, p: &Bpb, c: &mut Cursor, stretch: bool) -> core::r
 /// The slot under the cursor, in the cache.
 fn slot<'a>(vfs: *mut VfsFat, c: &Cursor) -> core::result::Result<&'a mut [u8], Fail> {
     load(vfs, c.sect)?;
-    let off = (c.dptr % ssize(vfs)) as usize;
+    let off = smod(vfs, c.dptr) as usize;
     Ok(&mut cache(vfs)[off..off + 32])
 }
 
@@ -1713,6 +1723,7 @@ fn new_vfs(dev: Obj) -> Result<*mut VfsFat> {
     unsafe {
         core::ptr::write(addr_of_mut!((*vfs).bdev), bdev);
         (*vfs).bdev.block_size = ss;
+        (*vfs).shift = ss.trailing_zeros() as u8;
         (*vfs).cur_dir = Obj::from_qstr(qstr!(MP_QSTR__slash_)).0;
     }
     Ok(vfs)
@@ -2503,8 +2514,8 @@ fn read_at(vfs: *mut VfsFat, p: &Bpb, f: *mut File, out: &mut [u8]) -> core::res
             // would read round it for up to 4 GiB).
             return Err(eio());
         }
-        let csect = (f.pos / ss) & (p.spc - 1);
-        if f.pos % ss == 0 {
+        let csect = sdiv(vfs, f.pos) & (p.spc - 1);
+        if smod(vfs, f.pos) == 0 {
             if csect == 0 {
                 let clst = if f.pos == 0 {
                     f.sclust
@@ -2521,7 +2532,7 @@ fn read_at(vfs: *mut VfsFat, p: &Bpb, f: *mut File, out: &mut [u8]) -> core::res
                 // A chain shorter than the file: a corrupt volume (FR_INT_ERR).
                 return Err(eio());
             }
-            let cc = ((btr - done) / ss as usize).min((p.spc - csect) as usize);
+            let cc = (sdiv(vfs, (btr - done).min(u32::MAX as usize) as u32) as usize).min((p.spc - csect) as usize);
             if cc > 0 {
                 let sect = sect + csect;
                 cache_overlap(vfs, sect, cc, true).map_err(|_| raw_err(vfs))?;
@@ -2537,7 +2548,7 @@ fn read_at(vfs: *mut VfsFat, p: &Bpb, f: *mut File, out: &mut [u8]) -> core::res
             return Err(eio());
         }
         load(vfs, sect + csect)?;
-        let off = (f.pos % ss) as usize;
+        let off = smod(vfs, f.pos) as usize;
         let n = (ss as usize - off).min(btr - done);
         out[done..done + n].copy_from_slice(&cache(vfs)[off..off + n]);
         done += n;
@@ -2555,8 +2566,8 @@ fn write_at(vfs: *mut VfsFat, p: &Bpb, f: *mut File, data: &[u8]) -> core::resul
     let mut done = 0;
     f.flags |= F_MODIFIED;
     while done < btw {
-        let csect = (f.pos / ss) & (p.spc - 1);
-        if f.pos % ss == 0 {
+        let csect = sdiv(vfs, f.pos) & (p.spc - 1);
+        if smod(vfs, f.pos) == 0 {
             if csect == 0 {
                 let clst = if f.pos == 0 && f.sclust != 0 {
                     f.sclust
@@ -2578,7 +2589,7 @@ fn write_at(vfs: *mut VfsFat, p: &Bpb, f: *mut File, data: &[u8]) -> core::resul
                 return Err(eio());
             }
             let sect = sect + csect;
-            let cc = ((btw - done) / ss as usize).min((p.spc - csect) as usize);
+            let cc = (sdiv(vfs, (btw - done).min(u32::MAX as usize) as u32) as usize).min((p.spc - csect) as usize);
             if cc > 0 {
                 cache_overlap(vfs, sect, cc, false).map_err(|_| raw_err(vfs))?;
                 let n = cc * ss as usize;
@@ -2598,7 +2609,7 @@ fn write_at(vfs: *mut VfsFat, p: &Bpb, f: *mut File, data: &[u8]) -> core::resul
             return Err(eio());
         }
         load(vfs, sect + csect)?;
-        let off = (f.pos % ss) as usize;
+        let off = smod(vfs, f.pos) as usize;
         let n = (ss as usize - off).min(btw - done);
         cache(vfs)[off..off + n].copy_from_slice(&data[done..done + n]);
         mark_dirty(vfs);
