@@ -1227,14 +1227,14 @@ impl RawEntry {
     }
 }
 
-/// A name to find: its UTF-16 units (NUL-terminated), its short form and oofatfs's NS
-/// flags for it; `sfn_only` looks at short names alone (a numbered name's collisions).
+/// A name to find: its UTF-16 units (an ASCII name's are its bytes: no table is filled for
+/// it), its short form and oofatfs's NS flags for it; `sfn_only` looks at short names alone
+/// (a numbered name's collisions).
 /// `stock`: the name is not ASCII, so stock unix would have written its long name as the
 /// CP437 characters of its UTF-8 bytes (`fatlayout::stock_units`); such a long name
 /// matches too, so that files stock wrote are found by their names.
 struct Target<'a> {
-    lfn: LfnBuf,
-    len: usize,
+    units: Units<'a>,
     name: &'a [u8],
     stock: bool,
     sfn: [u8; 11],
@@ -1242,24 +1242,53 @@ struct Target<'a> {
     sfn_only: bool,
 }
 
+/// A name's UTF-16 units.
+// The table lives on the stack for one call; boxing it would allocate, and not filling it
+// for an ASCII name is the point.
+#[allow(clippy::large_enum_variant)]
+enum Units<'a> {
+    Ascii(&'a [u8]),
+    Wide(LfnBuf, usize),
+}
+
 impl<'a> Target<'a> {
     fn new(name: &'a str) -> Target<'a> {
-        let mut lfn = [0u16; 256];
-        let mut len = 0;
-        for (d, u) in lfn.iter_mut().zip(name.encode_utf16()) {
-            *d = u;
-            len += 1;
-        }
+        let units = if name.is_ascii() {
+            Units::Ascii(name.as_bytes())
+        } else {
+            let mut lfn = [0u16; 256];
+            let mut len = 0;
+            for (d, u) in lfn.iter_mut().zip(name.encode_utf16()) {
+                *d = u;
+                len += 1;
+            }
+            Units::Wide(lfn, len)
+        };
         let name = name.as_bytes();
         let (sfn, cf) = make_sfn(name);
         Target {
-            lfn,
-            len,
+            units,
             name,
             stock: !name.is_ascii() && name.len() <= 255,
             sfn,
             cf,
             sfn_only: false,
+        }
+    }
+
+    /// Unit `i` of the name (0 past its end).
+    fn unit(&self, i: usize) -> u16 {
+        match &self.units {
+            Units::Ascii(b) => b.get(i).map_or(0, |&c| u16::from(c)),
+            Units::Wide(w, n) => w[..*n].get(i).copied().unwrap_or(0),
+        }
+    }
+
+    /// The number of units.
+    fn len(&self) -> usize {
+        match &self.units {
+            Units::Ascii(b) => b.len(),
+            Units::Wide(_, n) => *n,
         }
     }
 
@@ -1276,7 +1305,7 @@ fn dir_find(vfs: *mut VfsFat, p: &Bpb, dir: u32, t: &Target) -> core::result::Re
     // The long-name sequence being matched, against the name (ord) and against the name
     // as stock would have written it (ord2, see Target).
     let (mut ord, mut ord2, mut sum, mut blk) = (0xFFu8, 0xFFu8, 0xFFu8, NO_BLK);
-    let unit = |i: usize| t.lfn[..t.len].get(i).copied().unwrap_or(0);
+    let unit = |i: usize| t.unit(i);
     loop {
         let d = slot(vfs, &c)?;
         let b = d[0];
@@ -1325,12 +1354,11 @@ fn dir_find(vfs: *mut VfsFat, p: &Bpb, dir: u32, t: &Target) -> core::result::Re
 }
 
 /// Write a long name's part into its slot (oofatfs's put_lfn).
-fn put_lfn(lfn: &[u16], d: &mut [u8], ord: u8, sum: u8) {
+fn put_lfn(unit: impl Fn(usize) -> u16, d: &mut [u8], ord: u8, sum: u8) {
     d[13] = sum;
     d[11] = 0x0F;
     d[12] = 0;
     d[26..28].fill(0);
-    let unit = |i: usize| lfn.get(i).copied().unwrap_or(0);
     let mut i = (usize::from(ord) - 1) * 13;
     let mut wc = 0u16;
     for &o in &LFN_OFS {
@@ -1359,7 +1387,7 @@ fn dir_register(vfs: *mut VfsFat, p: &Bpb, dir: u32, t: &mut Target) -> core::re
             t.sfn = if t.stock {
                 gen_numname(&sn, t.name.iter().map(|&b| cp437_char(b)), n)
             } else {
-                gen_numname(&sn, t.lfn[..t.len].iter().copied(), n)
+                gen_numname(&sn, (0..t.len()).map(|i| t.unit(i)), n)
             };
             if dir_find(vfs, p, dir, t)?.is_none() {
                 break;
@@ -1372,7 +1400,7 @@ fn dir_register(vfs: *mut VfsFat, p: &Bpb, dir: u32, t: &mut Target) -> core::re
         }
     }
     let nent = if t.cf & NS_LFN != 0 {
-        (t.len as u32).div_ceil(13) + 1
+        (t.len() as u32).div_ceil(13) + 1
     } else {
         1
     };
@@ -1382,7 +1410,7 @@ fn dir_register(vfs: *mut VfsFat, p: &Bpb, dir: u32, t: &mut Target) -> core::re
         let mut k = nent - 1;
         let mut lc = dir_sdi(vfs, p, dir, c.dptr - k * 32)?;
         loop {
-            put_lfn(&t.lfn[..t.len], slot(vfs, &lc)?, k as u8, sum);
+            put_lfn(|i| t.unit(i), slot(vfs, &lc)?, k as u8, sum);
             mark_dirty(vfs);
             k -= 1;
             if k == 0 {
