@@ -271,6 +271,19 @@ fn cache_reset(vfs: *mut VfsFat) {
     }
 }
 
+/// A slot for a sector not cached: a clean one, the other if both are; else the other is
+/// written back first.
+fn take_slot(vfs: *mut VfsFat) -> IoResult<usize> {
+    // SAFETY: fields of a live object, under its lock.
+    let (cur, other_dirty, cur_dirty) = unsafe {
+        let cur = (*vfs).cur as usize;
+        (cur, (*vfs).dirty[1 - cur], (*vfs).dirty[cur])
+    };
+    let victim = if !other_dirty || cur_dirty { 1 - cur } else { cur };
+    flush_slot(vfs, victim)?;
+    Ok(victim)
+}
+
 fn cache_load(vfs: *mut VfsFat, sector: u32) -> IoResult<()> {
     // SAFETY: fields of a live object, under its lock.
     unsafe {
@@ -278,14 +291,7 @@ fn cache_load(vfs: *mut VfsFat, sector: u32) -> IoResult<()> {
             (*vfs).cur = i as u8;
             return Ok(());
         }
-        // Reuse a clean slot, the older one if both are; else write back the older.
-        let other = 1 - (*vfs).cur as usize;
-        let victim = if !(*vfs).dirty[other] || (*vfs).dirty[(*vfs).cur as usize] {
-            other
-        } else {
-            (*vfs).cur as usize
-        };
-        flush_slot(vfs, victim)?;
+        let victim = take_slot(vfs)?;
         (*vfs).cached[victim] = NO_SECTOR;
         if let Err(e) = dev_read(vfs, sector, slot_buf(vfs, victim)) {
             // As oofatfs's window after a failed read: nothing clean is trusted.
@@ -331,13 +337,7 @@ fn cache_claim(vfs: *mut VfsFat, sector: u32) -> IoResult<()> {
             (*vfs).cur = i as u8;
             return Ok(());
         }
-        let other = 1 - (*vfs).cur as usize;
-        let victim = if !(*vfs).dirty[other] || (*vfs).dirty[(*vfs).cur as usize] {
-            other
-        } else {
-            (*vfs).cur as usize
-        };
-        flush_slot(vfs, victim)?;
+        let victim = take_slot(vfs)?;
         slot_buf(vfs, victim).fill(0);
         (*vfs).cached[victim] = sector;
         (*vfs).cur = victim as u8;

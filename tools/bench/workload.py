@@ -258,24 +258,29 @@ def w_umount(b, kind):
         b.stop()
 
 
+def open_reps(b, mode):
+    """REPS opens under MOUNT, each measured: of one written file ("rb"), or of new files."""
+    if mode == "rb":
+        paths = [MOUNT + "/file"] * REPS
+        write_file(paths[0], 4096, 4096)
+    else:
+        paths = [MOUNT + "/file%d" % i for i in range(REPS)]
+    files = [None] * REPS
+    b.reps = REPS
+    b.heap_before()
+    for i in range(REPS):
+        b.start()
+        files[i] = open(paths[i], mode)
+        b.stop()
+    b.heap_after()
+    for f in files:
+        f.close()
+
+
 def w_open(mode):
     def w(b, kind):
         fs_setup(b, kind)
-        if mode == "rb":
-            paths = [MOUNT + "/file"] * REPS
-            write_file(paths[0], 4096, 4096)
-        else:
-            paths = [MOUNT + "/file%d" % i for i in range(REPS)]
-        files = [None] * REPS
-        b.reps = REPS
-        b.heap_before()
-        for i in range(REPS):
-            b.start()
-            files[i] = open(paths[i], mode)
-            b.stop()
-        b.heap_after()
-        for f in files:
-            f.close()
+        open_reps(b, mode)
 
     return w
 
@@ -412,21 +417,7 @@ def p_mount(b):
 def p_open(mode):
     def w(b):
         posix_setup(b)
-        if mode == "rb":
-            paths = [MOUNT + "/file"] * REPS
-            write_file(paths[0], 4096, 4096)
-        else:
-            paths = [MOUNT + "/file%d" % i for i in range(REPS)]
-        files = [None] * REPS
-        b.reps = REPS
-        b.heap_before()
-        for i in range(REPS):
-            b.start()
-            files[i] = open(paths[i], mode)
-            b.stop()
-        b.heap_after()
-        for f in files:
-            f.close()
+        open_reps(b, mode)
 
     return w
 
