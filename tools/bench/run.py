@@ -1,17 +1,31 @@
 #!/usr/bin/env python3
 """`make bench`: our unix firmware against stock, side by side, in one run.
 
-usage: run.py [--ours BIN] [--stock BIN] [--reps N] [--heapsize SIZE] [--timeout S]
-              [--only REGEX] [--out DIR] [--strict]
+usage: run.py [--ours BIN] [--stock BIN] [--layouts PADS] [--qstr-shifts KS] [--reps N]
+              [--heapsize SIZE] [--timeout S] [--only REGEX] [--out DIR] [--strict]
        run.py --trace WORKLOAD   (the device calls of one workload on both, as a diff)
 
 Runs tools/bench/workload.py (one MicroPython script, the same for both firmwares) once per
-workload, firmware and repetition, each in a fresh process, and reports the median of the
-repetitions: time (us), the RAM block device's traffic (calls and bytes), heap kept by a
-mounted filesystem or an open file, and the QEMU firmwares' section sizes.  Writes
-OUT/results.md, OUT/results.json and OUT/ratios.png (matplotlib if importable, else a small
-built-in PNG writer).  A run that fails (crash, hang past --timeout, wrong result) is a
-result: its rows say FAILED and the report lists why; exit status 0 unless --strict."""
+workload, firmware, variant and repetition, each in a fresh process, and reports per
+firmware the mean over the variants of the median of the repetitions: time (us), the RAM
+block device's traffic (calls and bytes), heap kept by a mounted filesystem or an open
+file, and the QEMU firmwares' section sizes.  Writes OUT/results.md, OUT/results.json,
+OUT/variants.json and OUT/ratios.png (matplotlib if importable, else a small built-in PNG
+writer).
+
+Variants: a firmware's speed depends on two draws that have nothing to do with the code under
+test, and the two firmwares draw them differently.  Each variant fixes both, and both
+firmwares run every variant:
+- the code layout (--layouts 0,16,32,48): BIN itself, or BIN-padN, the same objects relinked
+  with N bytes in front of .text (`make bench-layouts`); bytecode dispatch runs up to 10%
+  faster or slower depending on where the interpreter sits in a 64-byte line;
+- the qstr numbering (--qstr-shifts 0,8,...): the workload runs under shift.py, which interns
+  K names first; which of the script's names share a slot of the map lookup cache decides up
+  to 25% of a workload's time.
+Variant i has the i-th pad and the i-th shift, each list cycled to the longer one's length.
+
+A run that fails (crash, hang past --timeout, wrong result) is a result: its rows say FAILED
+and the report lists why; exit status 0 unless --strict."""
 import argparse
 import datetime
 import hashlib
@@ -40,7 +54,11 @@ def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--ours", default=os.path.join(B, "unix", "micropython"))
     p.add_argument("--stock", default=os.path.join(B, "unix-stock", "micropython"))
-    p.add_argument("--reps", type=int, default=5)
+    p.add_argument("--reps", type=int, default=5, help="repetitions per workload, firmware and layout")
+    p.add_argument(
+        "--layouts", default="0", help="comma-separated pads: 0 is BIN itself, N is BIN-padN (make bench-layouts)"
+    )
+    p.add_argument("--qstr-shifts", default="0", help="comma-separated counts of names interned first (shift.py)")
     p.add_argument("--heapsize", default="16M", help="passed as -X heapsize= to both firmwares")
     p.add_argument("--timeout", type=float, default=10.0, help="seconds per run; a run past it is a failure")
     p.add_argument("--only", default=None, help="regex: run only the workloads it matches")
@@ -53,7 +71,22 @@ def parse_args():
     a = p.parse_args()
     if a.reps < 1:
         p.error("--reps must be at least 1")
+    try:
+        a.layouts = [int(x) for x in a.layouts.split(",")]
+        a.qstr_shifts = [int(x) for x in a.qstr_shifts.split(",")]
+    except ValueError:
+        p.error("--layouts, --qstr-shifts: comma-separated numbers, such as 0,16,32,48")
+    n = max(len(a.layouts), len(a.qstr_shifts))
+    a.variants = [(a.layouts[i % len(a.layouts)], a.qstr_shifts[i % len(a.qstr_shifts)]) for i in range(n)]
     return a
+
+
+def variant_name(v):
+    return "+%d B, +%d qstrs" % v
+
+
+def layout_path(src, pad):
+    return src if pad == 0 else "%s-pad%d" % (src, pad)
 
 
 def snapshot(src, dst, wait=120):
@@ -70,13 +103,14 @@ def snapshot(src, dst, wait=120):
         return hashlib.sha256(f.read()).hexdigest()[:12]
 
 
-def run_one(binary, args, name, assets, timeout, trace=None):
+def run_one(binary, args, name, assets, timeout, trace=None, shift=0):
     """One workload in a fresh process: ({key: int}, None) or (None, reason).  With a list
     as `trace`, the device calls the workload lists are appended to it."""
     tmp = tempfile.mkdtemp(prefix="rustos-bench-")
     try:
         p = subprocess.run(
-            [binary, "-X", "heapsize=" + args.heapsize, os.path.join(HERE, "workload.py"), name, assets, tmp]
+            [binary, "-X", "heapsize=" + args.heapsize, os.path.join(HERE, "shift.py"), str(shift),
+             os.path.join(HERE, "workload.py"), name, assets, tmp]
             + (["trace"] if trace is not None else []),
             capture_output=True,
             text=True,
@@ -171,11 +205,13 @@ def main():
     assets = os.path.join(args.out, "assets")
     os.makedirs(bindir, exist_ok=True)
     os.makedirs(assets, exist_ok=True)
-    fw = {}
+    fw = {}  # label -> {pad: binary}
     hashes = {}
     for label, src in (("ours", args.ours), ("stock", args.stock)):
-        fw[label] = os.path.join(bindir, "micropython-" + label)
-        hashes[label] = snapshot(src, fw[label])
+        fw[label] = {}
+        for pad in args.layouts:
+            fw[label][pad] = os.path.join(bindir, "micropython-%s-pad%d" % (label, pad))
+            hashes[(label, pad)] = snapshot(layout_path(src, pad), fw[label][pad])
     shutil.copy(os.path.join(HERE, "bench_module.py"), assets)
     mpy = os.path.join(assets, "bench_module.mpy")
     if os.path.exists(mpy):
@@ -190,9 +226,9 @@ def main():
         notes.append("No mpy-cross at %s: the `import .mpy` workloads were not run." % args.mpy_cross)
 
     if args.trace:
-        return trace(args, fw, assets)
+        return trace(args, {label: fw[label][args.layouts[0]] for label in fw}, assets)
 
-    p = subprocess.run([fw["stock"], os.path.join(HERE, "workload.py"), "list"], capture_output=True, text=True, check=True)
+    p = subprocess.run([fw["stock"][args.layouts[0]], os.path.join(HERE, "workload.py"), "list"], capture_output=True, text=True, check=True)
     names = [n for n in p.stdout.splitlines() if n]
     if not have_mpy:
         names = [n for n in names if not n.endswith("import .mpy")]
@@ -200,40 +236,55 @@ def main():
         names = [n for n in names if re.search(args.only, n)]
 
     # Repetitions outermost and the firmware order alternating, so that load on the machine
-    # spreads over both firmwares and every workload alike.  A workload that fails on a
-    # firmware is not run there again (a hang would cost the timeout each time).
-    samples = {(n, l): [] for n in names for l in fw}
+    # spreads over both firmwares, every variant and every workload alike.  A workload that
+    # fails on a firmware is not run there again (a hang would cost the timeout each time).
+    variants = range(len(args.variants))
+    samples = {(n, l, v): [] for n in names for l in fw for v in variants}
     failed = {}
     for rep in range(args.reps):
         order = ("ours", "stock") if rep % 2 == 0 else ("stock", "ours")
         print("rep %d/%d" % (rep + 1, args.reps), file=sys.stderr, flush=True)
         for name in names:
-            for label in order:
-                if (name, label) in failed:
-                    continue
-                out, err = run_one(fw[label], args, name, assets, args.timeout)
-                if err:
-                    failed[(name, label)] = "rep %d: %s" % (rep + 1, err)
-                    print("  %s on %s failed: %s" % (name, label, err), file=sys.stderr, flush=True)
-                else:
-                    samples[(name, label)].append(out)
+            for v in variants:
+                pad, shift = args.variants[v]
+                for label in order:
+                    if (name, label) in failed:
+                        continue
+                    out, err = run_one(fw[label][pad], args, name, assets, args.timeout, shift=shift)
+                    if err:
+                        failed[(name, label)] = "rep %d, %s: %s" % (rep + 1, variant_name(args.variants[v]), err)
+                        print("  %s on %s failed: %s" % (name, label, err), file=sys.stderr, flush=True)
+                    else:
+                        samples[(name, label, v)].append(out)
 
     # Rows: per workload, time, then each device counter non-zero on either firmware, then heap.
     rows = []
     unstable = []
 
+    def variant_medians(name, label, key):
+        """{variant: median of the repetitions} over the variants that have the key."""
+        return {
+            v: statistics.median(vals)
+            for v in variants
+            for vals in [[s[key] for s in samples[(name, label, v)] if key in s]]
+            if vals
+        }
+
     def median_of(name, label, key):
-        vals = [s[key] for s in samples[(name, label)] if key in s]
-        if not vals:
+        """The mean over the variants of each variant's median (one variant: the median)."""
+        if key != "time":
+            vals = [s[key] for v in variants for s in samples[(name, label, v)] if key in s]
+            if len(set(vals)) > 1:
+                unstable.append("%s [%s] on %s: %s" % (name, key, label, vals))
+        m = variant_medians(name, label, key)
+        if len(m) != len(variants):  # a variant failed: no figure rather than a partial one
             return None
-        if key != "time" and len(set(vals)) > 1:
-            unstable.append("%s [%s] on %s: %s" % (name, key, label, vals))
-        return statistics.median(vals)
+        return statistics.fmean(m.values())
 
     for name in names:
         keys = []
         for label in fw:
-            for s in samples[(name, label)]:
+            for s in (s for v in variants for s in samples[(name, label, v)]):
                 for k in s:
                     if k not in keys:
                         keys.append(k)
@@ -286,14 +337,26 @@ def main():
     md = [
         "# `make bench`: our firmware against stock",
         "",
-        "Run %s on %s (%d CPUs, %s at the end), %d repetitions per workload and firmware, "
-        "each a fresh process with `-X heapsize=%s`; medians shown; %.0f s in all." % (
-            stamp, platform.node() or "this machine", os.cpu_count() or 0, load, args.reps, args.heapsize,
+        "Run %s on %s (%d CPUs, %s at the end), %d repetitions per workload, firmware and variant "
+        "(%d variant%s), each a fresh process with `-X heapsize=%s`; %s; %.0f s in all." % (
+            stamp, platform.node() or "this machine", os.cpu_count() or 0, load, args.reps,
+            len(variants), "" if len(variants) == 1 else "s", args.heapsize,
+            "medians shown" if len(variants) == 1 else "shown: the mean over the variants of each variant's median",
             time.time() - started,
         ),
         "",
-        "- ours: `%s` (sha256 %s)" % (os.path.relpath(args.ours, TOP), hashes["ours"]),
-        "- stock: `%s` (sha256 %s)" % (os.path.relpath(args.stock, TOP), hashes["stock"]),
+    ]
+    if len(variants) > 1:
+        md += [
+            "Variants (code layout, qstr numbering): %s. Each firmware runs in every one; see "
+            "`tools/bench/run.py` and `tools/bench/shift.py` for why." % ", ".join(
+                "(%s)" % variant_name(v) for v in args.variants),
+            "",
+        ]
+    for label, src in (("ours", args.ours), ("stock", args.stock)):
+        md.append("- %s: %s" % (label, ", ".join(
+            "`%s` (sha256 %s)" % (os.path.relpath(layout_path(src, pad), TOP), hashes[(label, pad)]) for pad in args.layouts)))
+    md += [
         "",
         "Units: time in microseconds (`time.ticks_us`); traffic in calls or bytes as the row says; "
         "heap in bytes (`gc.mem_alloc()` growth after `gc.collect()`); size in bytes. "
@@ -305,6 +368,36 @@ def main():
         md += ["- " + n for n in notes] + [""]
     md += ["| " + " | ".join(header) + " |", "| --- | --- | ---: | ---: | ---: |"]
     md += ["| " + " | ".join(t) + " |" for t in table[1:]]
+    # Per variant: the control row in the report (how far apart the draws alone put the two
+    # firmwares), every time row in variants.json.
+    per_variant = []
+    for name in names:
+        o, st = variant_medians(name, "ours", "time"), variant_medians(name, "stock", "time")
+        for v in variants:
+            pad, shift = args.variants[v]
+            per_variant.append({"workload": name, "layout": pad, "qstr_shift": shift, "ours": o.get(v),
+                                "stock": st.get(v), "ratio": ratio(o.get(v), st.get(v))})
+    if len(variants) > 1:
+        md += [
+            "",
+            "Per variant, the control row and the spread of each time row's ratio (medians of the "
+            "repetitions; all in `variants.json`):",
+            "",
+            "| variant | control, ours (µs) | control, stock (µs) | control ratio | time ratios, lowest–highest |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
+        for v in variants:
+            rs = [r for r in per_variant if r["layout"] == args.variants[v][0] and r["qstr_shift"] == args.variants[v][1]]
+            c = [r for r in rs if r["workload"].startswith("control")]
+            rr = [r["ratio"] for r in rs if r["ratio"] is not None]
+            md.append("| %s | %s | %s | %s | %s |" % (
+                variant_name(args.variants[v]),
+                fmt_num(c[0]["ours"]) if c else "-", fmt_num(c[0]["stock"]) if c else "-",
+                fmt_ratio(c[0]["ratio"], c[0]["ours"], c[0]["stock"]) if c else "-",
+                "%.2f–%.2f" % (min(rr), max(rr)) if rr else "-"))
+    with open(os.path.join(args.out, "variants.json"), "w") as f:
+        json.dump(per_variant, f, indent=1)
+        f.write("\n")
     with open(os.path.join(args.out, "results.md"), "w") as f:
         f.write("\n".join(md) + "\n")
     with open(os.path.join(args.out, "results.json"), "w") as f:
