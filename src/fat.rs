@@ -30,7 +30,7 @@ use crate::qstr;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::ffi::{c_char, c_void};
-use core::ptr::addr_of_mut;
+use core::ptr::{addr_of, addr_of_mut};
 
 /// Largest sector size we accept (oofatfs's FF_MAX_SS on unix).
 const MAX_SS: usize = 4096;
@@ -76,7 +76,26 @@ pub struct VfsFat {
     last_clst: u32,
     /// The mounted volume's boot record numbers.
     geo: Bpb,
+    /// Where the last dir_find that found nothing left dir_alloc's search (see AllocHint).
+    hint: AllocHint,
     // followed by the sector buffers (SLOTS × bdev.block_size bytes)
+}
+
+/// dir_alloc's search as far as a dir_find that ended at the directory's end marker took it:
+/// valid while nothing changed since (`seq`), for the same directory and slot count.  A
+/// new entry is looked for first (is the name there?), then placed (where is room?); both
+/// walk the same slots, and with the hint the second walk starts where the first stopped.
+#[derive(Clone, Copy, Default)]
+struct AllocHint {
+    ok: bool,
+    dir: u32,
+    nent: u32,
+    seq: u32,
+    /// The slot found for `nent` entries, or the end marker where the search goes on.
+    at: Cursor,
+    found: bool,
+    /// Free slots in a row just before `at` (when not found).
+    run: u32,
 }
 
 /// An open file: 52 bytes on 64-bit unix, four GC blocks as stock's FIL.
@@ -621,6 +640,16 @@ fn take_io_error(vfs: *mut VfsFat) -> Error {
     Errno::EIO.into()
 }
 
+/// The device failed the last call by an error code or an OSError (not another exception,
+/// such as KeyboardInterrupt).
+fn device_failed(vfs: *mut VfsFat) -> bool {
+    // SAFETY: a field of a live object; reading an object's type cannot raise.
+    unsafe {
+        let p = (*vfs).pending;
+        p.is_null() || ffi::mp_obj_is_subclass_fast(ffi::mp_obj_get_type(p) as _, addr_of!(ffi::mp_type_OSError) as _)
+    }
+}
+
 /// Run `f` on the mounted volume under the lock.  Not mounted: mount now (a device
 /// formatted since the constructor ran), else ENODEV as stock.
 fn with_fs<T>(vfs: *mut VfsFat, f: impl FnOnce(&Bpb) -> core::result::Result<T, Fail>) -> Result<T> {
@@ -658,6 +687,7 @@ fn call_begin(vfs: *mut VfsFat) -> Result<Bpb> {
         *addr_of_mut!((*vfs).pending) = core::ptr::null_mut();
         (*vfs).dev_errno = 0;
         (*vfs).now = None;
+        (*vfs).hint.ok = false;
         if !(*vfs).mounted && !try_mount(vfs)? {
             return Err(Errno::ENODEV.into());
         }
@@ -668,14 +698,20 @@ fn call_begin(vfs: *mut VfsFat) -> Result<Bpb> {
 /// The end of a filesystem call: the cache written back when `flush` (oofatfs syncs its
 /// window at the end of each call that wrote; a call the device failed keeps its changes
 /// in the cache too, the free count and open files already reflect them), then only the
-/// sector used last (and a changed one) kept, as oofatfs's window.
+/// sector used last (and a changed one, and a sector of the first FAT) kept, as oofatfs's
+/// window.
 #[inline(never)]
 fn call_end(vfs: *mut VfsFat, flush: bool) -> Result<()> {
     let flushed = if flush { cache_flush(vfs) } else { Ok(()) };
     // SAFETY: fields of a live object, under its lock.
     unsafe {
         let other = 1 - (*vfs).cur as usize;
-        if !(*vfs).dirty[other] {
+        let c = (*vfs).cached[other];
+        let g = &(*vfs).geo;
+        // A FAT sector stays too: a file read in small pieces looks up the next cluster
+        // after each sector, and oofatfs reads the FAT sector again each time.
+        let fat = c >= g.fat_start && c - g.fat_start < g.fat_size;
+        if !(*vfs).dirty[other] && !fat {
             (*vfs).cached[other] = NO_SECTOR;
         }
     }
@@ -1074,8 +1110,17 @@ fn slot<'a>(vfs: *mut VfsFat, c: &Cursor) -> core::result::Result<&'a mut [u8], 
 /// `nent` free slots in a row in directory `sclust` (growing it if need be): the cursor
 /// is on the last of them.  EACCES when there is no room.
 fn dir_alloc(vfs: *mut VfsFat, p: &Bpb, sclust: u32, nent: u32) -> core::result::Result<Cursor, Fail> {
-    let mut c = dir_sdi(vfs, p, sclust, 0)?;
-    let mut n = 0;
+    // SAFETY: fields of a live object, under its lock.
+    let h = unsafe { core::mem::take(&mut (*vfs).hint) };
+    // SAFETY: as above.
+    let (mut c, mut n) = if h.ok && h.dir == sclust && h.nent == nent && h.seq == unsafe { (*vfs).seq } {
+        if h.found {
+            return Ok(h.at);
+        }
+        (h.at, h.run)
+    } else {
+        (dir_sdi(vfs, p, sclust, 0)?, 0)
+    };
     loop {
         let b0 = slot(vfs, &c)?[0];
         if b0 == 0xE5 || b0 == 0 {
@@ -1292,6 +1337,15 @@ impl<'a> Target<'a> {
         }
     }
 
+    /// Directory slots a new entry of this name takes: the short one, and the long name's.
+    fn slots(&self) -> u32 {
+        if self.cf & NS_LFN != 0 {
+            (self.len() as u32).div_ceil(13) + 1
+        } else {
+            1
+        }
+    }
+
     /// Unit `i` of the long name stock would have written (0 past its end).
     fn stock_unit(&self, i: usize) -> u16 {
         self.name.get(i).map_or(0, |&b| cp437_char(b))
@@ -1302,6 +1356,13 @@ impl<'a> Target<'a> {
 /// short name only when the name is its exact short form.
 fn dir_find(vfs: *mut VfsFat, p: &Bpb, dir: u32, t: &Target) -> core::result::Result<Option<RawEntry>, Fail> {
     let mut c = dir_sdi(vfs, p, dir, 0)?;
+    // dir_alloc's search for the slots a new entry of this name takes, kept alongside.
+    let nent = t.slots();
+    let mut h = AllocHint {
+        dir,
+        nent,
+        ..AllocHint::default()
+    };
     // The long-name sequence being matched, against the name (ord) and against the name
     // as stock would have written it (ord2, see Target).
     let (mut ord, mut ord2, mut sum, mut blk) = (0xFFu8, 0xFFu8, 0xFFu8, NO_BLK);
@@ -1310,7 +1371,24 @@ fn dir_find(vfs: *mut VfsFat, p: &Bpb, dir: u32, t: &Target) -> core::result::Re
         let d = slot(vfs, &c)?;
         let b = d[0];
         if b == 0 {
+            if !h.found {
+                h.at = c;
+            }
+            // SAFETY: fields of a live object, under its lock.
+            unsafe {
+                h.ok = true;
+                h.seq = (*vfs).seq;
+                (*vfs).hint = h;
+            }
             return Ok(None);
+        }
+        if b == 0xE5 {
+            h.run += 1;
+            if h.run == nent && !h.found {
+                (h.found, h.at) = (true, c);
+            }
+        } else {
+            h.run = 0;
         }
         let a = d[11] & 0x3F;
         if b == 0xE5 || (a & 0x08 != 0 && a != 0x0F) {
@@ -1399,11 +1477,7 @@ fn dir_register(vfs: *mut VfsFat, p: &Bpb, dir: u32, t: &mut Target) -> core::re
             return Err(Errno::EACCES.into());
         }
     }
-    let nent = if t.cf & NS_LFN != 0 {
-        (t.len() as u32).div_ceil(13) + 1
-    } else {
-        1
-    };
+    let nent = t.slots();
     let c = dir_alloc(vfs, p, dir, nent)?;
     if nent > 1 {
         let sum = sfn_checksum(&t.sfn);
@@ -2560,9 +2634,21 @@ fn read_at(vfs: *mut VfsFat, p: &Bpb, f: *mut File, out: &mut [u8]) -> core::res
                 // A chain shorter than the file: a corrupt volume (FR_INT_ERR).
                 return Err(eio());
             }
-            let cc = (sdiv(vfs, (btr - done).min(u32::MAX as usize) as u32) as usize).min((p.spc - csect) as usize);
+            let whole = sdiv(vfs, (btr - done).min(u32::MAX as usize) as u32) as usize;
+            let mut cc = whole.min((p.spc - csect) as usize);
             if cc > 0 {
                 let sect = sect + csect;
+                // Whole sectors wanted past this cluster, in the clusters that follow it on the
+                // disk: read in the same device call.  oofatfs reads cluster by cluster; the
+                // sectors and the FAT entries looked up are the same, the calls fewer.
+                while cc < whole && (csect as usize + cc) & (p.spc as usize - 1) == 0 {
+                    let next = get_fat(vfs, p, f.clust)?;
+                    if next != f.clust + 1 || next >= p.n_fatent() {
+                        break;
+                    }
+                    f.clust = next;
+                    cc += (whole - cc).min(p.spc as usize);
+                }
                 cache_overlap(vfs, sect, cc, true).map_err(|_| raw_err(vfs))?;
                 let n = cc * ss as usize;
                 dev_read(vfs, sect, &mut out[done..done + n]).map_err(|_| raw_err(vfs))?;
@@ -2585,6 +2671,56 @@ fn read_at(vfs: *mut VfsFat, p: &Bpb, f: *mut File, out: &mut [u8]) -> core::res
     Ok(done)
 }
 
+/// The clusters a write took ahead of its data, to give back if the data cannot be
+/// written: the chain's end before (and its entry), the clusters taken after it, and the
+/// counts as they were.
+struct Undo {
+    end: Option<(u32, u32)>,
+    /// The run taken next to each other, and one elsewhere that ended it (0: none).
+    first: u32,
+    last: u32,
+    stray: u32,
+    counts: (u32, u32, u8),
+}
+
+impl Undo {
+    fn new(vfs: *mut VfsFat) -> Undo {
+        // SAFETY: fields of a live object, under its lock.
+        let counts = unsafe { ((*vfs).free_clst, (*vfs).last_clst, (*vfs).fsi_flag) };
+        Undo {
+            end: None,
+            first: 0,
+            last: 0,
+            stray: 0,
+            counts,
+        }
+    }
+
+    /// `next` was taken and linked from `cl`, whose entry was `link`.
+    fn took(&mut self, cl: u32, link: u32, next: u32) {
+        if self.end.is_none() {
+            (self.end, self.first, self.last) = (Some((cl, link)), next, next);
+        } else if next == self.last + 1 {
+            self.last = next;
+        } else {
+            self.stray = next;
+        }
+    }
+
+    fn back(&self, vfs: *mut VfsFat, p: &Bpb) -> core::result::Result<(), Fail> {
+        let Some((end, link)) = self.end else {
+            return Ok(());
+        };
+        for c in (self.first..=self.last).chain((self.stray != 0).then_some(self.stray)) {
+            put_fat(vfs, p, c, 0)?;
+        }
+        put_fat(vfs, p, end, link)?;
+        // SAFETY: fields of a live object, under its lock.
+        unsafe { ((*vfs).free_clst, (*vfs).last_clst, (*vfs).fsi_flag) = self.counts };
+        Ok(())
+    }
+}
+
 /// Write at the position as oofatfs's f_write, growing the chain as it goes.  Stops
 /// short when the volume is full.
 fn write_at(vfs: *mut VfsFat, p: &Bpb, f: *mut File, data: &[u8]) -> core::result::Result<usize, Fail> {
@@ -2592,8 +2728,10 @@ fn write_at(vfs: *mut VfsFat, p: &Bpb, f: *mut File, data: &[u8]) -> core::resul
     let ss = ssize(vfs);
     let btw = (data.len() as u64).min(u64::from(u32::MAX - f.pos)) as usize;
     let mut done = 0;
+    let mut merge = true;
     f.flags |= F_MODIFIED;
     while done < btw {
+        let clust_in = f.clust;
         let csect = sdiv(vfs, f.pos) & (p.spc - 1);
         if smod(vfs, f.pos) == 0 {
             if csect == 0 {
@@ -2617,14 +2755,69 @@ fn write_at(vfs: *mut VfsFat, p: &Bpb, f: *mut File, data: &[u8]) -> core::resul
                 return Err(eio());
             }
             let sect = sect + csect;
-            let cc = (sdiv(vfs, (btw - done).min(u32::MAX as usize) as u32) as usize).min((p.spc - csect) as usize);
+            let whole = sdiv(vfs, (btw - done).min(u32::MAX as usize) as u32) as usize;
+            let mut cc = whole.min((p.spc - csect) as usize);
             if cc > 0 {
+                // Whole sectors to write past this cluster: the clusters that follow are
+                // taken first (oofatfs takes each as it gets there: the same clusters, the
+                // same FAT changes), and those next to this one on the disk are written in
+                // the same device call.  A cluster elsewhere is linked already, so the
+                // next turn finds it; a full volume or a failure ends the run here, and
+                // its sectors are written before the failure is returned, as oofatfs would.
+                let mut failed = None;
+                let mut undo = Undo::new(vfs);
+                while merge && cc < whole && (csect as usize + cc) & (p.spc as usize - 1) == 0 {
+                    let cl = f.clust;
+                    let link = match get_fat(vfs, p, cl) {
+                        Ok(v) => v,
+                        Err(e) => {
+                            failed = Some(e);
+                            break;
+                        }
+                    };
+                    match create_chain(vfs, p, cl) {
+                        Ok(next) => {
+                            if next != 0 && !(2..p.n_fatent()).contains(&link) {
+                                undo.took(cl, link, next);
+                            }
+                            if next != cl + 1 || next >= p.n_fatent() {
+                                break;
+                            }
+                            f.clust = next;
+                            cc += (whole - cc).min(p.spc as usize);
+                        }
+                        Err(e) => {
+                            failed = Some(e);
+                            break;
+                        }
+                    }
+                }
                 cache_overlap(vfs, sect, cc, false).map_err(|_| raw_err(vfs))?;
                 let n = cc * ss as usize;
-                dev_write(vfs, sect, &data[done..done + n]).map_err(|_| raw_err(vfs))?;
+                if dev_write(vfs, sect, &data[done..done + n]).is_err() {
+                    // oofatfs writes this cluster before it takes the next: give back what
+                    // was taken ahead, and when the device failed (an error code or an
+                    // OSError, not an interrupt) go on cluster by cluster as it does, to
+                    // fail (or not) where it fails.
+                    undo.back(vfs, p)?;
+                    f.clust = clust_in;
+                    if cc as u32 > p.spc - csect && device_failed(vfs) {
+                        merge = false;
+                        // SAFETY: fields of a live object, under its lock.
+                        unsafe {
+                            (*vfs).dev_errno = 0;
+                            *addr_of_mut!((*vfs).pending) = core::ptr::null_mut();
+                        }
+                        continue;
+                    }
+                    return Err(raw_err(vfs));
+                }
                 done += n;
                 f.pos += n as u32;
                 f.size = f.size.max(f.pos);
+                if let Some(e) = failed {
+                    return Err(e);
+                }
                 continue;
             }
             if f.pos >= f.size {
