@@ -160,6 +160,9 @@ struct DirIt {
     vfs: *mut VfsFat,
     /// The next entry to read.
     cur: Cursor,
+    /// The entry's long name, as dir_read assembles it under the lock: zeroed once per
+    /// listing here rather than for each entry on the stack.
+    lfn: LfnBuf,
 }
 
 const fn align8(n: usize) -> usize {
@@ -1706,7 +1709,11 @@ struct FatPath {
 /// normalised.  As oofatfs: '\\' separates too, a control character ends the path,
 /// `* ? : " < > |` and DEL are invalid (EINVAL), trailing dots and spaces of a name go.
 fn resolve(vfs: *mut VfsFat, path: Obj) -> Result<FatPath> {
-    let p = path.str_bytes()?;
+    resolve_bytes(vfs, path.str_bytes()?)
+}
+
+/// resolve from the path's bytes (an import's path arrives as C bytes: no str is made).
+fn resolve_bytes(vfs: *mut VfsFat, p: &[u8]) -> Result<FatPath> {
     if p.contains(&0) {
         return Err(Error::Value("embedded null byte"));
     }
@@ -2356,10 +2363,10 @@ fn dir_next_entry(d: *mut DirIt) -> Result<Obj> {
     let mut buf: NameBuf = [0; 768];
     // Reading changes nothing: no write-back at the end (as f_readdir).
     let next = with_fs_opt(vfs, false, |p| {
-        // SAFETY: our iterator's cursor, used under the filesystem's lock.
-        let cur = unsafe { &mut (*d).cur };
-        let mut lfn = [0u16; 256];
-        let Some((e, has_lfn)) = dir_read(vfs, p, cur, &mut lfn)? else {
+        // SAFETY: our iterator's cursor and long-name buffer (disjoint fields), used under
+        // the filesystem's lock.
+        let (cur, lfn) = unsafe { (&mut (*d).cur, &mut (*d).lfn) };
+        let Some((e, has_lfn)) = dir_read(vfs, p, cur, lfn)? else {
             return Ok(None);
         };
         let n = listed_name(&e, has_lfn.then_some(&lfn[..]), &mut buf).len();
@@ -2393,9 +2400,7 @@ fn dir_next_entry(d: *mut DirIt) -> Result<Obj> {
 }
 
 fn import_stat(vfs: *mut VfsFat, path: &[u8]) -> ffi::mp_import_stat_t {
-    let r = Obj::new_str(path)
-        .and_then(|p| components(vfs, p))
-        .and_then(|c| with_fs(vfs, |_| Ok(raw_walk(vfs, &c)?.map(|e| e.is_dir()))));
+    let r = resolve_bytes(vfs, path).and_then(|p| with_fs(vfs, |_| Ok(raw_walk(vfs, &p.comps)?.map(|e| e.is_dir()))));
     (match r {
         Ok(Some(false)) => ffi::RUSTOS_IMPORT_STAT_FILE,
         Ok(_) => ffi::RUSTOS_IMPORT_STAT_DIR,

@@ -948,7 +948,11 @@ pub fn new_mounted(version: u8, dev: Obj) -> Result<Obj> {
 /// The littlefs path (NUL-terminated) for a path argument: relative paths are joined
 /// to the current directory.
 fn make_path<F: Flavor>(vfs: *mut Vfs<F>, path: Obj) -> Result<alloc::vec::Vec<u8>> {
-    let p = path.str_bytes()?;
+    make_path_bytes(vfs, path.str_bytes()?)
+}
+
+/// make_path from the path's bytes (an import's path arrives as C bytes: no str is made).
+fn make_path_bytes<F: Flavor>(vfs: *mut Vfs<F>, p: &[u8]) -> Result<alloc::vec::Vec<u8>> {
     if p.contains(&0) {
         return Err(Error::Value("embedded null byte"));
     }
@@ -1112,7 +1116,7 @@ fn statvfs<F: Flavor>(vfs: *mut Vfs<F>) -> Result<Obj> {
 }
 
 fn import_stat<F: Flavor>(vfs: *mut Vfs<F>, path: &[u8]) -> ffi::mp_import_stat_t {
-    let Ok(p) = Obj::new_str(path).and_then(|o| make_path(vfs, o)) else {
+    let Ok(p) = make_path_bytes(vfs, path) else {
         return ffi::RUSTOS_IMPORT_STAT_NO_EXIST as ffi::mp_import_stat_t;
     };
     (match stat_info(vfs, &p) {
