@@ -25,7 +25,7 @@ use crate::errno::Errno;
 use crate::fatlayout::{self, cp437_char, gen_numname, make_sfn, name_eq, sfn_checksum, stock_decode, FatKind};
 use crate::fatlayout::{NS_BODY, NS_EXT, NS_LFN, NS_LOSS};
 use crate::ffi;
-use crate::mp::{self, check, entry, error::errno_number, io_entry, Error, Io, Obj, Result};
+use crate::mp::{self, check, entry, error::errno_number, io_entry, Error, Io, Obj, Qstr, Result};
 use crate::qstr;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -3059,14 +3059,15 @@ pub extern "C" fn rustos_fat_mount(
 
 #[no_mangle]
 pub extern "C" fn rustos_fat_umount(s: ffi::mp_obj_t) -> ffi::rustos_ret_t {
-    // Stock keeps the volume mounted internally so the object stays usable; we also
-    // write back a sector still in the cache (files written and not yet closed).
-    entry(|| {
-        let vfs = s as *mut VfsFat;
-        let _g = lock(vfs)?;
-        cache_flush(vfs).map_err(|_| take_io_error(vfs))?;
-        Ok(Obj::NONE)
-    })
+    entry(|| umount(s as _))
+}
+
+/// Stock keeps the volume mounted internally so the object stays usable; we also write
+/// back a sector still in the cache (files written and not yet closed).
+fn umount(vfs: *mut VfsFat) -> Result<Obj> {
+    let _g = lock(vfs)?;
+    cache_flush(vfs).map_err(|_| take_io_error(vfs))?;
+    Ok(Obj::NONE)
 }
 
 #[no_mangle]
@@ -3181,6 +3182,21 @@ pub extern "C" fn rustos_fat_file_ioctl(
     exc: *mut ffi::rustos_ret_t,
 ) -> ffi::mp_uint_t {
     io_entry(errcode, exc, || file_ioctl(o, request as u32, arg))
+}
+
+/// `mount(readonly, mkfs)` or `umount()` on a VfsFat (exactly: a subclass may override
+/// them) without a method lookup and a guarded call: None for anything else.
+pub fn call_direct(o: Obj, meth: Qstr, args: &[Obj]) -> Option<Result<Obj>> {
+    // SAFETY: a non-raising C helper comparing the object's type.
+    if !unsafe { ffi::rustos_obj_is_type(o.0, &raw const ffi::rustos_type_fat) } {
+        return None;
+    }
+    let vfs = o.0 as *mut VfsFat;
+    Some(match (meth, args) {
+        (m, &[readonly, mkfs]) if m == qstr!(MP_QSTR_mount) => mount(vfs, readonly, mkfs),
+        (m, &[]) if m == qstr!(MP_QSTR_umount) => umount(vfs),
+        _ => return None,
+    })
 }
 
 /// os.sync() on a mounted filesystem: true if it was one of ours (then synced).

@@ -17,7 +17,7 @@ use crate::blockdev::{self, BlockDev};
 use crate::errno::Errno;
 use crate::ffi;
 use crate::mp::error::errno_number;
-use crate::mp::{self, check, entry, io_entry, Error, Io, Obj, Result};
+use crate::mp::{self, check, entry, io_entry, Error, Io, Obj, Qstr, Result};
 use crate::path::normalize_dir;
 use crate::qstr;
 
@@ -1409,6 +1409,25 @@ pub extern "C" fn rustos_lfs_mkfs(
     entry(|| {
         let a = parse_mkfs(v, n, pos, kw)?;
         dispatch!(v, mkfs(&a))
+    })
+}
+
+/// `mount(readonly, mkfs)` or `umount()` on a VfsLfs1/VfsLfs2 (exactly: a subclass may
+/// override them) without a method lookup and a guarded call: None for anything else.
+pub fn call_direct(o: Obj, meth: Qstr, args: &[Obj]) -> Option<Result<Obj>> {
+    // SAFETY: non-raising C helpers comparing the object's type.
+    let v = if unsafe { ffi::rustos_obj_is_type(o.0, &raw const ffi::rustos_type_lfs2) } {
+        2
+    } else if unsafe { ffi::rustos_obj_is_type(o.0, &raw const ffi::rustos_type_lfs1) } {
+        1
+    } else {
+        return None;
+    };
+    let s = o.0 as *mut c_void;
+    Some(match (meth, args) {
+        (m, &[readonly, _]) if m == qstr!(MP_QSTR_mount) => dispatch!(v, mount(s as _, readonly)),
+        (m, &[]) if m == qstr!(MP_QSTR_umount) => dispatch!(v, umount(s as _)),
+        _ => return None,
     })
 }
 

@@ -13,7 +13,8 @@ use std::path::Path;
 
 use crate::errno::Errno;
 use crate::ffi;
-use crate::mp::{self, entry, io_entry, Error, Io, Obj, Result};
+use crate::mp::{self, entry, io_entry, Error, Io, Obj, Qstr, Result};
+use crate::qstr;
 
 type Posix = ffi::rustos_posix_t;
 type File = ffi::rustos_posix_file_t;
@@ -105,16 +106,32 @@ pub extern "C" fn rustos_posix_mount(
     readonly: ffi::mp_obj_t,
     mkfs: ffi::mp_obj_t,
 ) -> ffi::rustos_ret_t {
-    entry(|| {
-        // SAFETY: self of the VfsPosix method.
-        let p = unsafe { posix(s) };
-        if Obj(readonly).is_true()? {
-            p.readonly = true;
-        }
-        if Obj(mkfs).is_true()? {
-            return Err(Errno::EPERM.into());
-        }
-        Ok(Obj::NONE)
+    entry(|| mount(s, Obj(readonly), Obj(mkfs)))
+}
+
+fn mount(s: ffi::mp_obj_t, readonly: Obj, mkfs: Obj) -> Result<Obj> {
+    // SAFETY: a VfsPosix object (the method's self, or checked by call_direct).
+    let p = unsafe { posix(s) };
+    if readonly.is_true()? {
+        p.readonly = true;
+    }
+    if mkfs.is_true()? {
+        return Err(Errno::EPERM.into());
+    }
+    Ok(Obj::NONE)
+}
+
+/// `mount(readonly, mkfs)` or `umount()` on a VfsPosix (exactly: a subclass may override
+/// them) without a method lookup and a guarded call: None for anything else.
+pub fn call_direct(o: Obj, meth: Qstr, args: &[Obj]) -> Option<Result<Obj>> {
+    // SAFETY: a non-raising C helper comparing the object's type.
+    if !unsafe { ffi::rustos_obj_is_type(o.0, &raw const ffi::rustos_type_posix) } {
+        return None;
+    }
+    Some(match (meth, args) {
+        (m, &[readonly, mkfs]) if m == qstr!(MP_QSTR_mount) => mount(o.0, readonly, mkfs),
+        (m, &[]) if m == qstr!(MP_QSTR_umount) => Ok(Obj::NONE),
+        _ => return None,
     })
 }
 

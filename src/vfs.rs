@@ -106,8 +106,24 @@ fn proxy(t: &Target, meth: Qstr, args: &[Obj]) -> Result<Obj> {
     match *t {
         Target::NotFound => Err(Errno::ENODEV.into()),
         Target::Root => Err(Errno::EPERM.into()),
-        Target::Mount(m, _) => mount_obj(m).call_method(meth, args),
+        Target::Mount(m, _) => call_fs(mount_obj(m), meth, args),
     }
+}
+
+/// A filesystem's method: ours called directly where it is one of our types (mount and
+/// umount, the calls of every mount), any other object through its method.
+fn call_fs(fs: Obj, meth: Qstr, args: &[Obj]) -> Result<Obj> {
+    if let Some(r) = crate::fat::call_direct(fs, meth, args) {
+        return r;
+    }
+    if let Some(r) = crate::littlefs::call_direct(fs, meth, args) {
+        return r;
+    }
+    #[cfg(feature = "unix")]
+    if let Some(r) = crate::posix::call_direct(fs, meth, args) {
+        return r;
+    }
+    fs.call_method(meth, args)
 }
 
 /// The path within the mount (only meaningful for Target::Mount).
@@ -302,7 +318,7 @@ fn umount(target: Obj) -> Result<Obj> {
     if cur() == found {
         set_cur(core::ptr::null_mut());
     }
-    mount_obj(found).call_method(qstr!(MP_QSTR_umount), &[])?;
+    call_fs(mount_obj(found), qstr!(MP_QSTR_umount), &[])?;
     Ok(Obj::NONE)
 }
 
