@@ -1423,7 +1423,7 @@ pub fn call_direct(o: Obj, meth: Qstr, args: &[Obj]) -> Option<Result<Obj>> {
     } else {
         return None;
     };
-    let s = o.0 as *mut c_void;
+    let s = o.0;
     Some(match (meth, args) {
         (m, &[readonly, _]) if m == qstr!(MP_QSTR_mount) => dispatch!(v, mount(s as _, readonly)),
         (m, &[]) if m == qstr!(MP_QSTR_umount) => dispatch!(v, umount(s as _)),
