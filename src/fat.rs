@@ -27,7 +27,6 @@ use crate::fatlayout::{NS_BODY, NS_EXT, NS_LFN, NS_LOSS};
 use crate::ffi;
 use crate::mp::{self, check, entry, error::errno_number, io_entry, Error, Io, Obj, Qstr, Result};
 use crate::qstr;
-use alloc::string::String;
 use alloc::vec::Vec;
 use core::ffi::{c_char, c_void};
 use core::ptr::{addr_of, addr_of_mut};
@@ -1557,7 +1556,7 @@ fn subdir(p: &Bpb, e: &RawEntry) -> u32 {
 
 /// Walk a path by its entries: the entry it names (None for the root), each component
 /// but the last a directory (else ENOENT, oofatfs's FR_NO_PATH).
-fn raw_walk(vfs: *mut VfsFat, comps: &[String]) -> core::result::Result<Option<RawEntry>, Fail> {
+fn raw_walk(vfs: *mut VfsFat, comps: &[&str]) -> core::result::Result<Option<RawEntry>, Fail> {
     // SAFETY: a field of a live, mounted object.
     let p = unsafe { (*vfs).geo };
     let mut dir = 0;
@@ -1578,7 +1577,7 @@ fn raw_walk(vfs: *mut VfsFat, comps: &[String]) -> core::result::Result<Option<R
 }
 
 /// The first cluster of the directory a path names (0 for the root).
-fn dir_cluster(vfs: *mut VfsFat, p: &Bpb, comps: &[String]) -> core::result::Result<u32, Fail> {
+fn dir_cluster(vfs: *mut VfsFat, p: &Bpb, comps: &[&str]) -> core::result::Result<u32, Fail> {
     Ok(match raw_walk(vfs, comps)? {
         None => 0,
         Some(e) if e.is_dir() => subdir(p, &e),
@@ -1686,10 +1685,73 @@ fn entry_name(vfs: *mut VfsFat, p: &Bpb, r: &RawEntry) -> core::result::Result<V
 // ---------------------------------------------------------------------------------------
 // Paths.
 
+/// Components kept in place: deeper paths go to the heap.
+const INLINE_COMPS: usize = 8;
+
+/// A path's components, borrowed from the path's str and the current directory's: in
+/// place up to INLINE_COMPS, then on the heap (a resolve allocated a String per name).
+struct Comps<'a> {
+    inline: [&'a str; INLINE_COMPS],
+    n: usize,
+    heap: Option<Vec<&'a str>>,
+}
+
+impl<'a> Comps<'a> {
+    fn new() -> Self {
+        Comps {
+            inline: [""; INLINE_COMPS],
+            n: 0,
+            heap: None,
+        }
+    }
+
+    fn push(&mut self, c: &'a str) -> Result<()> {
+        if self.heap.is_none() && self.n < INLINE_COMPS {
+            self.inline[self.n] = c;
+            self.n += 1;
+            return Ok(());
+        }
+        if self.heap.is_none() {
+            let mut v = Vec::new();
+            v.try_reserve(2 * INLINE_COMPS).map_err(|_| Error::Os(Errno::ENOMEM))?;
+            v.extend_from_slice(&self.inline[..self.n]);
+            self.heap = Some(v);
+        }
+        if let Some(ref mut v) = self.heap {
+            v.try_reserve(1).map_err(|_| Error::Os(Errno::ENOMEM))?;
+            v.push(c);
+        }
+        Ok(())
+    }
+
+    fn pop(&mut self) {
+        match self.heap {
+            Some(ref mut v) => {
+                v.pop();
+            }
+            None => self.n = self.n.saturating_sub(1),
+        }
+    }
+}
+
+impl<'a> core::ops::Deref for Comps<'a> {
+    type Target = [&'a str];
+    fn deref(&self) -> &[&'a str] {
+        match self.heap {
+            Some(ref v) => v,
+            None => &self.inline[..self.n],
+        }
+    }
+}
+
 /// A path resolved as oofatfs reads it.
-struct FatPath {
-    /// The absolute path's components, "." and ".." resolved.
-    comps: Vec<String>,
+struct FatPath<'a> {
+    /// The absolute path's components, "." and ".." resolved: borrowed from the path's
+    /// str (an argument, reachable for the whole call) and the current directory's.
+    comps: Comps<'a>,
+    /// The current directory's str the components borrow from: chdir on another thread
+    /// may replace it meanwhile, and then only this keeps it from the collector.
+    keep: Obj,
     /// It ends with '/' after a name: it must name a directory, and oofatfs then has no
     /// name to act on (EINVAL for a directory, ENOENT otherwise).
     slash: bool,
@@ -1705,15 +1767,22 @@ struct FatPath {
     dot1: bool,
 }
 
+impl Drop for FatPath<'_> {
+    fn drop(&mut self) {
+        // Read it last, so that it stays on the stack (scanned by the collector) until now.
+        core::hint::black_box(self.keep);
+    }
+}
+
 /// The absolute path `path` names (joined to the current directory when relative),
 /// normalised.  As oofatfs: '\\' separates too, a control character ends the path,
 /// `* ? : " < > |` and DEL are invalid (EINVAL), trailing dots and spaces of a name go.
-fn resolve(vfs: *mut VfsFat, path: Obj) -> Result<FatPath> {
+fn resolve<'a>(vfs: *mut VfsFat, path: Obj) -> Result<FatPath<'a>> {
     resolve_bytes(vfs, path.str_bytes()?)
 }
 
 /// resolve from the path's bytes (an import's path arrives as C bytes: no str is made).
-fn resolve_bytes(vfs: *mut VfsFat, p: &[u8]) -> Result<FatPath> {
+fn resolve_bytes<'a>(vfs: *mut VfsFat, p: &'a [u8]) -> Result<FatPath<'a>> {
     if p.contains(&0) {
         return Err(Error::Value("embedded null byte"));
     }
@@ -1732,12 +1801,9 @@ fn resolve_bytes(vfs: *mut VfsFat, p: &[u8]) -> Result<FatPath> {
     let dot = last == b"." || last == b"..";
     let dot1 = last == b".";
     // The current directory, when the path needs it.
-    let cwd: &[u8] = if absolute && !dot {
-        b"/"
-    } else {
-        // SAFETY: cur_dir is the str object this vfs keeps.
-        Obj(unsafe { (*vfs).cur_dir }).str_bytes()?
-    };
+    // SAFETY: cur_dir is the str object this vfs keeps.
+    let keep = Obj(unsafe { (*vfs).cur_dir });
+    let cwd: &'a [u8] = if absolute && !dot { b"/" } else { keep.str_bytes()? };
     let has_name = p
         .split(is_sep)
         .any(|seg| !seg.is_empty() && seg != b"." && seg != b"..");
@@ -1745,21 +1811,14 @@ fn resolve_bytes(vfs: *mut VfsFat, p: &[u8]) -> Result<FatPath> {
     // The current directory's names then the path's, "." and ".." resolved by name (as
     // a path normalised lexically: ".." at the root stays there).
     let base: &[u8] = if absolute { &[] } else { cwd };
-    let mut comps: Vec<String> = Vec::new();
+    let mut comps = Comps::new();
     for seg in base.split(|&c| c == b'/').chain(p.split(is_sep)) {
         match seg {
             b"" | b"." => {}
-            b".." => {
-                comps.pop();
-            }
+            b".." => comps.pop(),
             s => {
                 let c = core::str::from_utf8(s).map_err(|_| Error::Os(Errno::EINVAL))?;
-                let c = c.trim_end_matches(['.', ' ']);
-                let mut name = String::new();
-                name.try_reserve_exact(c.len()).map_err(|_| Error::Os(Errno::ENOMEM))?;
-                name.push_str(c);
-                comps.try_reserve(1).map_err(|_| Error::Os(Errno::ENOMEM))?;
-                comps.push(name);
+                comps.push(c.trim_end_matches(['.', ' ']))?;
             }
         }
     }
@@ -1772,6 +1831,7 @@ fn resolve_bytes(vfs: *mut VfsFat, p: &[u8]) -> Result<FatPath> {
     }
     Ok(FatPath {
         comps,
+        keep,
         slash,
         dot,
         bare_root,
@@ -1781,8 +1841,8 @@ fn resolve_bytes(vfs: *mut VfsFat, p: &[u8]) -> Result<FatPath> {
 }
 
 /// The components of a path for calls that accept any spelling of a directory.
-fn components(vfs: *mut VfsFat, path: Obj) -> Result<Vec<String>> {
-    Ok(resolve(vfs, path)?.comps)
+fn components<'a>(vfs: *mut VfsFat, path: Obj) -> Result<FatPath<'a>> {
+    resolve(vfs, path)
 }
 
 /// For the calls that act on a named entry (stat, open, mkdir, remove, rmdir, rename):
@@ -2054,7 +2114,7 @@ fn remove(vfs: *mut VfsFat, path: Obj, want_dir: bool) -> Result<Obj> {
             return Err(if want_dir { Errno::ENOTDIR } else { Errno::EISDIR }.into());
         }
         check_writable(vfs)?;
-        if want_dir && same_path(&p.comps, &cwd) {
+        if want_dir && same_path(&p.comps, &cwd.comps) {
             // oofatfs refuses to remove its current directory.
             return Err(Errno::EACCES.into());
         }
@@ -2094,7 +2154,8 @@ fn unlink(vfs: *mut VfsFat, p: &Bpb, r: &RawEntry) -> core::result::Result<(), F
 
 fn rename(vfs: *mut VfsFat, old: Obj, new: Obj) -> Result<Obj> {
     let (pa, pb) = (resolve(vfs, old)?, resolve(vfs, new)?);
-    let cwd = cwd_components(vfs)?;
+    let cwd_path = cwd_components(vfs)?;
+    let cwd = &cwd_path.comps;
     with_fs(vfs, |bp| {
         check_writable(vfs)?;
         entry_path_error(vfs, &pa, false)?;
@@ -2114,7 +2175,7 @@ fn rename(vfs: *mut VfsFat, old: Obj, new: Obj) -> Result<Obj> {
         entry_path_error(vfs, &pb, false)?;
         let into_itself = from.is_dir() && b.len() > a.len() && same_path(a, &b[..a.len()]);
         let new_parent = dir_cluster(vfs, bp, &b[..b.len() - 1])?;
-        let mut t = Target::new(&b[b.len() - 1]);
+        let mut t = Target::new(b[b.len() - 1]);
         if let Some(x) = dir_find(vfs, bp, new_parent, &t)? {
             if x.dir != from.dir || x.dptr != from.dptr {
                 // Stock replaces an existing file, and refuses a directory (EISDIR).
@@ -2175,11 +2236,11 @@ fn rename(vfs: *mut VfsFat, old: Obj, new: Obj) -> Result<Obj> {
 
 fn chdir(vfs: *mut VfsFat, path: Obj) -> Result<Obj> {
     let p = resolve(vfs, path)?;
-    let comps = p.comps;
+    let comps = &p.comps;
     let cwd = with_fs(vfs, |bp| {
         if p.slash {
             // oofatfs: a trailing '/' leaves no name to follow (EINVAL for a directory).
-            return Err(match raw_walk(vfs, &comps)? {
+            return Err(match raw_walk(vfs, comps)? {
                 Some(e) if e.is_dir() => Errno::EINVAL.into(),
                 _ => Errno::ENOENT.into(),
             });
@@ -2188,7 +2249,7 @@ fn chdir(vfs: *mut VfsFat, path: Obj) -> Result<Obj> {
         let mut cwd = Vec::new();
         cwd.push(b'/');
         let mut dir = 0;
-        for c in &comps {
+        for c in comps.iter() {
             match raw_find(vfs, bp, dir, c)? {
                 Some(e) if e.is_dir() => {
                     cwd.extend_from_slice(&entry_name(vfs, bp, &e)?);
@@ -2206,11 +2267,11 @@ fn chdir(vfs: *mut VfsFat, path: Obj) -> Result<Obj> {
     Ok(Obj::NONE)
 }
 
-fn same_path(a: &[String], b: &[String]) -> bool {
+fn same_path(a: &[&str], b: &[&str]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| name_eq(x, y))
 }
 
-fn cwd_components(vfs: *mut VfsFat) -> Result<Vec<String>> {
+fn cwd_components<'a>(vfs: *mut VfsFat) -> Result<FatPath<'a>> {
     // SAFETY: cur_dir is the str object this vfs keeps.
     let cwd = Obj(unsafe { (*vfs).cur_dir });
     components(vfs, cwd)
@@ -2327,9 +2388,9 @@ fn ilistdir(vfs: *mut VfsFat, path: Option<Obj>) -> Result<Obj> {
         Some(p) => (resolve(vfs, p)?, !p.is_bytes()),
         None => (resolve(vfs, mp::empty_str())?, true),
     };
-    let comps = p.comps;
+    let comps = &p.comps;
     let cur = with_fs(vfs, |bp| {
-        let found = raw_walk(vfs, &comps)?;
+        let found = raw_walk(vfs, comps)?;
         if p.slash {
             // As chdir: oofatfs finds no name after a trailing '/'.
             return Err(match found {
@@ -2467,7 +2528,7 @@ fn open(vfs: *mut VfsFat, path: Obj, mode: Obj) -> Result<Obj> {
         entry_path_error(vfs, &p, false)?;
         let comps = &p.comps;
         let parent = dir_cluster(vfs, bp, &comps[..comps.len() - 1])?;
-        let mut t = Target::new(&comps[comps.len() - 1]);
+        let mut t = Target::new(comps[comps.len() - 1]);
         let (mut r, created) = match dir_find(vfs, bp, parent, &t)? {
             Some(r) if r.is_dir() => {
                 return Err(if m.create { Errno::EACCES } else { Errno::ENOENT }.into());
