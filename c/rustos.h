@@ -171,7 +171,8 @@ typedef struct _rustos_posix_dir_t {
 extern const mp_obj_type_t rustos_type_posix;
 extern const mp_obj_type_t rustos_type_posix_fileio;
 extern const mp_obj_type_t rustos_type_posix_textio;
-rustos_try_t rustos_try_new_posix(const char *root, size_t root_len);
+// A VfsPosix whose root is dir, then root, then '/' if slash (a copy in the GC heap).
+rustos_try_t rustos_try_new_posix(const char *dir, size_t dir_len, const char *root, size_t root_len, bool slash);
 rustos_try_t rustos_try_new_posix_file(bool text, int fd);
 mp_obj_t rustos_posix_dir_iternext_shim(mp_obj_t self);
 mp_obj_t rustos_posix_dir_del_shim(mp_obj_t self);

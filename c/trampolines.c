@@ -243,14 +243,17 @@ const char *rustos_fat_label(void) {
 }
 
 #if MICROPY_VFS_POSIX
-rustos_try_t rustos_try_new_posix(const char *root, size_t root_len) {
+rustos_try_t rustos_try_new_posix(const char *dir, size_t dir_len, const char *root, size_t root_len, bool slash) {
     TRY({
         rustos_posix_t *vfs = mp_obj_malloc(rustos_posix_t, &rustos_type_posix);
-        char *copy = m_new(char, root_len + 1);
-        memcpy(copy, root, root_len);
-        copy[root_len] = '\0';
+        size_t len = dir_len + root_len + slash;
+        char *copy = m_new(char, len + 1);
+        memcpy(copy, dir, dir_len);
+        memcpy(copy + dir_len, root, root_len);
+        copy[len - 1] = '/';
+        copy[len] = '\0';
         vfs->root = copy;
-        vfs->root_len = root_len;
+        vfs->root_len = len;
         vfs->readonly = false;
         r.obj = MP_OBJ_FROM_PTR(vfs);
     });

@@ -80,23 +80,27 @@ pub extern "C" fn rustos_posix_make_new(n_args: usize, n_kw: usize, args: *const
         if n_args > 1 {
             return Err(Error::Type("function expected at most 1 argument"));
         }
-        let mut root = Vec::new();
-        if let Some(&r) = mp::args(n_args, args).first() {
-            let r = r.str_bytes()?;
-            if r.contains(&0) {
-                return Err(Error::Value("embedded null byte"));
+        // The root is "" (none given) or the root given and '/', after the current
+        // directory and '/' if it is relative (or chdir would change what it means).
+        let mut dir = Vec::new();
+        let (r, slash): (&[u8], bool) = match mp::args(n_args, args).first() {
+            Some(&r) => {
+                let r = r.str_bytes()?;
+                if r.contains(&0) {
+                    return Err(Error::Value("embedded null byte"));
+                }
+                if !r.is_empty() && r[0] != b'/' {
+                    let cwd = std::env::current_dir().map_err(os_error)?;
+                    dir.extend_from_slice(cwd.as_os_str().as_bytes());
+                    dir.push(b'/');
+                }
+                (r, true)
             }
-            // A relative root is made absolute, or chdir would change what it means.
-            if !r.is_empty() && r[0] != b'/' {
-                let cwd = std::env::current_dir().map_err(os_error)?;
-                root.extend_from_slice(cwd.as_os_str().as_bytes());
-                root.push(b'/');
-            }
-            root.extend_from_slice(r);
-            root.push(b'/');
-        }
-        // SAFETY: a trampoline that copies the root into the GC heap.
-        mp::check(unsafe { ffi::rustos_try_new_posix(root.as_ptr() as *const core::ffi::c_char, root.len()) })
+            None => (&[], false),
+        };
+        let c = |b: &[u8]| b.as_ptr() as *const core::ffi::c_char;
+        // SAFETY: a trampoline that copies the pieces into the GC heap.
+        mp::check(unsafe { ffi::rustos_try_new_posix(c(&dir), dir.len(), c(r), r.len(), slash) })
     })
 }
 

@@ -110,6 +110,22 @@ fn proxy(t: &Target, meth: Qstr, args: &[Obj]) -> Result<Obj> {
     }
 }
 
+/// One of our filesystem types exactly (which have a mount method).
+fn is_ours(fs: Obj) -> bool {
+    let ty = |t: &ffi::mp_obj_type_t| {
+        // SAFETY: a non-raising C helper comparing the object's type.
+        unsafe { ffi::rustos_obj_is_type(fs.0, t) }
+    };
+    // SAFETY: the addresses of our type objects, not read here.
+    let (fat, lfs1, lfs2) = unsafe { (&ffi::rustos_type_fat, &ffi::rustos_type_lfs1, &ffi::rustos_type_lfs2) };
+    #[cfg(feature = "unix")]
+    // SAFETY: as above.
+    if ty(unsafe { &ffi::rustos_type_posix }) {
+        return true;
+    }
+    ty(fat) || ty(lfs2) || ty(lfs1)
+}
+
 /// A filesystem's method: ours called directly where it is one of our types (mount and
 /// umount, the calls of every mount), any other object through its method.
 fn call_fs(fs: Obj, meth: Qstr, args: &[Obj]) -> Result<Obj> {
@@ -228,7 +244,7 @@ fn mount(n: usize, pos: *const ffi::mp_obj_t, kw: *mut ffi::mp_map_t) -> Result<
     let point_str = path_bytes(point)?;
     // The object first, as stock: something that is neither a filesystem nor a block
     // device raises AttributeError whatever the mount point.
-    let fs = if fs.has_method(qstr!(MP_QSTR_mount))? {
+    let fs = if is_ours(fs) || fs.has_method(qstr!(MP_QSTR_mount))? {
         fs
     } else {
         autodetect(fs)?

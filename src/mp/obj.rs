@@ -71,6 +71,13 @@ impl Obj {
 
     /// Truth value (mp_obj_is_true), which may call __bool__/__len__.
     pub fn is_true(self) -> Result<bool> {
+        // The constants need no call (keyword flags are nearly always one of them).
+        if self == Obj::TRUE {
+            return Ok(true);
+        }
+        if self == Obj::FALSE || self == Obj::NONE {
+            return Ok(false);
+        }
         let mut out = false;
         // SAFETY: trampoline call with a valid out-pointer.
         check(unsafe { ffi::rustos_try_is_true(self.0, &mut out) })?;
