@@ -1789,39 +1789,43 @@ fn resolve_bytes<'a>(vfs: *mut VfsFat, p: &'a [u8]) -> Result<FatPath<'a>> {
     // "" and "/" exactly name the root; a path cut short by a control character (below)
     // names nothing there (oofatfs: FR_INVALID_NAME).
     let bare_root = p.is_empty() || p == b"/";
-    let p = &p[..p.iter().position(|&c| c < 0x20).unwrap_or(p.len())];
-    if p.iter().any(|c| b"*?:\"<>|\x7f".contains(c)) {
-        return Err(Errno::EINVAL.into());
-    }
-    let is_sep = |c: &u8| *c == b'/' || *c == b'\\';
-    let absolute = p.first().is_some_and(is_sep);
-    let last = p.rsplit(is_sep).next().unwrap_or(&[]);
-    let trimmed = p.iter().rposition(|c| !is_sep(c)).map_or(0, |i| i + 1);
-    let slash = trimmed > 0 && trimmed < p.len();
-    let dot = last == b"." || last == b"..";
-    let dot1 = last == b".";
-    // The current directory, when the path needs it.
-    // SAFETY: cur_dir is the str object this vfs keeps.
-    let keep = Obj(unsafe { (*vfs).cur_dir });
-    let cwd: &'a [u8] = if absolute && !dot { b"/" } else { keep.str_bytes()? };
-    let has_name = p
-        .split(is_sep)
-        .any(|seg| !seg.is_empty() && seg != b"." && seg != b"..");
-    let via_entry = dot && (has_name || (!absolute && cwd.len() > 1));
-    // The current directory's names then the path's, "." and ".." resolved by name (as
-    // a path normalised lexically: ".." at the root stays there).
-    let base: &[u8] = if absolute { &[] } else { cwd };
-    let mut comps = Comps::new();
-    for seg in base.split(|&c| c == b'/').chain(p.split(is_sep)) {
-        match seg {
-            b"" | b"." => {}
-            b".." => comps.pop(),
-            s => {
-                let c = core::str::from_utf8(s).map_err(|_| Error::Os(Errno::EINVAL))?;
-                comps.push(c.trim_end_matches(['.', ' ']))?;
-            }
+    let mut cut = p.len();
+    for (i, &c) in p.iter().enumerate() {
+        if c < 0x20 {
+            cut = i;
+            break;
+        }
+        if matches!(c, b'*' | b'?' | b':' | b'"' | b'<' | b'>' | b'|' | 0x7f) {
+            return Err(Errno::EINVAL.into());
         }
     }
+    let p = &p[..cut];
+    let is_sep = |c: &u8| *c == b'/' || *c == b'\\';
+    let absolute = p.first().is_some_and(is_sep);
+    // SAFETY: cur_dir is the str object this vfs keeps.
+    let keep = Obj(unsafe { (*vfs).cur_dir });
+    // The current directory's names then the path's, "." and ".." resolved by name (as
+    // a path normalised lexically: ".." at the root stays there).
+    let cwd: &'a [u8] = if absolute { b"/" } else { keep.str_bytes()? };
+    let mut comps = Comps::new();
+    if !absolute {
+        for seg in cwd.split(|&c| c == b'/') {
+            push_comp(&mut comps, seg)?;
+        }
+    }
+    // One walk over the path's segments: the names, the last segment, and whether
+    // there is a name at all (not only separators and dots).
+    let (mut last, mut has_name, mut non_sep) = (&p[..0], false, false);
+    for seg in p.split(is_sep) {
+        last = seg;
+        non_sep |= !seg.is_empty();
+        has_name |= push_comp(&mut comps, seg)?;
+    }
+    // It ends with separators after something else.
+    let slash = non_sep && p.last().is_some_and(is_sep);
+    let dot = last == b"." || last == b"..";
+    let dot1 = last == b".";
+    let via_entry = dot && (has_name || (!absolute && cwd.len() > 1));
     // oofatfs's create_name: an empty name, or one longer than FF_MAX_LFN (255).
     if comps
         .iter()
@@ -1838,6 +1842,23 @@ fn resolve_bytes<'a>(vfs: *mut VfsFat, p: &'a [u8]) -> Result<FatPath<'a>> {
         via_entry,
         dot1,
     })
+}
+
+/// One segment of a path: "" and "." stay, ".." drops the last name, a name (trailing dots
+/// and spaces gone, as oofatfs) is added.  True for a name.
+fn push_comp<'a>(comps: &mut Comps<'a>, seg: &'a [u8]) -> Result<bool> {
+    match seg {
+        b"" | b"." => Ok(false),
+        b".." => {
+            comps.pop();
+            Ok(false)
+        }
+        s => {
+            let c = core::str::from_utf8(s).map_err(|_| Error::Os(Errno::EINVAL))?;
+            comps.push(c.trim_end_matches(['.', ' ']))?;
+            Ok(true)
+        }
+    }
 }
 
 /// The components of a path for calls that accept any spelling of a directory.
