@@ -1604,7 +1604,8 @@ fn write_entry(vfs: *mut VfsFat, at: (u32, u32), e: &[u8; 32]) -> core::result::
 /// case flags, spaces left out, cut at a NUL (oofatfs's names are C strings) and its bytes
 /// unconverted (a name that is not UTF-8 raises UnicodeError, as stock); "?" when both
 /// are empty.
-fn listed_name<'a>(d: &[u8; 32], lfn: Option<&[u16]>, out: &'a mut NameBuf) -> &'a [u8] {
+/// `out` holds 768 bytes for a long name (255 units of UTF-8), SHORT_NAME for a short one.
+fn listed_name<'a>(d: &[u8; 32], lfn: Option<&[u16]>, out: &'a mut [u8]) -> &'a [u8] {
     if let Some(units) = lfn {
         let end = units.iter().position(|&u| u == 0).unwrap_or(units.len());
         // A long name stock unix wrote (its UTF-8 bytes as CP437 characters): the name it
@@ -1667,6 +1668,8 @@ fn listed_name<'a>(d: &[u8; 32], lfn: Option<&[u16]>, out: &'a mut NameBuf) -> &
 
 /// Room for a listed name: 255 UTF-16 units as UTF-8.
 type NameBuf = [u8; 768];
+/// Room for a short name as listed: 8 + '.' + 3.
+const SHORT_NAME: usize = 12;
 
 /// The listed name of a found entry (its long name read again from its slots).
 fn entry_name(vfs: *mut VfsFat, p: &Bpb, r: &RawEntry) -> core::result::Result<Vec<u8>, Fail> {
@@ -2442,7 +2445,10 @@ fn dir_next_entry(d: *mut DirIt) -> Result<Obj> {
     if vfs.is_null() {
         return Ok(Obj::STOP_ITERATION);
     }
-    let mut buf: NameBuf = [0; 768];
+    // The name's buffer: a short name's on the stack, a long name's (768 bytes, zeroed
+    // each time) only for an entry that has one.
+    let mut short = [0u8; SHORT_NAME];
+    let mut long: Option<NameBuf> = None;
     // Reading changes nothing: no write-back at the end (as f_readdir).
     let next = with_fs_opt(vfs, false, |p| {
         // SAFETY: our iterator's cursor and long-name buffer (disjoint fields), used under
@@ -2451,7 +2457,8 @@ fn dir_next_entry(d: *mut DirIt) -> Result<Obj> {
         let Some((e, has_lfn)) = dir_read(vfs, p, cur, lfn)? else {
             return Ok(None);
         };
-        let n = listed_name(&e, has_lfn.then_some(&lfn[..]), &mut buf).len();
+        let out: &mut [u8] = if has_lfn { long.insert([0; 768]) } else { &mut short };
+        let n = listed_name(&e, has_lfn.then_some(&lfn[..]), out).len();
         if !dir_next(vfs, p, cur, false)? {
             cur.sect = 0;
         }
@@ -2477,8 +2484,12 @@ fn dir_next_entry(d: *mut DirIt) -> Result<Obj> {
         Obj::from_int(0)?,
         Obj::from_uint(u64::from(size))?,
     ];
+    let name = match long {
+        Some(ref b) => &b[..n],
+        None => &short[..n],
+    };
     // SAFETY: reading our iterator's flag.
-    Obj::new_listing(&buf[..n], unsafe { (*d).is_str }, &rest)
+    Obj::new_listing(name, unsafe { (*d).is_str }, &rest)
 }
 
 fn import_stat(vfs: *mut VfsFat, path: &[u8]) -> ffi::mp_import_stat_t {
