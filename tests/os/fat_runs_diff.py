@@ -22,15 +22,18 @@ class Dev:
         self.limit = None
         self.mode = None
 
-    def bad(self, n, nbytes):
-        return self.limit is not None and n + nbytes // SS > self.limit
-
-    def readblocks(self, n, buf):
-        if self.bad(n, len(buf)):
+    def fails(self, n, nbytes):
+        # What a call reaching past the limit gets: OSError raised, -5, or 0 (go on).
+        if self.limit is not None and n + nbytes // SS > self.limit:
             if self.mode == "raise":
                 raise OSError(5)
             if self.mode == "code":
                 return -5
+        return 0
+
+    def readblocks(self, n, buf):
+        if self.fails(n, len(buf)):
+            return -5
         a = n * SS
         for i in range(len(buf)):
             if self.limit is not None and (a + i) // SS >= self.limit:
@@ -40,11 +43,8 @@ class Dev:
         return 0
 
     def writeblocks(self, n, buf):
-        if self.bad(n, len(buf)):
-            if self.mode == "raise":
-                raise OSError(5)
-            if self.mode == "code":
-                return -5
+        if self.fails(n, len(buf)):
+            return -5
         a = n * SS
         for i in range(len(buf)):
             if self.limit is None or (a + i) // SS < self.limit:
