@@ -78,8 +78,9 @@ rustos_try_t rustos_try_new_attrtuple(const qstr *fields, size_t n, const mp_obj
 
 rustos_try_t rustos_try_new_str_like(mp_obj_t like, const char *data, size_t len);
 rustos_try_t rustos_try_new_tuple(size_t n, const mp_obj_t *items);
-// os.listdir's loop: the first item of each entry an ilistdir iterator gives, as a list.
-rustos_try_t rustos_try_list_names(mp_obj_t iter);
+// os.listdir's loop: the first item of each entry an ilistdir iterator gives (or each entry, when
+// `names`: an iterator of names alone), as a list.
+rustos_try_t rustos_try_list_names(mp_obj_t iter, bool names);
 // A listing entry: (name as str or bytes, *rest) with n items in all, in one call.
 rustos_try_t rustos_try_new_listing(const char *name, size_t len, bool is_str, size_t n, const mp_obj_t *rest);
 rustos_try_t rustos_try_new_list(void);

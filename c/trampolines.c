@@ -96,12 +96,12 @@ rustos_try_t rustos_try_new_listing(const char *name, size_t len, bool is_str, s
     });
 }
 
-rustos_try_t rustos_try_list_names(mp_obj_t iter) {
+rustos_try_t rustos_try_list_names(mp_obj_t iter, bool names) {
     TRY({
         mp_obj_t list = mp_obj_new_list(0, NULL);
         mp_obj_t item;
         while ((item = mp_iternext(iter)) != MP_OBJ_STOP_ITERATION) {
-            mp_obj_list_append(list, mp_obj_subscr(item, MP_OBJ_NEW_SMALL_INT(0), MP_OBJ_SENTINEL));
+            mp_obj_list_append(list, names ? item : mp_obj_subscr(item, MP_OBJ_NEW_SMALL_INT(0), MP_OBJ_SENTINEL));
         }
         r.obj = list;
     });

@@ -155,6 +155,8 @@ struct DirIt {
     iternext: ffi::mp_fun_1_t,
     finaliser: ffi::mp_fun_1_t,
     is_str: bool,
+    /// os.listdir's: each entry is just its name, not a (name, type, inode, size) tuple.
+    names: bool,
     /// The filesystem, or null once the listing is finished.
     vfs: *mut VfsFat,
     /// The next entry to read.
@@ -2398,7 +2400,21 @@ fn statvfs(vfs: *mut VfsFat) -> Result<Obj> {
     ])
 }
 
+/// os.listdir on a VfsFat (exactly): an iterator of the names alone, None for any other
+/// filesystem object.
+pub fn names_iter(fs: Obj, path: Obj) -> Option<Result<Obj>> {
+    // SAFETY: a non-raising C helper comparing the object's type.
+    if !unsafe { ffi::rustos_obj_is_type(fs.0, &raw const ffi::rustos_type_fat) } {
+        return None;
+    }
+    Some(ilistdir_as(fs.0 as _, Some(path), true))
+}
+
 fn ilistdir(vfs: *mut VfsFat, path: Option<Obj>) -> Result<Obj> {
+    ilistdir_as(vfs, path, false)
+}
+
+fn ilistdir_as(vfs: *mut VfsFat, path: Option<Obj>, names: bool) -> Result<Obj> {
     // SAFETY: a trampoline allocating the iterator (zeroed, with our slots set).
     let it = check(unsafe {
         ffi::rustos_try_new_iter(
@@ -2433,6 +2449,7 @@ fn ilistdir(vfs: *mut VfsFat, path: Option<Obj>) -> Result<Obj> {
     // SAFETY: d is the fresh iterator object.
     unsafe {
         (*d).is_str = is_str;
+        (*d).names = names;
         (*d).cur = cur;
         (*d).vfs = vfs;
     }
@@ -2474,6 +2491,19 @@ fn dir_next_entry(d: *mut DirIt) -> Result<Obj> {
             return Ok(Obj::STOP_ITERATION);
         }
     };
+    let name = match long {
+        Some(ref b) => &b[..n],
+        None => &short[..n],
+    };
+    // SAFETY: reading our iterator's flags.
+    let (is_str, names) = unsafe { ((*d).is_str, (*d).names) };
+    if names {
+        return if is_str {
+            Obj::new_str(name)
+        } else {
+            Obj::new_bytes(name)
+        };
+    }
     let mode = if is_dir {
         ffi::RUSTOS_S_IFDIR
     } else {
@@ -2484,12 +2514,7 @@ fn dir_next_entry(d: *mut DirIt) -> Result<Obj> {
         Obj::from_int(0)?,
         Obj::from_uint(u64::from(size))?,
     ];
-    let name = match long {
-        Some(ref b) => &b[..n],
-        None => &short[..n],
-    };
-    // SAFETY: reading our iterator's flag.
-    Obj::new_listing(name, unsafe { (*d).is_str }, &rest)
+    Obj::new_listing(name, is_str, &rest)
 }
 
 fn import_stat(vfs: *mut VfsFat, path: &[u8]) -> ffi::mp_import_stat_t {

@@ -381,12 +381,15 @@ fn getcwd() -> Result<Obj> {
 
 fn ilistdir(args: &[Obj]) -> Result<Obj> {
     let path = args.first().copied().unwrap_or_else(mp::empty_str);
-    let t = resolve(path)?;
+    ilistdir_of(&resolve(path)?, path)
+}
+
+fn ilistdir_of(t: &Target, path: Obj) -> Result<Obj> {
     if let Target::Root = t {
         // SAFETY: a trampoline allocating the root iterator; the table head is live.
         return mp::check(unsafe { ffi::rustos_try_new_root_iter(*table_head(), path.is_exact_str()) });
     }
-    proxy(&t, qstr!(MP_QSTR_ilistdir), &[inner(&t)])
+    proxy(t, qstr!(MP_QSTR_ilistdir), &[inner(t)])
 }
 
 /// Next entry of the virtual root's listing: each mount point (as a directory), then,
@@ -423,9 +426,19 @@ fn root_iternext(it: &mut ffi::rustos_root_iter_t) -> Result<Obj> {
 }
 
 fn listdir(args: &[Obj]) -> Result<Obj> {
-    let iter = ilistdir(args)?;
-    // SAFETY: trampoline call on the iterator ilistdir made (one guarded loop in C).
-    check(unsafe { ffi::rustos_try_list_names(iter.0) })
+    let path = args.first().copied().unwrap_or_else(mp::empty_str);
+    let t = resolve(path)?;
+    // A VfsFat lists the names alone; any other listing gives tuples, of which the first
+    // item is the name.
+    let (iter, names) = match t {
+        Target::Mount(m, p) => match crate::fat::names_iter(mount_obj(m), p) {
+            Some(it) => (it?, true),
+            None => (proxy(&t, qstr!(MP_QSTR_ilistdir), &[p])?, false),
+        },
+        _ => (ilistdir_of(&t, path)?, false),
+    };
+    // SAFETY: trampoline call on the iterator made above (one guarded loop in C).
+    check(unsafe { ffi::rustos_try_list_names(iter.0, names) })
 }
 
 fn mkdir(path: Obj) -> Result<Obj> {
