@@ -1866,11 +1866,6 @@ fn push_comp<'a>(comps: &mut Comps<'a>, seg: &'a [u8]) -> Result<bool> {
     }
 }
 
-/// The components of a path for calls that accept any spelling of a directory.
-fn components<'a>(vfs: *mut VfsFat, path: Obj) -> Result<FatPath<'a>> {
-    resolve(vfs, path)
-}
-
 /// For the calls that act on a named entry (stat, open, mkdir, remove, rmdir, rename):
 /// what oofatfs says about the root, a path ending in '/', or one ending in a dot entry
 /// (`dot_ok`: stat follows a dot entry to its directory).
@@ -2300,7 +2295,7 @@ fn same_path(a: &[&str], b: &[&str]) -> bool {
 fn cwd_components<'a>(vfs: *mut VfsFat) -> Result<FatPath<'a>> {
     // SAFETY: cur_dir is the str object this vfs keeps.
     let cwd = Obj(unsafe { (*vfs).cur_dir });
-    components(vfs, cwd)
+    resolve(vfs, cwd)
 }
 
 fn getcwd(vfs: *mut VfsFat) -> Result<Obj> {
@@ -2400,11 +2395,15 @@ fn statvfs(vfs: *mut VfsFat) -> Result<Obj> {
     ])
 }
 
+/// A VfsFat exactly (a subclass may override its methods).
+pub fn is_fat(o: Obj) -> bool {
+    o.is_type(&raw const ffi::rustos_type_fat)
+}
+
 /// os.listdir on a VfsFat (exactly): an iterator of the names alone, None for any other
 /// filesystem object.
 pub fn names_iter(fs: Obj, path: Obj) -> Option<Result<Obj>> {
-    // SAFETY: a non-raising C helper comparing the object's type.
-    if !unsafe { ffi::rustos_obj_is_type(fs.0, &raw const ffi::rustos_type_fat) } {
+    if !is_fat(fs) {
         return None;
     }
     Some(ilistdir_as(fs.0 as _, Some(path), true))
@@ -3305,8 +3304,7 @@ pub extern "C" fn rustos_fat_file_ioctl(
 /// `mount(readonly, mkfs)` or `umount()` on a VfsFat (exactly: a subclass may override
 /// them) without a method lookup and a guarded call: None for anything else.
 pub fn call_direct(o: Obj, meth: Qstr, args: &[Obj]) -> Option<Result<Obj>> {
-    // SAFETY: a non-raising C helper comparing the object's type.
-    if !unsafe { ffi::rustos_obj_is_type(o.0, &raw const ffi::rustos_type_fat) } {
+    if !is_fat(o) {
         return None;
     }
     let vfs = o.0 as *mut VfsFat;
@@ -3319,8 +3317,7 @@ pub fn call_direct(o: Obj, meth: Qstr, args: &[Obj]) -> Option<Result<Obj>> {
 
 /// os.sync() on a mounted filesystem: true if it was one of ours (then synced).
 pub fn sync_if_fat(o: Obj) -> Result<bool> {
-    // SAFETY: a non-raising C helper comparing the object's type.
-    if !unsafe { ffi::rustos_obj_is_type(o.0, &raw const ffi::rustos_type_fat) } {
+    if !is_fat(o) {
         return Ok(false);
     }
     let vfs = o.0 as *mut VfsFat;

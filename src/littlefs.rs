@@ -1412,17 +1412,21 @@ pub extern "C" fn rustos_lfs_mkfs(
     })
 }
 
+/// 2 for a VfsLfs2, 1 for a VfsLfs1 (exactly: not a subclass), else None.
+pub fn version_of(o: Obj) -> Option<u8> {
+    if o.is_type(&raw const ffi::rustos_type_lfs2) {
+        Some(2)
+    } else if o.is_type(&raw const ffi::rustos_type_lfs1) {
+        Some(1)
+    } else {
+        None
+    }
+}
+
 /// `mount(readonly, mkfs)` or `umount()` on a VfsLfs1/VfsLfs2 (exactly: a subclass may
 /// override them) without a method lookup and a guarded call: None for anything else.
 pub fn call_direct(o: Obj, meth: Qstr, args: &[Obj]) -> Option<Result<Obj>> {
-    // SAFETY: non-raising C helpers comparing the object's type.
-    let v = if unsafe { ffi::rustos_obj_is_type(o.0, &raw const ffi::rustos_type_lfs2) } {
-        2
-    } else if unsafe { ffi::rustos_obj_is_type(o.0, &raw const ffi::rustos_type_lfs1) } {
-        1
-    } else {
-        return None;
-    };
+    let v = version_of(o)?;
     let s = o.0;
     Some(match (meth, args) {
         (m, &[readonly, _]) if m == qstr!(MP_QSTR_mount) => dispatch!(v, mount(s as _, readonly)),

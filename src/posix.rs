@@ -125,11 +125,15 @@ fn mount(s: ffi::mp_obj_t, readonly: Obj, mkfs: Obj) -> Result<Obj> {
     Ok(Obj::NONE)
 }
 
+/// A VfsPosix exactly (a subclass may override its methods).
+pub fn is_posix(o: Obj) -> bool {
+    o.is_type(&raw const ffi::rustos_type_posix)
+}
+
 /// `mount(readonly, mkfs)` or `umount()` on a VfsPosix (exactly: a subclass may override
 /// them) without a method lookup and a guarded call: None for anything else.
 pub fn call_direct(o: Obj, meth: Qstr, args: &[Obj]) -> Option<Result<Obj>> {
-    // SAFETY: a non-raising C helper comparing the object's type.
-    if !unsafe { ffi::rustos_obj_is_type(o.0, &raw const ffi::rustos_type_posix) } {
+    if !is_posix(o) {
         return None;
     }
     Some(match (meth, args) {

@@ -112,18 +112,11 @@ fn proxy(t: &Target, meth: Qstr, args: &[Obj]) -> Result<Obj> {
 
 /// One of our filesystem types exactly (which have a mount method).
 fn is_ours(fs: Obj) -> bool {
-    let ty = |t: &ffi::mp_obj_type_t| {
-        // SAFETY: a non-raising C helper comparing the object's type.
-        unsafe { ffi::rustos_obj_is_type(fs.0, t) }
-    };
-    // SAFETY: the addresses of our type objects, not read here.
-    let (fat, lfs1, lfs2) = unsafe { (&ffi::rustos_type_fat, &ffi::rustos_type_lfs1, &ffi::rustos_type_lfs2) };
     #[cfg(feature = "unix")]
-    // SAFETY: as above.
-    if ty(unsafe { &ffi::rustos_type_posix }) {
+    if crate::posix::is_posix(fs) {
         return true;
     }
-    ty(fat) || ty(lfs2) || ty(lfs1)
+    crate::fat::is_fat(fs) || crate::littlefs::version_of(fs).is_some()
 }
 
 /// A filesystem's method: ours called directly where it is one of our types (mount and
@@ -430,12 +423,13 @@ fn listdir(args: &[Obj]) -> Result<Obj> {
     let t = resolve(path)?;
     // A VfsFat lists the names alone; any other listing gives tuples, of which the first
     // item is the name.
-    let (iter, names) = match t {
-        Target::Mount(m, p) => match crate::fat::names_iter(mount_obj(m), p) {
-            Some(it) => (it?, true),
-            None => (proxy(&t, qstr!(MP_QSTR_ilistdir), &[p])?, false),
-        },
-        _ => (ilistdir_of(&t, path)?, false),
+    let names_iter = match t {
+        Target::Mount(m, p) => crate::fat::names_iter(mount_obj(m), p),
+        _ => None,
+    };
+    let (iter, names) = match names_iter {
+        Some(it) => (it?, true),
+        None => (ilistdir_of(&t, path)?, false),
     };
     // SAFETY: trampoline call on the iterator made above (one guarded loop in C).
     check(unsafe { ffi::rustos_try_list_names(iter.0, names) })

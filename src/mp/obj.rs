@@ -30,6 +30,12 @@ impl Obj {
         unsafe { ffi::rustos_obj_is_str(self.0) }
     }
 
+    /// Exactly of type `t` (not a subclass).
+    pub fn is_type(self, t: *const ffi::mp_obj_type_t) -> bool {
+        // SAFETY: a non-raising C helper comparing the object's type with `t`.
+        unsafe { ffi::rustos_obj_is_type(self.0, t) }
+    }
+
     /// Exactly of type bytes.
     pub fn is_bytes(self) -> bool {
         // SAFETY: a non-raising C helper that reads the object's type.
