@@ -19,7 +19,7 @@ ifeq ($(wildcard $(MPY)/lib/micropython-lib/README.md),)
 UNIX_ARGS += MPY_LIB_DIR=$(TOP)/ports/no-micropython-lib
 endif
 
-.PHONY: all deps deps-qemu firmware stock firmware-qemu firmware-qemu-m0plus stock-qemu firmware-qemu-rv32 stock-qemu-rv32 test-qemu-rv32 bench-layouts run test test-cargo test-mp test-qemu test-qemu-m0plus cross size bench check-tree lint clean torture torture-quick reliability sanitize fuzz
+.PHONY: all deps deps-qemu firmware firmware-gil stock firmware-qemu firmware-qemu-m0plus stock-qemu firmware-qemu-rv32 stock-qemu-rv32 test-qemu-rv32 bench-layouts run test test-cargo test-mp test-qemu test-qemu-m0plus cross size bench check-tree lint clean torture torture-quick reliability sanitize fuzz
 all: firmware
 
 deps:
@@ -92,6 +92,11 @@ stock-qemu-rv32: deps-qemu check-tree $(MPYCROSS) $(B)/usermods-qemu-stock/qemu_
 OURS_UNIX_ARGS = $(UNIX_ARGS) BUILD=$(B)/unix USER_C_MODULES=$(B)/usermods CFLAGS_EXTRA="-DMICROPY_PY_OS_DUPTERM=1"
 firmware: deps check-tree $(MPYCROSS) $(B)/usermods/rustos
 	@$(MAKE) $(OURS_UNIX_ARGS)
+
+# The same firmware with a GIL, as esp32 runs threads: the VM hands the GIL over now and then,
+# also while a block device's Python code runs inside a filesystem call (make reliability).
+firmware-gil: deps check-tree $(MPYCROSS) $(B)/usermods/rustos
+	@$(MAKE) $(OURS_UNIX_ARGS) BUILD=$(B)/unix-gil MICROPY_PY_THREAD_GIL=1
 
 # The reference: the same tree and options, stock os/vfs with FAT, LFS1 and LFS2.
 stock: deps check-tree $(MPYCROSS)
@@ -196,8 +201,9 @@ torture-quick: firmware
 # ours and stock), the generated bad-input battery against stock, threads, low memory.
 # RELIABILITY_ARGS=--quick for seconds; --sanitize, --cargo-fuzz add those areas.
 RELIABILITY_ARGS ?=
-reliability: firmware stock
-	@python3 $(TOP)/tools/reliability.py --ours $(B)/unix/micropython --stock $(B)/unix-stock/micropython $(RELIABILITY_ARGS)
+reliability: firmware stock firmware-gil
+	@python3 $(TOP)/tools/reliability.py --ours $(B)/unix/micropython --stock $(B)/unix-stock/micropython \
+		--gil $(B)/unix-gil/micropython $(RELIABILITY_ARGS)
 
 # Sanitizers and valgrind (issue #9): our unix firmware with ASan+UBSan (C) and ASan, debug
 # assertions, overflow checks and panic=abort (Rust) in build/unix-asan; our tests and
@@ -218,4 +224,4 @@ fuzz: check-tree
 
 clean:
 	rm -rf $(B)/unix $(B)/unix-stock $(B)/qemu-mps2 $(B)/qemu-mps2-stock $(B)/qemu-rv32 $(B)/qemu-rv32-stock \
-		$(B)/mpy-cross $(B)/usermods* $(B)/unix-asan $(B)/unix-stock-asan $(B)/sanitize target
+		$(B)/mpy-cross $(B)/usermods* $(B)/unix-gil $(B)/unix-asan $(B)/unix-stock-asan $(B)/sanitize target

@@ -199,6 +199,10 @@ int rustos_port_random(uint8_t *buf, size_t len);
 void rustos_gc_free(void *p);
 // The heap is locked: a collection is running (finalisers), or the program locked it.
 bool rustos_gc_is_locked(void);
+// Wait a moment for a filesystem another thread is in (src/lock.rs).  That thread may be
+// in its block device's Python code and, on a port with a GIL, need the GIL to go on: the
+// GIL is given up meanwhile.
+void rustos_lock_wait(void);
 
 // Firmware identity strings for os.uname(), from the port's own macros.
 extern const char rustos_uname_sysname[];

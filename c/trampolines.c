@@ -2,6 +2,9 @@
 // raise lands here, in C, and goes back to Rust as a value: no longjmp crosses a Rust frame.
 #include <errno.h>
 #include <string.h>
+#if defined(__unix__)
+#include <sched.h>
+#endif
 #include "py/runtime.h"
 #include "py/stream.h"
 #include "py/objstr.h"
@@ -384,6 +387,15 @@ void *rustos_gc_alloc(size_t n) {
 
 bool rustos_gc_is_locked(void) {
     return gc_is_locked();
+}
+
+void rustos_lock_wait(void) {
+    // As the VM does between bytecodes: on a GIL port this lets the holder run again.
+    MP_THREAD_GIL_EXIT();
+    #if MICROPY_PY_THREAD && defined(__unix__)
+    sched_yield();
+    #endif
+    MP_THREAD_GIL_ENTER();
 }
 
 void rustos_gc_free(void *p) {

@@ -1,6 +1,8 @@
 //! One lock per mounted filesystem object.  The unix port runs threads without a GIL,
 //! and neither our FAT engine (a shared sector cache) nor littlefs (plain C state) may be entered twice at
-//! once.  Another thread waits (spinning with a yield); the same thread re-entering — a
+//! once.  On a port with a GIL, a filesystem call still may be left half way: the VM
+//! gives the GIL up now and then while the block device's Python code runs.  Another
+//! thread waits (spinning with a yield, and without the GIL); the same thread re-entering — a
 //! block device whose Python code calls back into the filesystem it serves — gets EBUSY
 //! instead of corrupting the state it is in the middle of changing.
 //!
@@ -69,8 +71,9 @@ pub fn lock(l: *const FsLock) -> Result<Guard> {
         if held == me {
             return Err(Errno::EBUSY.into());
         }
-        #[cfg(feature = "std")]
-        std::thread::yield_now();
+        // SAFETY: releases and retakes the GIL (if the port has one) and yields; we hold
+        // no MicroPython state meanwhile.
+        unsafe { crate::ffi::rustos_lock_wait() };
     }
 }
 

@@ -8,7 +8,8 @@
   bad input      tests/os/badinput_gen_diff.py (generated) and tests/os/vfs_badinput_diff.py,
                  each call's outcome against stock's
   threads        tools/threads/threads_fs.py, repeated: workers and listers on shared and
-                 separate mounts, every file and listing checked afterwards
+                 separate mounts, every file and listing checked afterwards; with --gil,
+                 also on a build with a GIL, with tools/threads/gil_wait.py
   low memory     tools/lowmem/run.py: the workloads under small heaps, images checked after
   sanitizers     tools/sanitize/run.sh (ASan+UBSan build, valgrind), with --sanitize
   cargo-fuzz     tools/fuzz/cargo_fuzz.sh, with --cargo-fuzz
@@ -21,7 +22,7 @@ calls fixable, corrupt FAT cases that read differently from stock) are reported,
 failed: the issue's note says what they are.
 
   tools/reliability.py --ours FW --stock FW [--quick] [--sanitize] [--cargo-fuzz]
-                       [--thread-runs N] [--seeds N]
+                       [--thread-runs N] [--seeds N] [--gil FW]
 """
 import argparse
 import os
@@ -57,6 +58,7 @@ def main():
     ap.add_argument("--sanitize", action="store_true")
     ap.add_argument("--cargo-fuzz", action="store_true")
     ap.add_argument("--thread-runs", type=int, default=20)
+    ap.add_argument("--gil", help="our firmware built with MICROPY_PY_THREAD_GIL=1")
     ap.add_argument("--seeds", type=int, default=1000)
     a = ap.parse_args()
     logs = os.path.join(TOP, "build", "reliability")
@@ -126,6 +128,22 @@ def main():
                 log.write("run %d (exit %s):\n%s\n" % (i, rc, out))
     area("threads", fails == 0, "%d runs of 13 workers and 3 listers on 7 mounts, %d failed (%.0f s)"
          % (runs, fails, time.time() - t0))
+    if a.gil:
+        # With a GIL: a thread must not wait for a filesystem's lock while it holds the GIL
+        # the lock's holder needs (gil_wait.py hangs then, and the timeout fails it).
+        runs = 2 if a.quick else max(1, a.thread_runs // 4)
+        fails = 0
+        t0 = time.time()
+        with open(os.path.join(logs, "threads-gil.log"), "w") as log:
+            for i in range(runs):
+                for script, exp, limit in (("tools/threads/threads_fs.py", want, 300),
+                                           ("tools/threads/gil_wait.py", "lfs2 done True\nfat done True\n", 60)):
+                    rc, out, _ = run([a.gil, script], os.path.join(logs, "threads-gil-last.log"), limit)
+                    if rc != 0 or out != exp:
+                        fails += 1
+                        log.write("run %d of %s (exit %s):\n%s\n" % (i, script, rc, out))
+        area("threads (GIL)", fails == 0, "%d runs of threads_fs.py and gil_wait.py on the GIL build, %d failed (%.0f s)"
+             % (runs, fails, time.time() - t0))
 
     # low memory
     cmd = [sys.executable, "tools/lowmem/run.py", "--ours", a.ours, "--stock", a.stock]
