@@ -11,6 +11,7 @@
 #include "py/gc.h"
 #include "py/binary.h"
 #include "py/objarray.h"
+#include "py/smallint.h"
 #include "py/mphal.h"
 #include "shared/timeutils/timeutils.h"
 #include "rustos.h"
@@ -185,10 +186,15 @@ rustos_try_t rustos_try_call_loaded(const mp_obj_t *meth, size_t n_args, const m
     });
 }
 
+// An int object for a block number or offset, without a call in the usual case.
+static inline mp_obj_t uint_obj(size_t v) {
+    return v <= (size_t)MP_SMALL_INT_MAX ? MP_OBJ_NEW_SMALL_INT(v) : mp_obj_new_int_from_uint(v);
+}
+
 rustos_try_t rustos_try_blockdev_rw(const mp_obj_t *meth, size_t block, size_t offset, void *buf, size_t len, size_t n_args) {
     TRY({
         mp_obj_array_t ar = {{&mp_type_bytearray}, BYTEARRAY_TYPECODE, 0, len, buf};
-        mp_obj_t call[5] = { meth[0], meth[1], mp_obj_new_int_from_uint(block), MP_OBJ_FROM_PTR(&ar), mp_obj_new_int_from_uint(offset) };
+        mp_obj_t call[5] = { meth[0], meth[1], uint_obj(block), MP_OBJ_FROM_PTR(&ar), uint_obj(offset) };
         r.obj = mp_call_method_n_kw(n_args, 0, call);
     });
 }
