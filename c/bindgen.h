@@ -44,6 +44,10 @@ enum {
     RUSTOS_STREAM_POLL = MP_STREAM_POLL,
     RUSTOS_STREAM_CLOSE = MP_STREAM_CLOSE,
     RUSTOS_STREAM_GET_FILENO = MP_STREAM_GET_FILENO,
+    RUSTOS_STREAM_GET_BUFFER_SIZE = MP_STREAM_GET_BUFFER_SIZE,
+    // The read size our files ask of import's reader (extmod/vfs_reader.c): its buffer
+    // and header then take 256 bytes, where the default gives it one or two GC blocks.
+    RUSTOS_READER_BUFFER = 256 - (sizeof(mp_obj_t) + 3),
     RUSTOS_STREAM_POLL_RD = MP_STREAM_POLL_RD,
     RUSTOS_STREAM_POLL_WR = MP_STREAM_POLL_WR,
     RUSTOS_STREAM_POLL_ERR = MP_STREAM_POLL_ERR,

@@ -3084,6 +3084,7 @@ fn file_ioctl(o: ffi::mp_obj_t, request: u32, arg: usize) -> Result<Io> {
             unsafe { (*f).vfs = core::ptr::null_mut() };
             r
         }
+        ffi::RUSTOS_STREAM_GET_BUFFER_SIZE => Ok(crate::mp::READER_BUFFER),
         ffi::RUSTOS_STREAM_FLUSH => {
             if has(f, F_WRITABLE) {
                 file_flush(f, vfs)

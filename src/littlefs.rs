@@ -1337,6 +1337,7 @@ fn file_ioctl<F: Flavor>(o: ffi::mp_obj_t, request: u32, arg: usize) -> Result<I
     let (f, vfs) = open_file::<F>(o)?;
     let einval = Io::Errno(errno_number(Errno::EINVAL));
     match request {
+        ffi::RUSTOS_STREAM_GET_BUFFER_SIZE => Ok(mp::READER_BUFFER),
         ffi::RUSTOS_STREAM_SEEK => {
             // SAFETY: for MP_STREAM_SEEK, arg points at the caller's mp_stream_seek_t.
             let s = unsafe { &mut *(arg as *mut ffi::mp_stream_seek_t) };

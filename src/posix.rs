@@ -565,6 +565,7 @@ pub extern "C" fn rustos_posix_file_ioctl(
                 }
             }
             ffi::RUSTOS_STREAM_GET_FILENO => Io::Done(fd as usize),
+            ffi::RUSTOS_STREAM_GET_BUFFER_SIZE => crate::mp::READER_BUFFER,
             ffi::RUSTOS_STREAM_POLL => {
                 let mut events = 0;
                 if arg & ffi::RUSTOS_STREAM_POLL_RD as usize != 0 {

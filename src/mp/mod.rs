@@ -32,6 +32,11 @@ pub enum Io {
     Errno(i32),
 }
 
+/// What our files answer to MP_STREAM_GET_BUFFER_SIZE: the chunk in which import reads a
+/// module (extmod/vfs_reader.c).  Stock's files do not answer, and import then reads 25
+/// bytes at a time (53 on 64-bit), a filesystem call each.
+pub const READER_BUFFER: Io = Io::Done(ffi::RUSTOS_READER_BUFFER as usize);
+
 /// Run the body of a stream-protocol entry point (c/rustos.h, rustos_stream_check): the
 /// count, or MP_STREAM_ERROR with `*errcode` set; an exception (or a panic) goes into
 /// `*exc`, with `*errcode` RUSTOS_STREAM_RAISE, and the C shim raises it.
