@@ -161,7 +161,9 @@ size: firmware-qemu stock-qemu
 # 16, 32 and 48 bytes in front of .text (micropython-padN beside it), so that its interpreter
 # sits once at every 16-byte offset of a 64-byte line.  Where the dispatch loop falls in a line
 # moves the interpreter's speed by 10% on this machine, and the two firmwares draw that
-# differently; the report is the mean over the layouts.
+# differently; the report is the mean over the layouts.  micropython-sym, the same objects
+# linked unstripped, runs each workload once under callgrind: instructions executed, which
+# depend on neither layout nor load.
 comma := ,
 BENCH_LAYOUTS := 0,16,32,48
 BENCH_QSTR_SHIFTS := 0,8,16,24,32,40,48,56
@@ -173,10 +175,13 @@ bench-layouts: firmware stock
 		$(MAKE) -s $(OURS_UNIX_ARGS) PROG=micropython-pad$$p LDFLAGS_EXTRA=-Wl,-T,$(B)/bench/pad$$p.ld >/dev/null || exit 1; \
 		$(MAKE) -s $(UNIX_ARGS) BUILD=$(B)/unix-stock PROG=micropython-pad$$p LDFLAGS_EXTRA=-Wl,-T,$(B)/bench/pad$$p.ld >/dev/null || exit 1; \
 	done
+	@$(MAKE) -s $(OURS_UNIX_ARGS) PROG=micropython-sym STRIP= >/dev/null
+	@$(MAKE) -s $(UNIX_ARGS) BUILD=$(B)/unix-stock PROG=micropython-sym STRIP= >/dev/null
 
 bench: bench-layouts
 	@python3 $(TOP)/tools/bench/run.py --ours $(B)/unix/micropython --stock $(B)/unix-stock/micropython \
-		--layouts $(BENCH_LAYOUTS) --qstr-shifts $(BENCH_QSTR_SHIFTS) --mpy-cross $(MPYCROSS) --out $(B)/bench
+		--layouts $(BENCH_LAYOUTS) --qstr-shifts $(BENCH_QSTR_SHIFTS) --mpy-cross $(MPYCROSS) --out $(B)/bench \
+		--callgrind-ours $(B)/unix/micropython-sym --callgrind-stock $(B)/unix-stock/micropython-sym
 
 lint: firmware
 	cargo fmt --check

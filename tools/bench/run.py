@@ -3,6 +3,7 @@
 
 usage: run.py [--ours BIN] [--stock BIN] [--layouts PADS] [--qstr-shifts KS] [--reps N]
               [--heapsize SIZE] [--timeout S] [--only REGEX] [--out DIR] [--strict]
+              [--callgrind-ours BIN --callgrind-stock BIN]
        run.py --trace WORKLOAD   (the device calls of one workload on both, as a diff)
 
 Runs tools/bench/workload.py (one MicroPython script, the same for both firmwares) once per
@@ -23,6 +24,13 @@ firmwares run every variant:
   K names first; which of the script's names share a slot of the map lookup cache decides up
   to 25% of a workload's time.
 Variant i has the i-th pad and the i-th shift, each list cycled to the longer one's length.
+
+Instructions: with --callgrind-ours/--callgrind-stock (the same firmwares unstripped, `make
+bench-layouts` links them as BIN-sym), each workload also runs once per firmware under
+valgrind's callgrind, which counts the instructions executed in the measured windows: it
+dumps its counts whenever mp_hal_ticks_us is entered, and only Bench.start and Bench.stop
+call that, so every second dump is one window.  A "[instructions]" row gives the mean per
+operation.  The count depends on neither layout nor the machine's load, where time does.
 
 A run that fails (crash, hang past --timeout, wrong result) is a result: its rows say FAILED
 and the report lists why; exit status 0 unless --strict."""
@@ -66,6 +74,8 @@ def parse_args():
     p.add_argument("--strict", action="store_true", help="exit 1 when any run failed")
     p.add_argument("--trace", metavar="WORKLOAD", help="diff the device calls of one workload, stock -> ours")
     p.add_argument("--mpy-cross", default=os.path.join(B, "mpy-cross", "mpy-cross"))
+    p.add_argument("--callgrind-ours", help="our firmware unstripped: count instructions under callgrind")
+    p.add_argument("--callgrind-stock", help="stock's firmware unstripped, likewise")
     p.add_argument("--qemu-ours", default=os.path.join(B, "qemu-mps2", "firmware.elf"))
     p.add_argument("--qemu-stock", default=os.path.join(B, "qemu-mps2-stock", "firmware.elf"))
     a = p.parse_args()
@@ -135,6 +145,38 @@ def run_one(binary, args, name, assets, timeout, trace=None, shift=0):
     if "read bytes" in out:
         out["bytes moved"] = out["read bytes"] + out["write bytes"]
     return out, None
+
+
+def instructions(binary, args, name, assets):
+    """(instructions per measured window, None) or (None, reason): one run of the workload
+    under callgrind, which dumps its counts on entering mp_hal_ticks_us (module docstring)."""
+    cg = tempfile.mkdtemp(prefix="rustos-bench-cg-")
+    tmp = tempfile.mkdtemp(prefix="rustos-bench-")
+    try:
+        p = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--dump-before=mp_hal_ticks_us",
+             "--callgrind-out-file=" + os.path.join(cg, "cg.out"),
+             binary, "-X", "heapsize=" + args.heapsize, os.path.join(HERE, "workload.py"), name, assets, tmp],
+            capture_output=True, text=True, errors="replace", timeout=args.timeout * 100)
+        lines = p.stdout.splitlines()
+        if p.returncode != 0 or not lines or lines[-1] != "ok":
+            return None, "callgrind run: exit %d" % p.returncode
+        dumps = sorted(int(f.rsplit(".", 1)[1]) for f in os.listdir(cg) if re.match(r"cg\.out\.\d+$", f))
+        if not dumps or len(dumps) % 2 or dumps != list(range(1, len(dumps) + 1)):
+            return None, "callgrind run: %d dumps, not pairs of ticks_us calls" % len(dumps)
+        windows = []
+        for k in dumps[1::2]:
+            with open(os.path.join(cg, "cg.out.%d" % k)) as f:
+                m = re.search(r"^summary: (\d+)", f.read(), re.M)
+            if not m:
+                return None, "callgrind dump %d has no summary" % k
+            windows.append(int(m.group(1)))
+        return statistics.fmean(windows), None
+    except subprocess.TimeoutExpired:
+        return None, "callgrind run: timeout"
+    finally:
+        shutil.rmtree(cg, ignore_errors=True)
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def heap_label(name):
@@ -257,6 +299,26 @@ def main():
                     else:
                         samples[(name, label, v)].append(out)
 
+    # Instructions: one callgrind run per workload and firmware, two at a time.
+    counts = {}
+    if args.callgrind_ours and args.callgrind_stock:
+        if shutil.which("valgrind") is None:
+            notes.append("No valgrind: no instruction counts.")
+        else:
+            import concurrent.futures
+
+            cg_bin = {}
+            for label, src in (("ours", args.callgrind_ours), ("stock", args.callgrind_stock)):
+                cg_bin[label] = os.path.join(bindir, "micropython-%s-sym" % label)
+                hashes[(label, "sym")] = snapshot(src, cg_bin[label])
+            print("instructions (callgrind)", file=sys.stderr, flush=True)
+            jobs = [(n, label) for n in names for label in ("ours", "stock")]
+            with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as ex:
+                for (n, label), (c, err) in zip(jobs, ex.map(lambda j: instructions(cg_bin[j[1]], args, j[0], assets), jobs)):
+                    if err:
+                        notes.append("Instruction count of `%s` on %s: %s." % (n, label, err))
+                    counts[(n, label)] = c
+
     # Rows: per workload, time, then each device counter non-zero on either firmware, then heap.
     rows = []
     unstable = []
@@ -296,6 +358,8 @@ def main():
             o, s = median_of(name, "ours", key), median_of(name, "stock", key)
             if key == "time":
                 rows.append((name, "time", o, s))
+                if counts:
+                    rows.append(("%s [instructions]" % name, "time", counts.get((name, "ours")), counts.get((name, "stock"))))
             elif key == "heap":
                 rows.append(("%s [%s]" % (name, heap_label(name)), "heap", o, s))
             elif (o or 0) != 0 or (s or 0) != 0:
@@ -356,9 +420,20 @@ def main():
     for label, src in (("ours", args.ours), ("stock", args.stock)):
         md.append("- %s: %s" % (label, ", ".join(
             "`%s` (sha256 %s)" % (os.path.relpath(layout_path(src, pad), TOP), hashes[(label, pad)]) for pad in args.layouts)))
+    if counts:
+        md += [
+            "",
+            "Instruction counts: one run per workload and firmware under valgrind's callgrind, of the "
+            "unstripped builds of the same objects (%s); the mean per operation of the measured "
+            "windows (see `tools/bench/run.py`). They do not depend on the layout or the machine's load; "
+            "each also counts the few hundred instructions from `ticks_us` to `ticks_us` around the operation." % ", ".join(
+                "`%s` (sha256 %s)" % (os.path.relpath(src, TOP), hashes[(label, "sym")])
+                for label, src in (("ours", args.callgrind_ours), ("stock", args.callgrind_stock))),
+        ]
     md += [
         "",
-        "Units: time in microseconds (`time.ticks_us`); traffic in calls or bytes as the row says; "
+        "Units: time in microseconds (`time.ticks_us`), or instructions executed (callgrind) in a "
+        "\"[instructions]\" row; traffic in calls or bytes as the row says; "
         "heap in bytes (`gc.mem_alloc()` growth after `gc.collect()`); size in bytes. "
         "A traffic counter that is zero on both firmwares has no row. "
         "Ratio > 1 means ours is bigger or slower.",
