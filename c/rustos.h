@@ -53,7 +53,7 @@ static inline mp_obj_t rustos_raise_or_return(rustos_ret_t r) {
 // (written only then).  Plain words, no struct returned by value: a stream of small reads
 // makes one such call per read.
 #define RUSTOS_STREAM_RAISE (-0x10000)
-static inline mp_uint_t rustos_stream_check(mp_uint_t r, int *errcode, const rustos_ret_t *exc) {
+static inline MP_ALWAYSINLINE mp_uint_t rustos_stream_check(mp_uint_t r, int *errcode, const rustos_ret_t *exc) {
     if (r == MP_STREAM_ERROR && *errcode == RUSTOS_STREAM_RAISE) {
         rustos_raise_or_return(*exc);
     }

@@ -483,41 +483,65 @@ fn open_fd(f: ffi::mp_obj_t) -> Result<i32> {
     Ok(fd)
 }
 
-#[no_mangle]
-pub extern "C" fn rustos_posix_file_read(
-    f: ffi::mp_obj_t,
-    buf: *mut core::ffi::c_void,
-    size: ffi::mp_uint_t,
-    errcode: *mut core::ffi::c_int,
-    exc: *mut ffi::rustos_ret_t,
-) -> ffi::mp_uint_t {
-    io_entry(errcode, exc, || {
-        let fd = open_fd(f)?;
-        // SAFETY: the stream layer gives a writable buffer of `size` bytes.
-        let r = retry(|| unsafe { ffi::read(fd, buf, size as usize) })?;
-        Ok(match r {
-            Ok(n) => Io::Done(n as usize),
-            Err(e) => Io::Errno(e),
-        })
-    })
+/// A read or write of an open file: the count, straight from the syscall when it succeeds
+/// (readline reads a byte per call); otherwise `io_failed`.
+macro_rules! posix_io {
+    ($name:ident, $buf:ty, $call:path) => {
+        #[no_mangle]
+        pub extern "C" fn $name(
+            f: ffi::mp_obj_t,
+            buf: $buf,
+            size: ffi::mp_uint_t,
+            errcode: *mut core::ffi::c_int,
+            exc: *mut ffi::rustos_ret_t,
+        ) -> ffi::mp_uint_t {
+            // SAFETY: the C stream shims pass only our file objects.
+            let fd = unsafe { (*(f as *const File)).fd };
+            if fd >= 0 {
+                // SAFETY: the stream layer gives a buffer of `size` bytes; fd is ours.
+                let n = unsafe { $call(fd, buf, size as usize) };
+                if n >= 0 {
+                    return n as ffi::mp_uint_t;
+                }
+            }
+            io_failed(fd, errcode, exc, || {
+                // SAFETY: as above, again after EINTR.
+                unsafe { $call(fd, buf, size as usize) }
+            })
+        }
+    };
 }
 
-#[no_mangle]
-pub extern "C" fn rustos_posix_file_write(
-    f: ffi::mp_obj_t,
-    buf: *const core::ffi::c_void,
-    size: ffi::mp_uint_t,
+posix_io!(rustos_posix_file_read, *mut core::ffi::c_void, ffi::read);
+posix_io!(rustos_posix_file_write, *const core::ffi::c_void, ffi::write);
+
+/// A read or write that did not succeed at once: a closed file (ValueError), or the
+/// syscall's errno; EINTR runs pending exceptions (Ctrl-C) and tries `again`.
+#[cold]
+#[inline(never)]
+fn io_failed(
+    fd: i32,
     errcode: *mut core::ffi::c_int,
     exc: *mut ffi::rustos_ret_t,
+    mut again: impl FnMut() -> isize,
 ) -> ffi::mp_uint_t {
     io_entry(errcode, exc, || {
-        let fd = open_fd(f)?;
-        // SAFETY: the stream layer gives a readable buffer of `size` bytes.
-        let r = retry(|| unsafe { ffi::write(fd, buf, size as usize) })?;
-        Ok(match r {
-            Ok(n) => Io::Done(n as usize),
-            Err(e) => Io::Errno(e),
-        })
+        if fd < 0 {
+            return Err(Error::Value("I/O operation on closed file"));
+        }
+        let mut err = host_errno();
+        loop {
+            if err != ffi::RUSTOS_HOST_EINTR as i32 {
+                return Ok(Io::Errno(err));
+            }
+            // SAFETY: a trampoline; a pending KeyboardInterrupt comes back as an error.
+            mp::check(unsafe { ffi::rustos_try_handle_pending() })?;
+            let n = again();
+            if n >= 0 {
+                return Ok(Io::Done(n as usize));
+            }
+            err = host_errno();
+        }
     })
 }
 

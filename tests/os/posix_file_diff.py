@@ -58,6 +58,15 @@ try:
     f.read()
 except (OSError, ValueError) as e:
     print("after with:", type(e).__name__)
+# a read or write the descriptor refuses (EBADF), and either on a closed file
+for mode, op in (("wb", lambda f: f.read(3)), ("rb", lambda f: f.write(b"x")), ("w", lambda f: f.readline())):
+    f = open(P + "/t.txt", mode)
+    for _ in range(2):
+        try:
+            print(mode, "->", op(f))
+        except (OSError, ValueError) as e:
+            print(mode, type(e).__name__, e.errno if isinstance(e, OSError) else e)
+        f.close()
 # finalisers close files: far more than the 1024 descriptors allowed, never closed
 for i in range(1500):
     open(P + "/u.txt")
