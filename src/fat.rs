@@ -931,12 +931,29 @@ fn get_free(vfs: *mut VfsFat, p: &Bpb) -> core::result::Result<u32, Fail> {
     }
     let mut nfree = 0u32;
     if p.kind == FatKind::Fat12 {
-        for c in 2..n {
-            match get_fat(vfs, p, c)? {
-                0 => nfree += 1,
-                // A link to cluster 1: oofatfs's FR_INT_ERR (only its FAT12 count looks).
-                1 => return Err(eio()),
-                _ => {}
+        // Entries 2k and 2k+1 share bytes 3k..3k+3, read in order; the bytes and sectors
+        // read, and where a bad entry stops the count, are oofatfs's get_fat loop's.
+        let byte = |o: u32| -> core::result::Result<u32, Fail> {
+            load(vfs, p.fat_start + sdiv(vfs, o))?;
+            Ok(u32::from(cache(vfs)[smod(vfs, o) as usize]))
+        };
+        let mut c = 2;
+        while c < n {
+            let at = c / 2 * 3;
+            let (b0, b1) = (byte(at)?, byte(at + 1)?);
+            let mut e = b0 | (b1 & 0x0F) << 8;
+            for k in 0..2 {
+                match e {
+                    0 => nfree += 1,
+                    // A link to cluster 1: oofatfs's FR_INT_ERR (only its FAT12 count looks).
+                    1 => return Err(eio()),
+                    _ => {}
+                }
+                c += 1;
+                if k == 1 || c >= n {
+                    break;
+                }
+                e = b1 >> 4 | byte(at + 2)? << 4;
             }
         }
     } else {
