@@ -45,59 +45,64 @@ impl Drop for Guard {
     }
 }
 
-/// Take the lock at `l` (inside a live object) until the guard drops.
-pub fn lock(l: *const FsLock) -> Result<Guard> {
-    let me = thread_tag();
+/// Take the lock if it is free: the guard, or else who holds it.
+fn take(l: *const FsLock, me: usize) -> core::result::Result<Guard, usize> {
     // SAFETY: `l` points into a live object; its owner word is only touched here.
     let owner = unsafe { &(*l).0 };
-    loop {
-        #[cfg(target_has_atomic = "ptr")]
-        let held = {
-            use core::sync::atomic::Ordering;
-            match owner.compare_exchange(0, me, Ordering::Acquire, Ordering::Relaxed) {
-                Ok(_) => return Ok(Guard(l)),
-                Err(o) => o,
-            }
-        };
-        #[cfg(not(target_has_atomic = "ptr"))]
-        let held = {
-            let o = owner.get();
-            if o == 0 {
-                owner.set(me);
-                return Ok(Guard(l));
-            }
-            o
-        };
-        if held == me {
-            return Err(Errno::EBUSY.into());
-        }
-        // SAFETY: releases and retakes the GIL (if the port has one) and yields; we hold
-        // no MicroPython state meanwhile.
-        unsafe { crate::ffi::rustos_lock_wait() };
-    }
-}
-
-/// Take the lock if it is free, without waiting.
-pub fn try_lock(l: *const FsLock) -> Option<Guard> {
-    // SAFETY: `l` points into a live object; its owner word is only touched here.
-    let owner = unsafe { &(*l).0 };
-    let me = thread_tag();
     #[cfg(target_has_atomic = "ptr")]
     {
         use core::sync::atomic::Ordering;
         owner
             .compare_exchange(0, me, Ordering::Acquire, Ordering::Relaxed)
-            .ok()
             .map(|_| Guard(l))
     }
     #[cfg(not(target_has_atomic = "ptr"))]
     {
-        if owner.get() != 0 {
-            return None;
+        match owner.get() {
+            0 => {
+                owner.set(me);
+                Ok(Guard(l))
+            }
+            o => Err(o),
         }
-        owner.set(me);
-        Some(Guard(l))
     }
+}
+
+/// Take the lock at `l` (inside a live object) until the guard drops.
+pub fn lock(l: *const FsLock) -> Result<Guard> {
+    let me = thread_tag();
+    match take(l, me) {
+        Ok(g) => Ok(g),
+        Err(held) if wait_for(l, me, held) => Ok(Guard(l)),
+        Err(_) => Err(Errno::EBUSY.into()),
+    }
+}
+
+/// The lock is held: false if by this thread, else wait until it is free and take it
+/// (true).  Out of line: every filesystem call inlines `lock`.
+#[cold]
+#[inline(never)]
+fn wait_for(l: *const FsLock, me: usize, mut held: usize) -> bool {
+    loop {
+        if held == me {
+            return false;
+        }
+        // SAFETY: releases and retakes the GIL (if the port has one) and yields; we hold
+        // no MicroPython state meanwhile.
+        unsafe { crate::ffi::rustos_lock_wait() };
+        match take(l, me) {
+            Ok(g) => {
+                core::mem::forget(g);
+                return true;
+            }
+            Err(h) => held = h,
+        }
+    }
+}
+
+/// Take the lock if it is free, without waiting.
+pub fn try_lock(l: *const FsLock) -> Option<Guard> {
+    take(l, thread_tag()).ok()
 }
 
 /// For closing a file or directory: inside a garbage collection (a finaliser; the heap
