@@ -113,4 +113,33 @@ with fs.open("f", "w") as f:
     show("lfs2 seek 2**40", f.seek, 2**40)
     show("lfs2 seek -2**40 end", f.seek, -(2**40), 2)
     print("  tell", f.tell())
+# A block device whose Python code calls back into the filesystem it serves, in the
+# middle of a call (here a listing during a read): stock enters littlefs or oofatfs a
+# second time while their state is half changed.  The inner call gets EBUSY (the filesystem's lock is this thread's), the
+# outer one goes on, and the volume stays whole.
+class Reentrant(RAM):
+    fs = None
+    seen = []
+
+    def readblocks(self, block, buf, off=0):
+        super().readblocks(block, buf, off)
+        if self.fs is not None:
+            fs, self.fs = self.fs, None
+            try:
+                list(fs.ilistdir("/"))
+                self.seen.append("inner call ran")
+            except OSError as e:
+                self.seen.append("inner OSError %d" % e.errno)
+
+
+for cls in (vfs.VfsLfs2, vfs.VfsFat):
+    dev = Reentrant(128)
+    cls.mkfs(dev)
+    fs = cls(dev)
+    with fs.open("f", "w") as f:
+        f.write("x" * 100)
+    dev.fs = fs
+    Reentrant.seen = []
+    show(cls.__name__ + " re-entered during read", lambda: fs.open("f", "r").read(5))
+    print("  inner:", Reentrant.seen, "then:", fs.open("f", "r").read() == "x" * 100, [e[0] for e in fs.ilistdir("/")])
 print("done")
