@@ -203,6 +203,10 @@ bool rustos_gc_is_locked(void);
 // in its block device's Python code and, on a port with a GIL, need the GIL to go on: the
 // GIL is given up meanwhile.
 void rustos_lock_wait(void);
+// Give up and take back the GIL around a host call that may block (VfsPosix), as stock's
+// MP_HAL_RETRY_SYSCALL does; nothing between them may touch MicroPython.
+void rustos_gil_exit(void);
+void rustos_gil_enter(void);
 
 // Firmware identity strings for os.uname(), from the port's own macros.
 extern const char rustos_uname_sysname[];

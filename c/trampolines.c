@@ -395,6 +395,14 @@ bool rustos_gc_is_locked(void) {
     return gc_is_locked();
 }
 
+void rustos_gil_exit(void) {
+    MP_THREAD_GIL_EXIT();
+}
+
+void rustos_gil_enter(void) {
+    MP_THREAD_GIL_ENTER();
+}
+
 void rustos_lock_wait(void) {
     // As the VM does between bytecodes: on a GIL port this lets the holder run again.
     MP_THREAD_GIL_EXIT();

@@ -173,10 +173,30 @@ fn host_errno() -> i32 {
         .unwrap_or(ffi::RUSTOS_HOST_EINVAL as i32)
 }
 
+/// A host call made without the GIL, as stock's MP_HAL_RETRY_SYSCALL makes it: on a port
+/// that has a GIL, other threads run while it blocks (a FIFO, a slow disk).  `f` must not
+/// touch MicroPython (Rust allocates with malloc here, not on the GC heap).
+fn nogil<T>(f: impl FnOnce() -> T) -> T {
+    struct Reenter;
+    impl Drop for Reenter {
+        fn drop(&mut self) {
+            // SAFETY: takes back the GIL given up below, also if `f` panics.
+            unsafe { ffi::rustos_gil_enter() }
+        }
+    }
+    if ffi::RUSTOS_THREAD_GIL == 0 {
+        return f();
+    }
+    // SAFETY: gives up the GIL; we hold no MicroPython state until Reenter drops.
+    unsafe { ffi::rustos_gil_exit() };
+    let _g = Reenter;
+    f()
+}
+
 /// Run a syscall, retrying on EINTR after letting pending exceptions (Ctrl-C) through.
 fn retry<T: PartialEq + From<i8> + Copy>(mut f: impl FnMut() -> T) -> Result<core::result::Result<T, i32>> {
     loop {
-        let r = f();
+        let r = nogil(&mut f);
         if r != T::from(-1) {
             return Ok(Ok(r));
         }
@@ -222,7 +242,7 @@ pub extern "C" fn rustos_posix_open(s: ffi::mp_obj_t, path: ffi::mp_obj_t, mode:
             Err(e) => {
                 if path.small_int().is_none() {
                     // SAFETY: fd is the descriptor we just opened and nothing else owns.
-                    unsafe { ffi::close(fd) };
+                    nogil(|| unsafe { ffi::close(fd) });
                 }
                 Err(e)
             }
@@ -276,7 +296,7 @@ pub extern "C" fn rustos_posix_ilistdir(s: ffi::mp_obj_t, path: ffi::mp_obj_t) -
         if hp.is_empty() {
             hp.push(b'.');
         }
-        let reader = fs::read_dir(as_path(&hp)).map_err(os_error)?;
+        let reader = nogil(|| fs::read_dir(as_path(&hp))).map_err(os_error)?;
         let raw = Box::into_raw(Box::new(reader));
         // SAFETY: a trampoline allocating the zeroed iterator with our slots set.
         let it = mp::check(unsafe {
@@ -343,10 +363,10 @@ pub extern "C" fn rustos_posix_dir_iternext(it: ffi::mp_obj_t) -> ffi::rustos_re
         }
         // SAFETY: a live reader owned by this iterator.
         let reader = unsafe { &mut *(d.dir as *mut Reader) };
-        match reader.next() {
+        match nogil(|| reader.next()) {
             Some(Ok(e)) => {
                 let name = e.file_name();
-                let mode = e.file_type().map(file_type_mode).unwrap_or(0);
+                let mode = nogil(|| e.file_type()).map(file_type_mode).unwrap_or(0);
                 let ino = std::os::unix::fs::DirEntryExt::ino(&e);
                 let rest = [Obj::from_int(mode)?, Obj::from_uint(ino)?];
                 Obj::new_listing(name.as_bytes(), d.is_str, &rest)
@@ -380,7 +400,7 @@ macro_rules! path_op {
                     require_writable(p)?;
                 }
                 let $hp = host_path(p, Obj(path))?;
-                $op.map_err(os_error)?;
+                nogil(|| $op).map_err(os_error)?;
                 Ok(Obj::NONE)
             })
         }
@@ -400,7 +420,7 @@ pub extern "C" fn rustos_posix_rename(s: ffi::mp_obj_t, old: ffi::mp_obj_t, new:
         let p = unsafe { posix(s) };
         require_writable(p)?;
         let (a, b) = (host_path(p, Obj(old))?, host_path(p, Obj(new))?);
-        fs::rename(as_path(&a), as_path(&b)).map_err(os_error)?;
+        nogil(|| fs::rename(as_path(&a), as_path(&b))).map_err(os_error)?;
         Ok(Obj::NONE)
     })
 }
@@ -410,7 +430,7 @@ pub extern "C" fn rustos_posix_stat(s: ffi::mp_obj_t, path: ffi::mp_obj_t) -> ff
     entry(|| {
         // SAFETY: self of the VfsPosix method.
         let hp = host_path(unsafe { posix(s) }, Obj(path))?;
-        let m = fs::metadata(as_path(&hp)).map_err(os_error)?;
+        let m = nogil(|| fs::metadata(as_path(&hp))).map_err(os_error)?;
         let items = [
             uint(m.mode())?,
             uint(m.ino())?,
@@ -464,7 +484,7 @@ pub extern "C" fn rustos_posix_import_stat(
     let (p, path) = unsafe { (&*(s as *const Posix), core::ffi::CStr::from_ptr(path).to_bytes()) };
     let mut hp = root(p).to_vec();
     hp.extend_from_slice(path);
-    match fs::metadata(as_path(&hp)) {
+    match nogil(|| fs::metadata(as_path(&hp))) {
         Ok(m) if m.is_dir() => ffi::RUSTOS_IMPORT_STAT_DIR as ffi::mp_import_stat_t,
         Ok(m) if m.is_file() => ffi::RUSTOS_IMPORT_STAT_FILE as ffi::mp_import_stat_t,
         _ => ffi::RUSTOS_IMPORT_STAT_NO_EXIST as ffi::mp_import_stat_t,
@@ -499,14 +519,14 @@ macro_rules! posix_io {
             let fd = unsafe { (*(f as *const File)).fd };
             if fd >= 0 {
                 // SAFETY: the stream layer gives a buffer of `size` bytes; fd is ours.
-                let n = unsafe { $call(fd, buf, size as usize) };
+                let n = nogil(|| unsafe { $call(fd, buf, size as usize) });
                 if n >= 0 {
                     return n as ffi::mp_uint_t;
                 }
             }
             io_failed(fd, errcode, exc, || {
                 // SAFETY: as above, again after EINTR.
-                unsafe { $call(fd, buf, size as usize) }
+                nogil(|| unsafe { $call(fd, buf, size as usize) })
             })
         }
     };
@@ -559,8 +579,9 @@ pub extern "C" fn rustos_posix_file_ioctl(
         let request = request as u32;
         if request == ffi::RUSTOS_STREAM_CLOSE {
             if file.fd >= 0 {
+                let fd = file.fd;
                 // SAFETY: closing the descriptor this object owns, once.
-                unsafe { ffi::close(file.fd) };
+                nogil(|| unsafe { ffi::close(fd) });
             }
             file.fd = -1;
             return Ok(Io::Done(0));
@@ -580,7 +601,8 @@ pub extern "C" fn rustos_posix_file_ioctl(
                 // SAFETY: for MP_STREAM_SEEK, arg points at the caller's mp_stream_seek_t.
                 let s = unsafe { &mut *(arg as *mut ffi::mp_stream_seek_t) };
                 // SAFETY: lseek on our descriptor.
-                let off = unsafe { ffi::lseek(fd, s.offset as _, s.whence) };
+                let (offset, whence) = (s.offset, s.whence);
+                let off = nogil(|| unsafe { ffi::lseek(fd, offset as _, whence) });
                 if off == -1 {
                     Io::Errno(host_errno())
                 } else {

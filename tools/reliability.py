@@ -9,7 +9,7 @@
                  each call's outcome against stock's
   threads        tools/threads/threads_fs.py, repeated: workers and listers on shared and
                  separate mounts, every file and listing checked afterwards; with --gil,
-                 also on a build with a GIL, with tools/threads/gil_wait.py
+                 also on a build with a GIL, with tools/threads/gil_wait.py and gil_posix.py
   low memory     tools/lowmem/run.py: the workloads under small heaps, images checked after
   sanitizers     tools/sanitize/run.sh (ASan+UBSan build, valgrind), with --sanitize
   cargo-fuzz     tools/fuzz/cargo_fuzz.sh, with --cargo-fuzz
@@ -129,20 +129,23 @@ def main():
     area("threads", fails == 0, "%d runs of 13 workers and 3 listers on 7 mounts, %d failed (%.0f s)"
          % (runs, fails, time.time() - t0))
     if a.gil:
-        # With a GIL: a thread must not wait for a filesystem's lock while it holds the GIL
-        # the lock's holder needs (gil_wait.py hangs then, and the timeout fails it).
+        # With a GIL: a thread must not wait for a filesystem's lock, or block in a host
+        # call, while it holds the GIL another thread needs (gil_wait.py and gil_posix.py
+        # hang then, and the timeout fails them).
         runs = 2 if a.quick else max(1, a.thread_runs // 4)
         fails = 0
         t0 = time.time()
         with open(os.path.join(logs, "threads-gil.log"), "w") as log:
             for i in range(runs):
                 for script, exp, limit in (("tools/threads/threads_fs.py", want, 300),
-                                           ("tools/threads/gil_wait.py", "lfs2 done True\nfat done True\n", 60)):
+                                           ("tools/threads/gil_wait.py", "lfs2 done True\nfat done True\n", 60),
+                                           ("tools/threads/gil_posix.py",
+                                            "fifo b'through the fifo'\nlisted ['fifo'] True\n", 60)):
                     rc, out, _ = run([a.gil, script], os.path.join(logs, "threads-gil-last.log"), limit)
                     if rc != 0 or out != exp:
                         fails += 1
                         log.write("run %d of %s (exit %s):\n%s\n" % (i, script, rc, out))
-        area("threads (GIL)", fails == 0, "%d runs of threads_fs.py and gil_wait.py on the GIL build, %d failed (%.0f s)"
+        area("threads (GIL)", fails == 0, "%d runs of threads_fs.py, gil_wait.py, gil_posix.py on the GIL build, %d failed (%.0f s)"
              % (runs, fails, time.time() - t0))
 
     # low memory
