@@ -186,15 +186,22 @@ rustos_try_t rustos_try_call_loaded(const mp_obj_t *meth, size_t n_args, const m
     });
 }
 
-// An int object for a block number or offset, without a call in the usual case.
-static inline mp_obj_t uint_obj(size_t v) {
-    return v <= (size_t)MP_SMALL_INT_MAX ? MP_OBJ_NEW_SMALL_INT(v) : mp_obj_new_int_from_uint(v);
-}
-
 rustos_try_t rustos_try_blockdev_rw(const mp_obj_t *meth, size_t block, size_t offset, void *buf, size_t len, size_t n_args) {
+    // The call is laid out before the guard, so that little stays live across nlr_push:
+    // one of these per device call.  A block number or offset past a small int is made
+    // inside it (that may raise).
+    mp_obj_array_t ar = {{&mp_type_bytearray}, BYTEARRAY_TYPECODE, 0, len, buf};
+    mp_obj_t call[5] = { meth[0], meth[1], MP_OBJ_NULL, MP_OBJ_FROM_PTR(&ar), MP_OBJ_NULL };
+    bool small = block <= (size_t)MP_SMALL_INT_MAX && offset <= (size_t)MP_SMALL_INT_MAX;
+    if (small) {
+        call[2] = MP_OBJ_NEW_SMALL_INT(block);
+        call[4] = MP_OBJ_NEW_SMALL_INT(offset);
+    }
     TRY({
-        mp_obj_array_t ar = {{&mp_type_bytearray}, BYTEARRAY_TYPECODE, 0, len, buf};
-        mp_obj_t call[5] = { meth[0], meth[1], uint_obj(block), MP_OBJ_FROM_PTR(&ar), uint_obj(offset) };
+        if (!small) {
+            call[2] = mp_obj_new_int_from_uint(block);
+            call[4] = mp_obj_new_int_from_uint(offset);
+        }
         r.obj = mp_call_method_n_kw(n_args, 0, call);
     });
 }
