@@ -524,9 +524,9 @@ macro_rules! posix_io {
                     return n as ffi::mp_uint_t;
                 }
             }
-            io_failed(fd, errcode, exc, || {
-                // SAFETY: as above, again after EINTR.
-                nogil(|| unsafe { $call(fd, buf, size as usize) })
+            io_failed(f, errcode, exc, || {
+                // SAFETY: as above, again after EINTR (retry gives up the GIL around it).
+                unsafe { $call(fd, buf, size as usize) }
             })
         }
     };
@@ -536,32 +536,27 @@ posix_io!(rustos_posix_file_read, *mut core::ffi::c_void, ffi::read);
 posix_io!(rustos_posix_file_write, *const core::ffi::c_void, ffi::write);
 
 /// A read or write that did not succeed at once: a closed file (ValueError), or the
-/// syscall's errno; EINTR runs pending exceptions (Ctrl-C) and tries `again`.
+/// syscall's errno; EINTR runs pending exceptions (Ctrl-C) and `retry` makes the call again.
 #[cold]
 #[inline(never)]
 fn io_failed(
-    fd: i32,
+    f: ffi::mp_obj_t,
     errcode: *mut core::ffi::c_int,
     exc: *mut ffi::rustos_ret_t,
-    mut again: impl FnMut() -> isize,
+    again: impl FnMut() -> isize,
 ) -> ffi::mp_uint_t {
     io_entry(errcode, exc, || {
-        if fd < 0 {
-            return Err(Error::Value("I/O operation on closed file"));
+        open_fd(f)?;
+        let err = host_errno();
+        if err != ffi::RUSTOS_HOST_EINTR as i32 {
+            return Ok(Io::Errno(err));
         }
-        let mut err = host_errno();
-        loop {
-            if err != ffi::RUSTOS_HOST_EINTR as i32 {
-                return Ok(Io::Errno(err));
-            }
-            // SAFETY: a trampoline; a pending KeyboardInterrupt comes back as an error.
-            mp::check(unsafe { ffi::rustos_try_handle_pending() })?;
-            let n = again();
-            if n >= 0 {
-                return Ok(Io::Done(n as usize));
-            }
-            err = host_errno();
-        }
+        // SAFETY: a trampoline; a pending KeyboardInterrupt comes back as an error.
+        mp::check(unsafe { ffi::rustos_try_handle_pending() })?;
+        Ok(match retry(again)? {
+            Ok(n) => Io::Done(n as usize),
+            Err(e) => Io::Errno(e),
+        })
     })
 }
 
