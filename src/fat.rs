@@ -739,10 +739,7 @@ fn get_fat(vfs: *mut VfsFat, p: &Bpb, c: u32) -> core::result::Result<u32, Fail>
     Ok(match p.kind {
         FatKind::Fat12 => {
             let bc = c + c / 2;
-            load(vfs, p.fat_start + sdiv(vfs, bc))?;
-            let lo = u32::from(cache(vfs)[smod(vfs, bc) as usize]);
-            load(vfs, p.fat_start + sdiv(vfs, bc + 1))?;
-            let w = lo | u32::from(cache(vfs)[smod(vfs, bc + 1) as usize]) << 8;
+            let w = fat_byte(vfs, p, bc)? | fat_byte(vfs, p, bc + 1)? << 8;
             if c & 1 == 1 {
                 w >> 4
             } else {
@@ -758,6 +755,12 @@ fn get_fat(vfs: *mut VfsFat, p: &Bpb, c: u32) -> core::result::Result<u32, Fail>
             le32(cache(vfs), smod(vfs, c * 4) as usize) & 0x0FFF_FFFF
         }
     })
+}
+
+/// Byte `o` of the (first) FAT.
+fn fat_byte(vfs: *mut VfsFat, p: &Bpb, o: u32) -> core::result::Result<u32, Fail> {
+    load(vfs, p.fat_start + sdiv(vfs, o))?;
+    Ok(u32::from(cache(vfs)[smod(vfs, o) as usize]))
 }
 
 /// Set the entry of cluster `c` (in the first FAT: the cache mirrors it to the second).
@@ -933,10 +936,7 @@ fn get_free(vfs: *mut VfsFat, p: &Bpb) -> core::result::Result<u32, Fail> {
     if p.kind == FatKind::Fat12 {
         // Entries 2k and 2k+1 share bytes 3k..3k+3, read in order; the bytes and sectors
         // read, and where a bad entry stops the count, are oofatfs's get_fat loop's.
-        let byte = |o: u32| -> core::result::Result<u32, Fail> {
-            load(vfs, p.fat_start + sdiv(vfs, o))?;
-            Ok(u32::from(cache(vfs)[smod(vfs, o) as usize]))
-        };
+        let byte = |o| fat_byte(vfs, p, o);
         let mut c = 2;
         while c < n {
             let at = c / 2 * 3;
