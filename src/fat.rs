@@ -2514,11 +2514,7 @@ fn dir_next_entry(d: *mut DirIt) -> Result<Obj> {
     // SAFETY: reading our iterator's flags.
     let (is_str, names) = unsafe { ((*d).is_str, (*d).names) };
     if names {
-        return if is_str {
-            Obj::new_str(name)
-        } else {
-            Obj::new_bytes(name)
-        };
+        return Obj::new_name(name, is_str);
     }
     let mode = if is_dir {
         ffi::RUSTOS_S_IFDIR

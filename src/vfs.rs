@@ -409,12 +409,7 @@ fn root_iternext(it: &mut ffi::rustos_root_iter_t) -> Result<Obj> {
         it.is_iter = true;
         return iter.iternext();
     }
-    let name = &mount_str(m)[1..];
-    let name = if it.is_str {
-        Obj::new_str(name)?
-    } else {
-        Obj::new_bytes(name)?
-    };
+    let name = Obj::new_name(&mount_str(m)[1..], it.is_str)?;
     Obj::new_tuple(&[name, Obj::from_int(ffi::RUSTOS_S_IFDIR as isize)?, Obj::from_int(0)?])
 }
 

@@ -130,6 +130,16 @@ impl Obj {
     }
 
     /// A str or bytes (or subclass) of the same type as `like`, holding `s`.
+    /// A listed name: a str, or bytes when the listing was asked for with a bytes path.
+    #[inline]
+    pub fn new_name(s: &[u8], is_str: bool) -> Result<Obj> {
+        if is_str {
+            Obj::new_str(s)
+        } else {
+            Obj::new_bytes(s)
+        }
+    }
+
     pub fn new_str_like(like: Obj, s: &[u8]) -> Result<Obj> {
         // SAFETY: trampoline call; the bytes are copied into a new object.
         check(unsafe { ffi::rustos_try_new_str_like(like.0, s.as_ptr() as *const core::ffi::c_char, s.len()) })
