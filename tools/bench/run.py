@@ -299,7 +299,7 @@ def main():
                     else:
                         samples[(name, label, v)].append(out)
 
-    # Instructions: one callgrind run per workload and firmware, two at a time.
+    # Instructions: one callgrind run per workload and firmware, as many at once as CPUs.
     counts = {}
     if args.callgrind_ours and args.callgrind_stock:
         if shutil.which("valgrind") is None:
