@@ -9,8 +9,11 @@
 #
 # Each workload does its setup untimed, then measures one operation and prints one
 # "key value" line per measurement (an operation that takes microseconds, as mkfs, mount,
-# umount and open, is measured REPS times and the mean per operation printed):
+# umount and open, is measured REPS times and the mean per operation printed, after a first
+# call measured on its own):
 #   time        microseconds of the operation (time.ticks_us)
+#   first       of an operation measured REPS times: microseconds of its first call in the
+#               process, made before those REPS (its code and data not yet in any cache)
 #   <counter>   the RAM block device's counters during the operation only
 #   heap        gc.mem_alloc() growth (after gc.collect()) kept by what the operation
 #               made: a mounted filesystem, or one open file
@@ -124,8 +127,22 @@ class Bench:
         self.log = None
         # A workload whose operation takes microseconds repeats it REPS times, each in a
         # window of its own; the report gives the mean per operation (time, counters,
-        # heap), so that ticks_us's 1 µs steps do not decide the ratio.
+        # heap), so that ticks_us's 1 µs steps do not decide the ratio.  The process's
+        # first call of it is timed apart (repeated()).
         self.reps = 1
+        self.first = None
+        self.heap_from_first = False
+
+    def repeated(self, heap=False):
+        """The workload calls its operation 1 + REPS times, each call between start() and
+        stop(): the first call's time is kept apart, as `first`, and the other REPS give the
+        mean per operation, with their counters and (with `heap`, until heap_after()) the
+        heap they keep.  A first call runs code and touches data nothing in the process has
+        touched yet: it took up to ten times as long as a later one, and within a mean of 20
+        it decided the rows of operations of a microsecond."""
+        self.reps = REPS
+        self.first = -1
+        self.heap_from_first = heap
 
     def start(self):
         gc.collect()
@@ -134,7 +151,13 @@ class Bench:
         self.t0 = time.ticks_us()
 
     def stop(self):
-        self.dt += time.ticks_diff(time.ticks_us(), self.t0)
+        dt = time.ticks_diff(time.ticks_us(), self.t0)
+        if self.first == -1:
+            self.first = dt
+            if self.heap_from_first:
+                self.heap_before()
+            return
+        self.dt += dt
         d = self.dev
         if d:
             if TRACE:
@@ -160,6 +183,8 @@ class Bench:
             return v // self.reps if v % self.reps == 0 else "%.2f" % (v / self.reps)
 
         print("time", mean(self.dt))
+        if self.first is not None:
+            print("first", self.first)
         if self.dev:
             for k, v in zip(COUNTERS, self.snap):
                 print(k, mean(v))
@@ -221,22 +246,22 @@ def create_small(names):
 
 def w_mkfs(b, kind):
     cls = fs_setup(b, kind, mkfs=False, mount=False)
-    b.reps = REPS
-    for _ in range(REPS):
+    b.repeated()
+    for _ in range(1 + REPS):
         b.start()
         cls.mkfs(b.dev)
         b.stop()
 
 
 def mount_points():
-    return [MOUNT + str(i) for i in range(REPS)]
+    """A first call's mount point, then REPS more."""
+    return [MOUNT + str(i) for i in range(1 + REPS)]
 
 
 def w_mount(b, kind):
     cls = fs_setup(b, kind, mount=False)
     points = mount_points()
-    b.reps = REPS
-    b.heap_before()
+    b.repeated(heap=True)
     for p in points:
         b.start()
         fs = cls(b.dev)
@@ -251,7 +276,7 @@ def w_umount(b, kind):
     points = mount_points()
     for p in points:
         vfs.mount(cls(b.dev), p)
-    b.reps = REPS
+    b.repeated()
     for p in points:
         b.start()
         vfs.umount(p)
@@ -259,16 +284,15 @@ def w_umount(b, kind):
 
 
 def open_reps(b, mode):
-    """REPS opens under MOUNT, each measured: of one written file ("rb"), or of new files."""
+    """1 + REPS opens under MOUNT, each measured: of one written file ("rb"), or of new files."""
     if mode == "rb":
-        paths = [MOUNT + "/file"] * REPS
+        paths = [MOUNT + "/file"] * (1 + REPS)
         write_file(paths[0], 4096, 4096)
     else:
-        paths = [MOUNT + "/file%d" % i for i in range(REPS)]
-    files = [None] * REPS
-    b.reps = REPS
-    b.heap_before()
-    for i in range(REPS):
+        paths = [MOUNT + "/file%d" % i for i in range(1 + REPS)]
+    files = [None] * len(paths)
+    b.repeated(heap=True)
+    for i in range(len(paths)):
         b.start()
         files[i] = open(paths[i], mode)
         b.stop()
@@ -403,8 +427,7 @@ def posix_setup(b):
 
 def p_mount(b):
     points = mount_points()
-    b.reps = REPS
-    b.heap_before()
+    b.repeated(heap=True)
     for p in points:
         b.start()
         fs = vfs.VfsPosix(TMP)
