@@ -1811,7 +1811,7 @@ fn resolve_bytes<'a>(vfs: *mut VfsFat, p: &'a [u8]) -> Result<FatPath<'a>> {
     // "" and "/" exactly name the root; a path cut short by a control character (below)
     // names nothing there (oofatfs: FR_INVALID_NAME).
     let bare_root = p.is_empty() || p == b"/";
-    let mut cut = p.len();
+    let (mut cut, mut ascii) = (p.len(), true);
     for (i, &c) in p.iter().enumerate() {
         if c < 0x20 {
             cut = i;
@@ -1820,6 +1820,7 @@ fn resolve_bytes<'a>(vfs: *mut VfsFat, p: &'a [u8]) -> Result<FatPath<'a>> {
         if matches!(c, b'*' | b'?' | b':' | b'"' | b'<' | b'>' | b'|' | 0x7f) {
             return Err(Errno::EINVAL.into());
         }
+        ascii &= c < 0x80;
     }
     let p = &p[..cut];
     let is_sep = |c: &u8| *c == b'/' || *c == b'\\';
@@ -1832,7 +1833,7 @@ fn resolve_bytes<'a>(vfs: *mut VfsFat, p: &'a [u8]) -> Result<FatPath<'a>> {
     let mut comps = Comps::new();
     if !absolute {
         for seg in cwd.split(|&c| c == b'/') {
-            push_comp(&mut comps, seg)?;
+            push_comp(&mut comps, seg, false)?;
         }
     }
     // One walk over the path's segments: the names, the last segment, and whether
@@ -1841,7 +1842,7 @@ fn resolve_bytes<'a>(vfs: *mut VfsFat, p: &'a [u8]) -> Result<FatPath<'a>> {
     for seg in p.split(is_sep) {
         last = seg;
         non_sep |= !seg.is_empty();
-        has_name |= push_comp(&mut comps, seg)?;
+        has_name |= push_comp(&mut comps, seg, ascii)?;
     }
     // It ends with separators after something else.
     let slash = non_sep && p.last().is_some_and(is_sep);
@@ -1867,8 +1868,9 @@ fn resolve_bytes<'a>(vfs: *mut VfsFat, p: &'a [u8]) -> Result<FatPath<'a>> {
 }
 
 /// One segment of a path: "" and "." stay, ".." drops the last name, a name (trailing dots
-/// and spaces gone, as oofatfs) is added.  True for a name.
-fn push_comp<'a>(comps: &mut Comps<'a>, seg: &'a [u8]) -> Result<bool> {
+/// and spaces gone, as oofatfs) is added.  True for a name.  `ascii`: the caller saw that
+/// every byte of `seg` is below 0x80.
+fn push_comp<'a>(comps: &mut Comps<'a>, seg: &'a [u8], ascii: bool) -> Result<bool> {
     match seg {
         b"" | b"." => Ok(false),
         b".." => {
@@ -1876,7 +1878,12 @@ fn push_comp<'a>(comps: &mut Comps<'a>, seg: &'a [u8]) -> Result<bool> {
             Ok(false)
         }
         s => {
-            let c = core::str::from_utf8(s).map_err(|_| Error::Os(Errno::EINVAL))?;
+            let c = if ascii {
+                // SAFETY: ASCII bytes are UTF-8.
+                unsafe { core::str::from_utf8_unchecked(s) }
+            } else {
+                core::str::from_utf8(s).map_err(|_| Error::Os(Errno::EINVAL))?
+            };
             comps.push(c.trim_end_matches(['.', ' ']))?;
             Ok(true)
         }

@@ -398,7 +398,7 @@ pub fn make_sfn(lfn: &[u8]) -> ([u8; 11], u8) {
             cf |= NS_LFN;
             c = CP437_UPPER[usize::from(c & 0x7F)];
         }
-        if b"+,;=[]".contains(&c) {
+        if matches!(c, b'+' | b',' | b';' | b'=' | b'[' | b']') {
             c = b'_';
             cf |= NS_LOSS | NS_LFN;
         } else if c.is_ascii_uppercase() {
