@@ -37,7 +37,8 @@ by the workload, each call in a window of its own.  The first call is reported a
 "[first call]" row (and "[first call, instructions]"); the operation's own rows are the mean
 of the other 20.  A first call runs code not yet in any cache: on this machine it took up to
 ten times as long as a later call with the same instructions, so averaged in, it decided
-those rows by what else the process had run before (stock mounts its C VfsPosix at start).
+those rows by what else the process had run before (the unix port mounts MicroPython's C
+VfsPosix at "/" at start: the code stock's VfsPosix workloads then run, not ours).
 
 A run that fails (crash, hang past --timeout, wrong result) is a result: its rows say FAILED
 and the report lists why; exit status 0 unless --strict."""
