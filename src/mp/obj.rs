@@ -129,7 +129,6 @@ impl Obj {
         check(unsafe { ffi::rustos_try_new_bytes(s.as_ptr(), s.len()) })
     }
 
-    /// A str or bytes (or subclass) of the same type as `like`, holding `s`.
     /// A listed name: a str, or bytes when the listing was asked for with a bytes path.
     #[inline]
     pub fn new_name(s: &[u8], is_str: bool) -> Result<Obj> {
@@ -140,6 +139,7 @@ impl Obj {
         }
     }
 
+    /// A str or bytes (or subclass) of the same type as `like`, holding `s`.
     pub fn new_str_like(like: Obj, s: &[u8]) -> Result<Obj> {
         // SAFETY: trampoline call; the bytes are copied into a new object.
         check(unsafe { ffi::rustos_try_new_str_like(like.0, s.as_ptr() as *const core::ffi::c_char, s.len()) })
