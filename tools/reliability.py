@@ -115,17 +115,25 @@ def main():
          "%d calls, %d differ from stock%s (%.0f s)" % (n, d, "; " + ", ".join(bad) if bad else "", time.time() - t0))
 
     # threads
-    runs = 3 if a.quick else a.thread_runs
     with open(os.path.join(TOP, "tools/threads/threads_fs.py.exp")) as f:
         want = f.read()
-    fails = 0
+
+    def script_runs(fw, scripts, runs, name):
+        """Each of `scripts` (path, expected output, time limit) `runs` times on `fw`; the
+        failed runs' output goes to build/reliability/NAME.log.  The number that failed."""
+        fails = 0
+        with open(os.path.join(logs, name + ".log"), "w") as log:
+            for i in range(runs):
+                for script, exp, limit in scripts:
+                    rc, out, _ = run([fw, script], os.path.join(logs, name + "-last.log"), limit)
+                    if rc != 0 or out != exp:
+                        fails += 1
+                        log.write("run %d of %s (exit %s):\n%s\n" % (i, script, rc, out))
+        return fails
+
+    runs = 3 if a.quick else a.thread_runs
     t0 = time.time()
-    with open(os.path.join(logs, "threads.log"), "w") as log:
-        for i in range(runs):
-            rc, out, _ = run([a.ours, "tools/threads/threads_fs.py"], os.path.join(logs, "threads-last.log"), 300)
-            if rc != 0 or out != want:
-                fails += 1
-                log.write("run %d (exit %s):\n%s\n" % (i, rc, out))
+    fails = script_runs(a.ours, [("tools/threads/threads_fs.py", want, 300)], runs, "threads")
     area("threads", fails == 0, "%d runs of 13 workers and 3 listers on 7 mounts, %d failed (%.0f s)"
          % (runs, fails, time.time() - t0))
     if a.gil:
@@ -133,18 +141,11 @@ def main():
         # call, while it holds the GIL another thread needs (gil_wait.py and gil_posix.py
         # hang then, and the timeout fails them).
         runs = 2 if a.quick else max(1, a.thread_runs // 4)
-        fails = 0
         t0 = time.time()
-        with open(os.path.join(logs, "threads-gil.log"), "w") as log:
-            for i in range(runs):
-                for script, exp, limit in (("tools/threads/threads_fs.py", want, 300),
-                                           ("tools/threads/gil_wait.py", "lfs2 done True\nfat done True\n", 60),
-                                           ("tools/threads/gil_posix.py",
-                                            "fifo b'through the fifo'\nlisted ['fifo'] True\n", 60)):
-                    rc, out, _ = run([a.gil, script], os.path.join(logs, "threads-gil-last.log"), limit)
-                    if rc != 0 or out != exp:
-                        fails += 1
-                        log.write("run %d of %s (exit %s):\n%s\n" % (i, script, rc, out))
+        fails = script_runs(a.gil, [("tools/threads/threads_fs.py", want, 300),
+                                    ("tools/threads/gil_wait.py", "lfs2 done True\nfat done True\n", 60),
+                                    ("tools/threads/gil_posix.py",
+                                     "fifo b'through the fifo'\nlisted ['fifo'] True\n", 60)], runs, "threads-gil")
         area("threads (GIL)", fails == 0, "%d runs of threads_fs.py, gil_wait.py, gil_posix.py on the GIL build, %d failed (%.0f s)"
              % (runs, fails, time.time() - t0))
 
