@@ -115,8 +115,8 @@ with fs.open("f", "w") as f:
     print("  tell", f.tell())
 # A block device whose Python code calls back into the filesystem it serves, in the
 # middle of a call (here a listing during a read): stock enters littlefs or oofatfs a
-# second time while their state is half changed.  The inner call gets EBUSY (the filesystem's lock is this thread's), the
-# outer one goes on, and the volume stays whole.
+# second time while their state is half changed.  The inner call gets EBUSY (the
+# filesystem's lock is this thread's), the outer one goes on, and the volume stays whole.
 class Reentrant(RAM):
     fs = None
     seen = []
