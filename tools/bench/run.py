@@ -24,6 +24,8 @@ firmwares run every variant:
   K names first; which of the script's names share a slot of the map lookup cache decides up
   to 25% of a workload's time.
 Variant i has the i-th pad and the i-th shift, each list cycled to the longer one's length.
+The table gives each time row's lowest and highest ratio over the variants too ("per
+variant"): the control row's says how far the draws alone move a ratio.
 
 Instructions: with --callgrind-ours/--callgrind-stock (the same firmwares unstripped, `make
 bench-layouts` links them as BIN-sym), each workload also runs once per firmware under
@@ -336,6 +338,7 @@ def main():
     # Rows: per workload, time, then each device counter non-zero on either firmware, then heap.
     rows = []
     unstable = []
+    spread = {}  # time row -> its lowest and highest ratio over the variants
 
     def variant_medians(name, label, key):
         """{variant: median of the repetitions} over the variants that have the key."""
@@ -377,6 +380,10 @@ def main():
             if key in ("time", "first"):
                 tag = "" if key == "time" else " [first call]"
                 rows.append((name + tag, "time", o, s))
+                ov, sv = variant_medians(name, "ours", key), variant_medians(name, "stock", key)
+                rr = [r for r in (ratio(ov[v], sv[v]) for v in variants if v in ov and v in sv) if r is not None]
+                if len(rr) > 1:
+                    spread[name + tag] = "%.2f–%.2f" % (min(rr), max(rr))
                 if counts:
                     tag = " [instructions]" if key == "time" else " [first call, instructions]"
                     rows.append((name + tag, "time", count("ours", key), count("stock", key)))
@@ -398,14 +405,15 @@ def main():
             return "FAILED"
         return fmt_num(row[label])
 
-    header = ("workload", "metric", "ours", "stock", "ours/stock")
+    header = ("workload", "metric", "ours", "stock", "ours/stock", "per variant")
     table = [header] + [
-        (r["workload"], r["metric"], cell(r, "ours"), cell(r, "stock"), fmt_ratio(r["ratio"], r["ours"], r["stock"]))
+        (r["workload"], r["metric"], cell(r, "ours"), cell(r, "stock"), fmt_ratio(r["ratio"], r["ours"], r["stock"]),
+         spread.get(r["workload"], ""))
         for r in result
     ]
-    widths = [max(len(t[i]) for t in table) for i in range(5)]
+    widths = [max(len(t[i]) for t in table) for i in range(len(header))]
     for i, t in enumerate(table):
-        print("  ".join(c.ljust(widths[k]) if k < 2 else c.rjust(widths[k]) for k, c in enumerate(t)))
+        print("  ".join(c.ljust(widths[k]) if k < 2 else c.rjust(widths[k]) for k, c in enumerate(t)).rstrip())
         if i == 0:
             print("  ".join("-" * w for w in widths))
 
@@ -459,12 +467,15 @@ def main():
         "An operation of microseconds (mkfs, mount, umount, open) is the mean of 20 calls made "
         "after a first one; that first call, which runs code not yet in any cache, is its own "
         "\"[first call]\" row. "
-        "Ratio > 1 means ours is bigger or slower.",
+        "Ratio > 1 means ours is bigger or slower. "
+        "\"per variant\": a time row's lowest and highest ratio over the variants (each the ratio of "
+        "the two firmwares' medians in that variant); the control row's shows how far code "
+        "layout alone moves a ratio.",
         "",
     ]
     if notes:
         md += ["- " + n for n in notes] + [""]
-    md += ["| " + " | ".join(header) + " |", "| --- | --- | ---: | ---: | ---: |"]
+    md += ["| " + " | ".join(header) + " |", "| --- | --- | ---: | ---: | ---: | ---: |"]
     md += ["| " + " | ".join(t) + " |" for t in table[1:]]
     # Per variant: the control row in the report (how far apart the draws alone put the two
     # firmwares), every time row in variants.json.
