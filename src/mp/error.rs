@@ -7,8 +7,8 @@ use crate::ffi;
 #[derive(Clone, Copy, Debug)]
 // A word-sized tag puts every payload at a word boundary, so a Result is passed on as aligned
 // words.  With a byte tag, each `?` copied bytes 1..24 with unaligned loads that straddle the
-// callee's stores, a store-forwarding stall per hop: 1000 FAT umounts ran 10 ns each slower
-// than stock's, and match it with this.
+// callee's stores, a store-forwarding stall per hop (a FAT umount took 0.082-0.087 us, now
+// 0.071-0.074; stock 0.064-0.075), and on Cortex-M the copies cost 3.8 KB of code.
 #[repr(usize)]
 pub enum Error {
     /// An exception MicroPython raised inside a trampoline: re-raised unchanged.
