@@ -26,6 +26,7 @@ use crate::fatlayout::{self, cp437_char, gen_numname, make_sfn, name_eq, sfn_che
 use crate::fatlayout::{NS_BODY, NS_EXT, NS_LFN, NS_LOSS};
 use crate::ffi;
 use crate::mp::{self, check, entry, error::errno_number, io_entry, Error, Io, Obj, Qstr, Result};
+use crate::msg;
 use crate::qstr;
 use alloc::vec::Vec;
 use core::ffi::{c_char, c_void};
@@ -1806,7 +1807,7 @@ fn resolve<'a>(vfs: *mut VfsFat, path: Obj) -> Result<FatPath<'a>> {
 /// resolve from the path's bytes (an import's path arrives as C bytes: no str is made).
 fn resolve_bytes<'a>(vfs: *mut VfsFat, p: &'a [u8]) -> Result<FatPath<'a>> {
     if p.contains(&0) {
-        return Err(Error::Value("embedded null byte"));
+        return Err(Error::Value(msg!("embedded null byte")));
     }
     // "" and "/" exactly name the root; a path cut short by a control character (below)
     // names nothing there (oofatfs: FR_INVALID_NAME).
@@ -3172,10 +3173,10 @@ fn file_ioctl(o: ffi::mp_obj_t, request: u32, arg: usize) -> Result<Io> {
 pub extern "C" fn rustos_fat_make_new(n_args: usize, n_kw: usize, args: *const ffi::mp_obj_t) -> ffi::rustos_ret_t {
     entry(|| {
         if n_kw != 0 {
-            return Err(Error::Type("function doesn't take keyword arguments"));
+            return Err(Error::Type(msg!("function doesn't take keyword arguments")));
         }
         if n_args != 1 {
-            return Err(Error::Type("function takes 1 positional arguments"));
+            return Err(Error::Type(msg!("function takes 1 positional arguments")));
         }
         make_new(mp::args(n_args, args)[0])
     })
@@ -3217,7 +3218,7 @@ pub extern "C" fn rustos_fat_open(s: ffi::mp_obj_t, path: ffi::mp_obj_t, mode: f
 pub extern "C" fn rustos_fat_ilistdir(n: usize, args: *const ffi::mp_obj_t) -> ffi::rustos_ret_t {
     entry(|| {
         let args = mp::args(n, args);
-        let s = args.first().ok_or(Error::Type("ilistdir needs self"))?.0;
+        let s = args.first().ok_or(Error::Type(msg!("ilistdir needs self")))?.0;
         ilistdir(s as _, args.get(1).copied())
     })
 }

@@ -18,6 +18,7 @@ use crate::errno::Errno;
 use crate::ffi;
 use crate::mp::error::errno_number;
 use crate::mp::{self, check, entry, io_entry, Error, Io, Obj, Qstr, Result};
+use crate::msg;
 use crate::path::normalize_dir;
 use crate::qstr;
 
@@ -954,7 +955,7 @@ fn make_path<F: Flavor>(vfs: *mut Vfs<F>, path: Obj) -> Result<alloc::vec::Vec<u
 /// make_path from the path's bytes (an import's path arrives as C bytes: no str is made).
 fn make_path_bytes<F: Flavor>(vfs: *mut Vfs<F>, p: &[u8]) -> Result<alloc::vec::Vec<u8>> {
     if p.contains(&0) {
-        return Err(Error::Value("embedded null byte"));
+        return Err(Error::Value(msg!("embedded null byte")));
     }
     let mut out = alloc::vec::Vec::new();
     if p.first() != Some(&b'/') {
@@ -1217,7 +1218,7 @@ fn open_flags<F: Flavor>(mode: &[u8]) -> Result<(u32, bool)> {
         if new != 0 {
             if flags != 0 {
                 // Two of r/w/x/a (stock raises a bare ValueError).
-                return Err(Error::Value(""));
+                return Err(Error::Value(msg!("")));
             }
             flags = new;
         }
@@ -1279,7 +1280,7 @@ fn open_file<F: Flavor>(o: ffi::mp_obj_t) -> Result<(*mut File<F>, *mut Vfs<F>)>
     let vfs = unsafe { (*f).vfs };
     if vfs.is_null() {
         // Stock raises a bare ValueError for a closed littlefs file.
-        return Err(Error::Value(""));
+        return Err(Error::Value(msg!("")));
     }
     Ok((f, vfs))
 }
@@ -1518,7 +1519,7 @@ pub extern "C" fn rustos_lfs_statvfs(v: u8, s: ffi::mp_obj_t, _path: ffi::mp_obj
 pub extern "C" fn rustos_lfs_ilistdir(v: u8, n: usize, args: *const ffi::mp_obj_t) -> ffi::rustos_ret_t {
     entry(|| {
         let args = mp::args(n, args);
-        let s = args.first().ok_or(Error::Type("ilistdir needs self"))?.0;
+        let s = args.first().ok_or(Error::Type(msg!("ilistdir needs self")))?.0;
         dispatch!(v, ilistdir(s as _, args.get(1).copied()))
     })
 }

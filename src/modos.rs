@@ -2,6 +2,7 @@
 //! unix extras (getenv, putenv, unsetenv, system, errno).
 use crate::ffi;
 use crate::mp::{self, entry, Error, Obj, Result, Vstr};
+use crate::msg;
 use crate::qstr;
 
 /// os.uname(): (sysname, nodename, release, version, machine), built from the same
@@ -54,7 +55,7 @@ pub extern "C" fn rustos_os_urandom(n: ffi::mp_obj_t) -> ffi::rustos_ret_t {
 
 fn urandom(n: Obj) -> Result<Obj> {
     let n = n.get_int()?;
-    let n = usize::try_from(n).map_err(|_| Error::Value("negative argument not allowed"))?;
+    let n = usize::try_from(n).map_err(|_| Error::Value(msg!("negative argument not allowed")))?;
     let mut buf = Vstr::with_len(n)?;
     getrandom::fill(buf.as_mut_slice()).map_err(random_error)?;
     buf.into_bytes()
@@ -79,7 +80,7 @@ pub extern "C" fn rustos_os_dupterm(n: usize, args: *const ffi::mp_obj_t) -> ffi
 }
 
 fn dupterm(args: &[Obj]) -> Result<Obj> {
-    let stream = *args.first().ok_or(Error::Type("dupterm() takes a stream"))?;
+    let stream = *args.first().ok_or(Error::Type(msg!("dupterm() takes a stream")))?;
     let idx = match args.get(1) {
         Some(i) => i.get_int()?,
         None => 0,
@@ -90,11 +91,11 @@ fn dupterm(args: &[Obj]) -> Result<Obj> {
     let idx = usize::try_from(idx)
         .ok()
         .filter(|&i| i < n && !slots.is_null())
-        .ok_or(Error::Value("invalid dupterm index"))?;
+        .ok_or(Error::Value(msg!("invalid dupterm index")))?;
     if !stream.is_none()
         && !stream.is_stream(ffi::RUSTOS_STREAM_OP_READ | ffi::RUSTOS_STREAM_OP_WRITE | ffi::RUSTOS_STREAM_OP_IOCTL)
     {
-        return Err(Error::Type("dupterm needs a stream object"));
+        return Err(Error::Type(msg!("dupterm needs a stream object")));
     }
     // SAFETY: idx < n, the length of the slot array the port owns; the VM is single-
     // threaded with respect to dupterm (as in stock, which takes no lock either).
@@ -124,7 +125,7 @@ mod unix {
     /// A str argument as a C string.  An embedded NUL would silently cut the string
     /// short in C, so it is a ValueError here, as in CPython.
     fn c_str_arg(o: Obj) -> Result<CString> {
-        CString::new(o.str_bytes()?).map_err(|_| Error::Value("embedded null byte"))
+        CString::new(o.str_bytes()?).map_err(|_| Error::Value(msg!("embedded null byte")))
     }
 
     fn last_errno() -> Error {
@@ -136,7 +137,7 @@ mod unix {
     pub extern "C" fn rustos_os_getenv(n: usize, args: *const ffi::mp_obj_t) -> ffi::rustos_ret_t {
         entry(|| {
             let args = mp::args(n, args);
-            let key = c_str_arg(*args.first().ok_or(Error::Type("getenv() takes a name"))?)?;
+            let key = c_str_arg(*args.first().ok_or(Error::Type(msg!("getenv() takes a name")))?)?;
             // SAFETY: key is NUL-terminated; the returned string is copied before any
             // other environment call could invalidate it.
             let v = unsafe { getenv(key.as_ptr()) };
@@ -192,7 +193,7 @@ mod unix {
             None => Obj::from_int(unsafe { ffi::rustos_errno_get() } as isize),
             Some(v) => {
                 let e = v.get_int()?;
-                let e = i32::try_from(e).map_err(|_| Error::Overflow("errno out of range"))?;
+                let e = i32::try_from(e).map_err(|_| Error::Overflow(msg!("errno out of range")))?;
                 // SAFETY: writes the C library's thread-local errno.
                 unsafe { ffi::rustos_errno_set(e) };
                 Ok(Obj::NONE)

@@ -14,6 +14,7 @@ use std::path::Path;
 use crate::errno::Errno;
 use crate::ffi;
 use crate::mp::{self, entry, io_entry, Error, Io, Obj, Qstr, Result};
+use crate::msg;
 use crate::qstr;
 
 type Posix = ffi::rustos_posix_t;
@@ -43,7 +44,7 @@ fn root(p: &Posix) -> &[u8] {
 fn host_path(p: &Posix, path: Obj) -> Result<Vec<u8>> {
     let b = path.str_bytes()?;
     if b.contains(&0) {
-        return Err(Error::Value("embedded null byte"));
+        return Err(Error::Value(msg!("embedded null byte")));
     }
     let r = root(p);
     if r.is_empty() || b.first() != Some(&b'/') {
@@ -75,10 +76,10 @@ fn require_writable(p: &Posix) -> Result<()> {
 pub extern "C" fn rustos_posix_make_new(n_args: usize, n_kw: usize, args: *const ffi::mp_obj_t) -> ffi::rustos_ret_t {
     entry(|| {
         if n_kw != 0 {
-            return Err(Error::Type("function doesn't take keyword arguments"));
+            return Err(Error::Type(msg!("function doesn't take keyword arguments")));
         }
         if n_args > 1 {
-            return Err(Error::Type("function expected at most 1 argument"));
+            return Err(Error::Type(msg!("function expected at most 1 argument")));
         }
         // The root is "" (none given) or the root given and '/', after the current
         // directory and '/' if it is relative (or chdir would change what it means).
@@ -87,7 +88,7 @@ pub extern "C" fn rustos_posix_make_new(n_args: usize, n_kw: usize, args: *const
             Some(&r) => {
                 let r = r.str_bytes()?;
                 if r.contains(&0) {
-                    return Err(Error::Value("embedded null byte"));
+                    return Err(Error::Value(msg!("embedded null byte")));
                 }
                 if !r.is_empty() && r[0] != b'/' {
                     let cwd = std::env::current_dir().map_err(os_error)?;
@@ -498,7 +499,7 @@ fn open_fd(f: ffi::mp_obj_t) -> Result<i32> {
     // SAFETY: the C stream shims pass only our file objects.
     let fd = unsafe { (*(f as *const File)).fd };
     if fd < 0 {
-        return Err(Error::Value("I/O operation on closed file"));
+        return Err(Error::Value(msg!("I/O operation on closed file")));
     }
     Ok(fd)
 }

@@ -8,6 +8,7 @@
 use crate::errno::Errno;
 use crate::ffi;
 use crate::mp::{self, check, entry, Error, Obj, Qstr, Result};
+use crate::msg;
 use crate::path::{lookup, Lookup};
 use crate::qstr;
 
@@ -84,7 +85,7 @@ enum Target {
 fn path_bytes<'a>(path: Obj) -> Result<&'a [u8]> {
     let p = path.str_bytes()?;
     if p.contains(&0) {
-        return Err(Error::Value("embedded null byte"));
+        return Err(Error::Value(msg!("embedded null byte")));
     }
     Ok(p)
 }

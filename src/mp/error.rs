@@ -6,9 +6,8 @@ use crate::ffi;
 /// A Python exception to be raised once control is back in C.
 #[derive(Clone, Copy, Debug)]
 // A word-sized tag puts every payload at a word boundary, so a Result is passed on as aligned
-// words.  With a byte tag, each `?` copied bytes 1..24 with unaligned loads that straddle the
-// callee's stores, a store-forwarding stall per hop (a FAT umount took 0.082-0.087 us, now
-// 0.071-0.074; stock 0.064-0.075), and on Cortex-M the copies cost 3.8 KB of code.
+// words.  With a byte tag, each `?` copied the bytes after the tag with unaligned loads:
+// 3.8 KB of Cortex-M3 code, and on x86 loads that straddle the callee's stores.
 #[repr(usize)]
 pub enum Error {
     /// An exception MicroPython raised inside a trampoline: re-raised unchanged.
@@ -17,13 +16,43 @@ pub enum Error {
     Os(Errno),
     /// OSError with a raw number from the host OS.
     OsRaw(i32),
-    Type(&'static str),
-    Value(&'static str),
-    Overflow(&'static str),
-    Runtime(&'static str),
+    Type(Msg),
+    Value(Msg),
+    Overflow(Msg),
+    Runtime(Msg),
+}
+
+/// An exception's message: a static NUL-terminated string as one pointer (`msg!`), so that
+/// an Error is two words (1.1 KB less Cortex-M3 code than a `&str`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Msg(*const core::ffi::c_char);
+
+impl Msg {
+    /// `s` ends with its NUL (`msg!` adds it); "" is no message at all.
+    pub const fn new(s: &'static str) -> Msg {
+        let b = s.as_bytes();
+        assert!(!b.is_empty() && b[b.len() - 1] == 0);
+        Msg(b.as_ptr() as *const core::ffi::c_char)
+    }
+
+    fn bytes(self) -> &'static [u8] {
+        // SAFETY: Msg::new only takes static NUL-terminated strings.
+        unsafe { core::ffi::CStr::from_ptr(self.0) }.to_bytes()
+    }
+}
+
+/// A `Msg` from a string literal.
+#[macro_export]
+macro_rules! msg {
+    ($s:literal) => {
+        const { $crate::mp::error::Msg::new(concat!($s, "\0")) }
+    };
 }
 
 pub type Result<T> = core::result::Result<T, Error>;
+
+// Two words, as `Msg` says.
+const _: () = assert!(core::mem::size_of::<Result<Obj>>() == 2 * core::mem::size_of::<usize>());
 
 impl From<Errno> for Error {
     fn from(e: Errno) -> Self {
@@ -71,20 +100,20 @@ pub(super) fn to_ret(r: Result<Obj>) -> ffi::rustos_ret_t {
         }
         Err(Error::Exc(e)) => {
             ret.obj = e.0;
-            (ffi::rustos_kind_t_RUSTOS_EXC, "")
+            (ffi::rustos_kind_t_RUSTOS_EXC, &[][..])
         }
         Err(Error::Os(e)) => {
             ret.code = errno_number(e) as isize;
-            (ffi::rustos_kind_t_RUSTOS_OSERROR, "")
+            (ffi::rustos_kind_t_RUSTOS_OSERROR, &[][..])
         }
         Err(Error::OsRaw(n)) => {
             ret.code = n as isize;
-            (ffi::rustos_kind_t_RUSTOS_OSERROR, "")
+            (ffi::rustos_kind_t_RUSTOS_OSERROR, &[][..])
         }
-        Err(Error::Type(m)) => (ffi::rustos_kind_t_RUSTOS_TYPEERROR, m),
-        Err(Error::Value(m)) => (ffi::rustos_kind_t_RUSTOS_VALUEERROR, m),
-        Err(Error::Overflow(m)) => (ffi::rustos_kind_t_RUSTOS_OVERFLOWERROR, m),
-        Err(Error::Runtime(m)) => (ffi::rustos_kind_t_RUSTOS_RUNTIMEERROR, m),
+        Err(Error::Type(m)) => (ffi::rustos_kind_t_RUSTOS_TYPEERROR, m.bytes()),
+        Err(Error::Value(m)) => (ffi::rustos_kind_t_RUSTOS_VALUEERROR, m.bytes()),
+        Err(Error::Overflow(m)) => (ffi::rustos_kind_t_RUSTOS_OVERFLOWERROR, m.bytes()),
+        Err(Error::Runtime(m)) => (ffi::rustos_kind_t_RUSTOS_RUNTIMEERROR, m.bytes()),
     };
     ret.kind = kind as usize;
     if !msg.is_empty() {

@@ -12,14 +12,16 @@ pub use error::{Error, Result};
 pub use obj::{Obj, Vstr};
 
 use crate::ffi;
+use crate::msg;
 
 /// Run the body of an `extern "C"` entry point and package its outcome for the C shim.
 /// On hosted builds a panic (a bug, never expected) becomes a RuntimeError instead of
 /// unwinding into C or aborting the VM; bare metal builds with panic=abort.
 pub fn entry(f: impl FnOnce() -> Result<Obj>) -> ffi::rustos_ret_t {
     #[cfg(feature = "std")]
-    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
-        .unwrap_or(Err(Error::Runtime("internal error in the os module (Rust panic)")));
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or(Err(Error::Runtime(msg!(
+        "internal error in the os module (Rust panic)"
+    ))));
     #[cfg(not(feature = "std"))]
     let r = f();
     error::to_ret(r)
@@ -46,8 +48,9 @@ pub fn io_entry(
     f: impl FnOnce() -> Result<Io>,
 ) -> ffi::mp_uint_t {
     #[cfg(feature = "std")]
-    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
-        .unwrap_or(Err(Error::Runtime("internal error in the os module (Rust panic)")));
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or(Err(Error::Runtime(msg!(
+        "internal error in the os module (Rust panic)"
+    ))));
     #[cfg(not(feature = "std"))]
     let r = f();
     let (code, err) = match r {

@@ -4,6 +4,7 @@
 //! stack.  One kept anywhere else must be reachable from a root pointer (see c/).
 use super::{check, Error, Qstr, Result};
 use crate::ffi;
+use crate::msg;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(transparent)]
@@ -61,7 +62,7 @@ impl Obj {
     pub fn from_uint(v: u64) -> Result<Obj> {
         match isize::try_from(v) {
             Ok(i) => Obj::from_int(i),
-            Err(_) => Err(Error::Overflow("value too large")),
+            Err(_) => Err(Error::Overflow(msg!("value too large"))),
         }
     }
 
@@ -207,7 +208,7 @@ impl Obj {
     /// An attrtuple; `fields` must be static because the tuple keeps a pointer to it.
     pub fn new_attrtuple(fields: &'static [Qstr], items: &[Obj]) -> Result<Obj> {
         if fields.len() != items.len() {
-            return Err(Error::Runtime("attrtuple: fields and items differ in length"));
+            return Err(Error::Runtime(msg!("attrtuple: fields and items differ in length")));
         }
         // SAFETY: trampoline call; both arrays hold `len` elements (Obj is transparent).
         check(unsafe {
