@@ -1806,9 +1806,7 @@ fn resolve<'a>(vfs: *mut VfsFat, path: Obj) -> Result<FatPath<'a>> {
 
 /// resolve from the path's bytes (an import's path arrives as C bytes: no str is made).
 fn resolve_bytes<'a>(vfs: *mut VfsFat, p: &'a [u8]) -> Result<FatPath<'a>> {
-    if p.contains(&0) {
-        return Err(Error::Value(msg!("embedded null byte")));
-    }
+    mp::no_nul(p)?;
     // "" and "/" exactly name the root; a path cut short by a control character (below)
     // names nothing there (oofatfs: FR_INVALID_NAME).
     let bare_root = p.is_empty() || p == b"/";

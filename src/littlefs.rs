@@ -954,9 +954,7 @@ fn make_path<F: Flavor>(vfs: *mut Vfs<F>, path: Obj) -> Result<alloc::vec::Vec<u
 
 /// make_path from the path's bytes (an import's path arrives as C bytes: no str is made).
 fn make_path_bytes<F: Flavor>(vfs: *mut Vfs<F>, p: &[u8]) -> Result<alloc::vec::Vec<u8>> {
-    if p.contains(&0) {
-        return Err(Error::Value(msg!("embedded null byte")));
-    }
+    mp::no_nul(p)?;
     let mut out = alloc::vec::Vec::new();
     if p.first() != Some(&b'/') {
         // SAFETY: cur_dir is the str object this vfs keeps.

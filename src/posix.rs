@@ -42,10 +42,7 @@ fn root(p: &Posix) -> &[u8] {
 
 /// The host path for a path argument: absolute paths go under the root, if there is one.
 fn host_path(p: &Posix, path: Obj) -> Result<Vec<u8>> {
-    let b = path.str_bytes()?;
-    if b.contains(&0) {
-        return Err(Error::Value(msg!("embedded null byte")));
-    }
+    let b = mp::no_nul(path.str_bytes()?)?;
     let r = root(p);
     if r.is_empty() || b.first() != Some(&b'/') {
         return Ok(b.to_vec());
@@ -86,10 +83,7 @@ pub extern "C" fn rustos_posix_make_new(n_args: usize, n_kw: usize, args: *const
         let mut dir = Vec::new();
         let (r, slash): (&[u8], bool) = match mp::args(n_args, args).first() {
             Some(&r) => {
-                let r = r.str_bytes()?;
-                if r.contains(&0) {
-                    return Err(Error::Value(msg!("embedded null byte")));
-                }
+                let r = mp::no_nul(r.str_bytes()?)?;
                 if !r.is_empty() && r[0] != b'/' {
                     let cwd = std::env::current_dir().map_err(os_error)?;
                     dir.extend_from_slice(cwd.as_os_str().as_bytes());

@@ -7,8 +7,7 @@
 //! and whatever it raises reaches the caller unchanged.
 use crate::errno::Errno;
 use crate::ffi;
-use crate::mp::{self, check, entry, Error, Obj, Qstr, Result};
-use crate::msg;
+use crate::mp::{self, check, entry, Obj, Qstr, Result};
 use crate::path::{lookup, Lookup};
 use crate::qstr;
 
@@ -83,11 +82,7 @@ enum Target {
 /// The bytes of a path argument (str or bytes, TypeError otherwise).  An embedded NUL
 /// would silently cut the path short in C: a ValueError, as in CPython.
 fn path_bytes<'a>(path: Obj) -> Result<&'a [u8]> {
-    let p = path.str_bytes()?;
-    if p.contains(&0) {
-        return Err(Error::Value(msg!("embedded null byte")));
-    }
-    Ok(p)
+    mp::no_nul(path.str_bytes()?)
 }
 
 fn resolve(path_in: Obj) -> Result<Target> {

@@ -14,6 +14,15 @@ pub use obj::{Obj, Vstr};
 use crate::ffi;
 use crate::msg;
 
+/// A path's bytes, refused with ValueError if they hold a NUL: C would silently cut the
+/// path short there (CPython raises the same).
+pub fn no_nul(p: &[u8]) -> Result<&[u8]> {
+    if p.contains(&0) {
+        return Err(Error::Value(msg!("embedded null byte")));
+    }
+    Ok(p)
+}
+
 /// Run the body of an `extern "C"` entry point and package its outcome for the C shim.
 /// On hosted builds a panic (a bug, never expected) becomes a RuntimeError instead of
 /// unwinding into C or aborting the VM; bare metal builds with panic=abort.
