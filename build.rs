@@ -9,6 +9,9 @@ use std::path::{Path, PathBuf};
 
 fn main() {
     println!("cargo:rustc-check-cfg=cfg(mp)");
+    for (_, cfg) in PORT_SWITCHES {
+        println!("cargo:rustc-check-cfg=cfg({cfg})");
+    }
     println!("cargo:rerun-if-env-changed=RUSTOS_CFLAGS_FILE");
     println!("cargo:rerun-if-env-changed=RUSTOS_PORT_DIR");
     println!("cargo:rerun-if-env-changed=RUSTOS_CLANG_TARGET");
@@ -60,8 +63,33 @@ fn main() {
         .generate()
         .unwrap_or_else(|e| panic!("bindgen failed on the MicroPython headers: {e}\nclang args: {args:?}"));
     let out = PathBuf::from(env::var("OUT_DIR").unwrap()).join("bindings.rs");
-    bindings.write_to_file(&out).expect("cannot write bindings");
+    let text = bindings.to_string();
+    std::fs::write(&out, &text).expect("cannot write bindings");
     println!("cargo:rustc-cfg=mp");
+    for (name, cfg) in PORT_SWITCHES {
+        if port_switch(&text, name) {
+            println!("cargo:rustc-cfg={cfg}");
+        }
+    }
+}
+
+/// The port's compile-time choices that decide which code exists (c/rustos.h computes
+/// each from the port's configuration), and the cfg each one turns on.
+const PORT_SWITCHES: [(&str, &str); 3] = [
+    ("RUSTOS_HAS_VFS_FAT", "vfs_fat"),
+    ("RUSTOS_HAS_VFS_LFS1", "vfs_lfs1"),
+    ("RUSTOS_HAS_VFS_LFS2", "vfs_lfs2"),
+];
+
+/// Whether the bindings define `name` as a non-zero constant.
+fn port_switch(bindings: &str, name: &str) -> bool {
+    let decl = format!("pub const {name}: ");
+    let Some(at) = bindings.find(&decl) else {
+        panic!("{name} is missing from the bindings (c/rustos.h defines it)");
+    };
+    let rest = &bindings[at + decl.len()..];
+    let value = rest.split('=').nth(1).and_then(|v| v.split(';').next()).map(str::trim);
+    value != Some("0")
 }
 
 /// Keep the flags that decide what the headers say (defines, include paths, target

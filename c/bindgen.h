@@ -79,6 +79,11 @@ enum {
     RUSTOS_EFBIG = MP_EFBIG,
     RUSTOS_EBUSY = MP_EBUSY,
     RUSTOS_EMFILE = MP_EMFILE,
+    // The port's choices (c/rustos_config.h): build.rs turns each into a cfg.
+    RUSTOS_HAS_VFS_FAT = RUSTOS_VFS_FAT,
+    RUSTOS_HAS_VFS_LFS1 = RUSTOS_VFS_LFS1,
+    RUSTOS_HAS_VFS_LFS2 = RUSTOS_VFS_LFS2,
+    RUSTOS_FAT_MAX_SS = RUSTOS_FATFS_MAX_SS,
 };
 
 // Reference values of the object-representation macros, for the const asserts in ffi.rs.

@@ -3,6 +3,7 @@
 #ifndef RUSTOS_H
 #define RUSTOS_H
 
+#include "rustos_config.h"
 #include "py/obj.h"
 #include "py/runtime.h"
 #include "py/stream.h"

@@ -4,6 +4,8 @@
 #include "py/stream.h"
 #include "rustos.h"
 
+#if RUSTOS_VFS_FAT
+
 rustos_ret_t rustos_fat_make_new(size_t n_args, size_t n_kw, const mp_obj_t *args);
 rustos_ret_t rustos_fat_ilistdir(size_t n, const mp_obj_t *args);
 mp_import_stat_t rustos_fat_import_stat(void *self, const char *path);
@@ -96,3 +98,5 @@ MP_DEFINE_CONST_OBJ_TYPE(rustos_type_fat_fileio, MP_QSTR_FileIO, MP_TYPE_FLAG_IT
     print, fat_file_print, protocol, &fat_fileio_stream, locals_dict, &rustos_file_locals);
 MP_DEFINE_CONST_OBJ_TYPE(rustos_type_fat_textio, MP_QSTR_TextIOWrapper, MP_TYPE_FLAG_ITER_IS_STREAM,
     print, fat_file_print, protocol, &fat_textio_stream, locals_dict, &rustos_file_locals);
+
+#endif // RUSTOS_VFS_FAT

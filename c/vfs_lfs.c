@@ -115,5 +115,9 @@ MP_DEFINE_CONST_DICT(rustos_file_locals, lfs_file_locals_table);
     MP_DEFINE_CONST_OBJ_TYPE(rustos_type_lfs##V##_textio, MP_QSTR_TextIOWrapper, MP_TYPE_FLAG_ITER_IS_STREAM, \
         print, lfs_file_print, protocol, &lfs##V##_textio_stream, locals_dict, &rustos_file_locals)
 
+#if RUSTOS_VFS_LFS1
 RUSTOS_LFS_TYPES(1, MP_QSTR_VfsLfs1);
+#endif
+#if RUSTOS_VFS_LFS2
 RUSTOS_LFS_TYPES(2, MP_QSTR_VfsLfs2);
+#endif

@@ -112,11 +112,13 @@ impl BlockDev {
     }
 
     /// readblocks(block, buf): the simple interface, whole blocks.
+    #[cfg(vfs_fat)]
     pub fn read_blocks(&self, block: usize, buf: &mut [u8]) -> Result<i32> {
         Self::rw(&self.readblocks, block, 0, buf.as_mut_ptr(), buf.len(), false)
     }
 
     /// writeblocks(block, buf): the simple interface; EROFS as write_ext.
+    #[cfg(vfs_fat)]
     pub fn write_blocks(&self, block: usize, buf: &[u8]) -> Result<i32> {
         if self.writeblocks[0].is_null() {
             return Ok(-errno_number(Errno::EROFS));

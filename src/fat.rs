@@ -32,8 +32,8 @@ use alloc::vec::Vec;
 use core::ffi::{c_char, c_void};
 use core::ptr::{addr_of, addr_of_mut};
 
-/// Largest sector size we accept (oofatfs's FF_MAX_SS on unix).
-const MAX_SS: usize = 4096;
+/// Largest sector size we accept: the port's FF_MAX_SS (c/rustos_config.h).
+const MAX_SS: usize = ffi::RUSTOS_FAT_MAX_SS as usize;
 
 /// An error inside a filesystem call.
 type Fail = Error;
@@ -1922,8 +1922,7 @@ fn new_vfs(dev: Obj) -> Result<*mut VfsFat> {
     if !init.is_none() && init.small_int().unwrap_or(1) != 0 {
         return Err(Errno::EBUSY.into());
     }
-    let ss = bdev.ioctl(blockdev::IOCTL_BLOCK_SIZE, 0)?;
-    let ss = if ss.is_none() { 512 } else { ss.get_int()? };
+    let ss = device_sector_size(&bdev)?;
     let ss = usize::try_from(ss)
         .ok()
         .filter(|s| (512..=MAX_SS).contains(s) && s.is_power_of_two());
@@ -1940,6 +1939,20 @@ fn new_vfs(dev: Obj) -> Result<*mut VfsFat> {
         (*vfs).cur_dir = Obj::from_qstr(qstr!(MP_QSTR__slash_)).0;
     }
     Ok(vfs)
+}
+
+/// The sector size as oofatfs's GET_SECTOR_SIZE gives it (None means 512).  A port whose
+/// FF_MAX_SS is 512 has a fixed sector size, and oofatfs never asks the device.
+fn device_sector_size(bdev: &BlockDev) -> Result<isize> {
+    if MAX_SS == 512 {
+        return Ok(512);
+    }
+    let ss = bdev.ioctl(blockdev::IOCTL_BLOCK_SIZE, 0)?;
+    if ss.is_none() {
+        Ok(512)
+    } else {
+        ss.get_int()
+    }
 }
 
 /// VfsFat(bdev): mounted at once if the device holds a FAT volume; an unformatted device
@@ -1963,8 +1976,7 @@ fn format(vfs: *mut VfsFat) -> Result<()> {
         return Err(Errno::EROFS.into());
     }
     // f_mkfs asks the sector size again, then the size.
-    let ss = bdev.ioctl(blockdev::IOCTL_BLOCK_SIZE, 0)?;
-    let ss = if ss.is_none() { 512 } else { ss.get_int()? };
+    let ss = device_sector_size(bdev)?;
     if usize::try_from(ss).ok() != Some(bdev.block_size) {
         return Err(Errno::EIO.into());
     }

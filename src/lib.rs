@@ -17,11 +17,11 @@ pub mod path;
 mod baremetal;
 #[cfg(mp)]
 mod blockdev;
-#[cfg(mp)]
+#[cfg(all(mp, vfs_fat))]
 mod fat;
 #[cfg(mp)]
 mod ffi;
-#[cfg(mp)]
+#[cfg(all(mp, any(vfs_lfs1, vfs_lfs2)))]
 mod littlefs;
 #[cfg(mp)]
 mod lock;

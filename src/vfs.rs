@@ -112,15 +112,25 @@ fn is_ours(fs: Obj) -> bool {
     if crate::posix::is_posix(fs) {
         return true;
     }
-    crate::fat::is_fat(fs) || crate::littlefs::version_of(fs).is_some()
+    #[cfg(vfs_fat)]
+    if crate::fat::is_fat(fs) {
+        return true;
+    }
+    #[cfg(any(vfs_lfs1, vfs_lfs2))]
+    if crate::littlefs::version_of(fs).is_some() {
+        return true;
+    }
+    false
 }
 
 /// A filesystem's method: ours called directly where it is one of our types (mount and
 /// umount, the calls of every mount), any other object through its method.
 fn call_fs(fs: Obj, meth: Qstr, args: &[Obj]) -> Result<Obj> {
+    #[cfg(vfs_fat)]
     if let Some(r) = crate::fat::call_direct(fs, meth, args) {
         return r;
     }
+    #[cfg(any(vfs_lfs1, vfs_lfs2))]
     if let Some(r) = crate::littlefs::call_direct(fs, meth, args) {
         return r;
     }
@@ -272,16 +282,18 @@ fn mount(n: usize, pos: *const ffi::mp_obj_t, kw: *mut ffi::mp_map_t) -> Result<
 /// superblock in blocks 0 and 1 (either may be mid-rewrite): v2 has "littlefs" at
 /// offset 8, v1 at offset 40.
 /// As in stock, any exception while probing just means "not littlefs".
+/// Without FAT, a device that holds no littlefs is ENODEV, as stock.
 fn autodetect(dev: Obj) -> Result<Obj> {
+    #[cfg(any(vfs_lfs1, vfs_lfs2))]
     if let Ok(bdev) = crate::blockdev::BlockDev::new(dev) {
         for block in 0..=1 {
             let mut buf = [0u8; 44];
             if bdev.read_ext(block, 8, &mut buf).is_err() {
                 break;
             }
-            let version = if &buf[32..40] == b"littlefs" {
+            let version = if cfg!(vfs_lfs1) && &buf[32..40] == b"littlefs" {
                 1
-            } else if &buf[..8] == b"littlefs" {
+            } else if cfg!(vfs_lfs2) && &buf[..8] == b"littlefs" {
                 2
             } else {
                 continue;
@@ -293,7 +305,10 @@ fn autodetect(dev: Obj) -> Result<Obj> {
             break;
         }
     }
-    crate::fat::new_mounted(dev)
+    #[cfg(vfs_fat)]
+    return crate::fat::new_mounted(dev);
+    #[cfg(not(vfs_fat))]
+    Err(Errno::ENODEV.into())
 }
 
 fn umount(target: Obj) -> Result<Obj> {
@@ -414,7 +429,8 @@ fn listdir(args: &[Obj]) -> Result<Obj> {
     let t = resolve(path)?;
     // A VfsFat lists the names alone; any other listing gives tuples, of which the first
     // item is the name.
-    let names_iter = match t {
+    let names_iter: Option<Result<Obj>> = match t {
+        #[cfg(vfs_fat)]
         Target::Mount(m, p) => crate::fat::names_iter(mount_obj(m), p),
         _ => None,
     };
@@ -494,6 +510,7 @@ fn sync() -> Result<Obj> {
     for (m, _) in mounts() {
         let fs = mount_obj(m);
         // Stock syncs every FAT mount's device (VfsFat has no sync method).
+        #[cfg(vfs_fat)]
         if crate::fat::sync_if_fat(fs)? {
             continue;
         }
