@@ -19,7 +19,7 @@ ifeq ($(wildcard $(MPY)/lib/micropython-lib/README.md),)
 UNIX_ARGS += MPY_LIB_DIR=$(TOP)/ports/no-micropython-lib
 endif
 
-.PHONY: all deps deps-qemu firmware firmware-gil stock firmware-qemu firmware-qemu-m0plus stock-qemu firmware-qemu-rv32 stock-qemu-rv32 test-qemu-rv32 bench-layouts run test test-cargo test-mp test-qemu test-qemu-m0plus cross size bench check-tree lint clean torture torture-quick reliability sanitize fuzz
+.PHONY: all deps deps-qemu firmware firmware-gil stock firmware-qemu-ss512 stock-qemu-ss512 test-qemu-ss512 firmware-qemu firmware-qemu-m0plus stock-qemu firmware-qemu-rv32 stock-qemu-rv32 test-qemu-rv32 bench-layouts run test test-cargo test-mp test-qemu test-qemu-m0plus cross size bench check-tree lint clean torture torture-quick reliability sanitize fuzz
 all: firmware
 
 deps:
@@ -41,10 +41,12 @@ $(B)/usermods/rustos:
 	@mkdir -p $(B)/usermods && ln -sfn $(TOP) $@
 
 # QEMU (MPS2_AN385, Cortex-M3): ours and stock, both with the port HAL shims the QEMU
-# port lacks (ports/qemu/hal) and our frozen manifest; stock with FAT, LFS1 and LFS2.
+# port lacks (ports/qemu/hal) and our frozen manifest, and both configured with FAT, LFS1
+# and LFS2 (the QEMU port has none of its own), with unix's FAT settings.
 QEMU_ARGS = -C $(MPY)/ports/qemu -j$(JOBS) BOARD=MPS2_AN385 \
 	FROZEN_MANIFEST=$(TOP)/ports/qemu/manifest.py MPY_LIB_DIR=$(TOP)/ports/no-micropython-lib \
-	MICROPY_MPYCROSS=$(MPYCROSS) MICROPY_MPYCROSS_DEPENDENCY=$(MPYCROSS)
+	MICROPY_MPYCROSS=$(MPYCROSS) MICROPY_MPYCROSS_DEPENDENCY=$(MPYCROSS) \
+	MICROPY_VFS_FAT=1 MICROPY_VFS_LFS1=1 MICROPY_VFS_LFS2=1 CFLAGS_EXTRA="$(QEMU_FAT_FLAGS)"
 QEMU_FAT_FLAGS = -DMICROPY_FATFS_ENABLE_LFN=1 -DMICROPY_FATFS_RPATH=2 -DMICROPY_FATFS_MAX_SS=4096 \
 	-DMICROPY_FATFS_LFN_CODE_PAGE=437
 
@@ -62,9 +64,25 @@ firmware-qemu-m0plus: deps-qemu check-tree $(MPYCROSS) $(B)/usermods-qemu/rustos
 		FROZEN_MANIFEST=$(TOP)/ports/qemu/manifest-m0plus.py \
 		RUSTOS_TARGET=thumbv6m-none-eabi RUSTOS_CLANG_TARGET=thumbv6m-none-eabi
 
+# Both QEMU firmwares again with RPI_PICO's FF_MAX_SS of 512 (unix's is 4096): FAT then
+# has a fixed 512-byte sector size whatever the device reports (tests/qemu-ss512).
+QEMU_SS512_ARGS = $(QEMU_ARGS) CFLAGS_EXTRA="$(subst MAX_SS=4096,MAX_SS=512,$(QEMU_FAT_FLAGS))"
+
+firmware-qemu-ss512: deps-qemu check-tree $(MPYCROSS) $(B)/usermods-qemu/rustos $(B)/usermods-qemu/qemu_hal
+	@$(MAKE) $(QEMU_SS512_ARGS) BUILD=$(B)/qemu-ss512 USER_C_MODULES=$(B)/usermods-qemu \
+		RUSTOS_TARGET=thumbv7m-none-eabi RUSTOS_CLANG_TARGET=thumbv7m-none-eabi
+
+stock-qemu-ss512: deps-qemu check-tree $(MPYCROSS) $(B)/usermods-qemu-stock/qemu_hal
+	@$(MAKE) $(QEMU_SS512_ARGS) BUILD=$(B)/qemu-ss512-stock USER_C_MODULES=$(B)/usermods-qemu-stock
+
+# MicroPython's FAT tests and tests/qemu-ss512 on the FF_MAX_SS 512 builds.
+test-qemu-ss512: firmware-qemu-ss512 stock-qemu-ss512
+	@python3 $(TOP)/tests/run_mp_tests.py --qemu --only 'extmod/vfs_fat' --own-dir $(TOP)/tests/qemu-ss512 \
+		--micropy-dir $(MPY) --ours $(B)/qemu-ss512/firmware.elf --stock $(B)/qemu-ss512-stock/firmware.elf \
+		--label qemu-ss512 --summary $(B)/qemu-ss512.summary
+
 stock-qemu: deps-qemu check-tree $(MPYCROSS) $(B)/usermods-qemu-stock/qemu_hal
-	@$(MAKE) $(QEMU_ARGS) BUILD=$(B)/qemu-mps2-stock USER_C_MODULES=$(B)/usermods-qemu-stock \
-		MICROPY_VFS_FAT=1 MICROPY_VFS_LFS1=1 MICROPY_VFS_LFS2=1 CFLAGS_EXTRA="$(QEMU_FAT_FLAGS)"
+	@$(MAKE) $(QEMU_ARGS) BUILD=$(B)/qemu-mps2-stock USER_C_MODULES=$(B)/usermods-qemu-stock
 
 # QEMU VIRT_RV32 (RISC-V, rv32imac), ours and stock, with Debian's riscv64-unknown-elf-gcc 12.2
 # and picolibc.  RV32_ARCH=rv32imac: GCC 12 picks a multilib by the exact -march string and
@@ -84,8 +102,7 @@ firmware-qemu-rv32: deps-qemu check-tree $(MPYCROSS) $(B)/usermods-qemu/rustos $
 		LD="riscv64-unknown-elf-ld -m elf32lriscv --strip-debug"
 
 stock-qemu-rv32: deps-qemu check-tree $(MPYCROSS) $(B)/usermods-qemu-stock/qemu_hal
-	@$(MAKE) $(QEMU_RV32_ARGS) BUILD=$(B)/qemu-rv32-stock USER_C_MODULES=$(B)/usermods-qemu-stock \
-		MICROPY_VFS_FAT=1 MICROPY_VFS_LFS1=1 MICROPY_VFS_LFS2=1 CFLAGS_EXTRA="$(QEMU_FAT_FLAGS)"
+	@$(MAKE) $(QEMU_RV32_ARGS) BUILD=$(B)/qemu-rv32-stock USER_C_MODULES=$(B)/usermods-qemu-stock
 
 # Our firmware: stock os/vfs off (guarded flags in micropython.mk), our module in.
 # The unix port leaves dupterm off; we turn its hooks on so os.dupterm has somewhere to go.
@@ -110,10 +127,10 @@ run: firmware
 # about a minute), the sanitizer and valgrind runs (about 6 minutes) and the cargo-fuzz
 # targets (about 3) run first.
 test: lint test-cargo cross reliability sanitize fuzz
-	@rm -f $(B)/unix.summary $(B)/qemu.summary $(B)/qemu-m0plus.summary $(B)/qemu-rv32.summary
-	@$(MAKE) --no-print-directory test-mp test-qemu test-qemu-m0plus test-qemu-rv32 -k; rc=$$?; \
-	cat $(B)/unix.summary $(B)/qemu.summary $(B)/qemu-m0plus.summary $(B)/qemu-rv32.summary 2>/dev/null | \
-	awk '{p+=$$1; f+=$$2} END {printf "MicroPython tests (unix, QEMU M3, M0+ and RV32), total:\n%d passed, %d failed\n", p, f}'; \
+	@rm -f $(B)/unix.summary $(B)/qemu.summary $(B)/qemu-m0plus.summary $(B)/qemu-rv32.summary $(B)/qemu-ss512.summary
+	@$(MAKE) --no-print-directory test-mp test-qemu test-qemu-m0plus test-qemu-rv32 test-qemu-ss512 -k; rc=$$?; \
+	cat $(B)/unix.summary $(B)/qemu.summary $(B)/qemu-m0plus.summary $(B)/qemu-rv32.summary $(B)/qemu-ss512.summary 2>/dev/null | \
+	awk '{p+=$$1; f+=$$2} END {printf "MicroPython tests (unix, QEMU M3, M0+, RV32 and M3 with 512-byte FAT sectors), total:\n%d passed, %d failed\n", p, f}'; \
 	exit $$rc
 
 test-cargo: deps
@@ -228,5 +245,5 @@ fuzz: check-tree
 	@RUSTOS_FUZZ_OOFATFS=$(MPY)/lib/oofatfs $(TOP)/tools/fuzz/cargo_fuzz.sh $(FUZZ_TIME)
 
 clean:
-	rm -rf $(B)/unix $(B)/unix-stock $(B)/qemu-mps2 $(B)/qemu-mps2-stock $(B)/qemu-rv32 $(B)/qemu-rv32-stock \
+	rm -rf $(B)/unix $(B)/unix-stock $(B)/qemu-mps2 $(B)/qemu-mps2-stock $(B)/qemu-ss512 $(B)/qemu-ss512-stock $(B)/qemu-rv32 $(B)/qemu-rv32-stock \
 		$(B)/mpy-cross $(B)/usermods* $(B)/unix-gil $(B)/unix-asan $(B)/unix-stock-asan $(B)/sanitize target

@@ -554,6 +554,7 @@ def main():
         help="--ours/--stock are QEMU ELFs: run the upstream suite and tests/qemu/ under qemu-system-arm",
     )
     ap.add_argument("--qemu-cmd", default=QEMU.rstrip(), help="with --qemu: the QEMU command line, up to -kernel")
+    ap.add_argument("--own-dir", default=os.path.join(HERE, "qemu"), help="with --qemu: our tests to run (each with its .exp)")
     args = ap.parse_args()
     global QEMU_CMD
     QEMU_CMD = args.qemu_cmd
@@ -639,9 +640,7 @@ def main_qemu(args, result_dir):
     print("== MicroPython's test suite and tests/qemu on our firmware, under QEMU ==")
     # Our QEMU tests run last and in order: each run-tests.py test starts with a soft
     # reset, which tests/qemu/softreset_* rely on.
-    own = sorted(
-        os.path.join(HERE, "qemu", f) for f in os.listdir(os.path.join(HERE, "qemu")) if f.endswith(".py")
-    )
+    own = sorted(os.path.join(args.own_dir, f) for f in os.listdir(args.own_dir) if f.endswith(".py"))
     res, retried = upstream_tests(args.micropy_dir, args.ours, 1, result_dir, args.only, exclusions)
     own_res, _ = upstream_tests(args.micropy_dir, args.ours, 1, result_dir + "-own", None, [], extra=own)
     passed, failed = compare(ref, ref_retried, res, retried)

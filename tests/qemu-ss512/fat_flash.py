@@ -1,0 +1,1 @@
+../qemu/fat_flash.py
