@@ -49,12 +49,20 @@ string(REPLACE "." "_" _t_lower ${_t_lower})
 string(TOUPPER ${_t_lower} _t_upper)
 set(RUSTOS_CARGO_LIB ${RUSTOS_BUILD}/cargo/${RUSTOS_TARGET}/release/librustos.a)
 set(RUSTOS_LIB ${RUSTOS_CARGO_LIB})
-if(RUSTOS_TARGET MATCHES "^riscv")
+if(RUSTOS_TARGET MATCHES "^thumb")
+    # The library the firmware links, without unwind tables: those of Rust's precompiled
+    # core name libgcc's personality routine (__aeabi_unwind_cpp_pr0), which would link
+    # libgcc's unwinder, and the pico-sdk copies libgcc into RAM.  Nothing of ours unwinds
+    # (panic=abort).
+    set(RUSTOS_LIB ${RUSTOS_BUILD}/librustos.a)
+    set(RUSTOS_LIB_FILTER -R .ARM.exidx* -R .ARM.extab*)
+elseif(RUSTOS_TARGET MATCHES "^riscv")
     # The library the firmware links, without debug sections: the Rust toolchain's
     # precompiled compiler-builtins carry R_RISCV_SET_ULEB128/SUB_ULEB128 relocations in
     # them, which GNU ld before 2.41 (Debian 12's is 2.40) cannot process: it stops with
     # "unsupported relocation", or crashes.
     set(RUSTOS_LIB ${RUSTOS_BUILD}/librustos.a)
+    set(RUSTOS_LIB_FILTER --strip-debug)
 endif()
 
 # The C glue (and littlefs v1: see rustos_finish).
@@ -149,7 +157,7 @@ ${_cpu_flags}
     endif()
     set(_strip)
     if(NOT RUSTOS_LIB STREQUAL RUSTOS_CARGO_LIB)
-        set(_strip COMMAND ${CMAKE_OBJCOPY} --strip-debug ${RUSTOS_CARGO_LIB} ${RUSTOS_LIB})
+        set(_strip COMMAND ${CMAKE_OBJCOPY} ${RUSTOS_LIB_FILTER} ${RUSTOS_CARGO_LIB} ${RUSTOS_LIB})
     endif()
     add_custom_command(OUTPUT ${RUSTOS_LIB}
         COMMAND ${RUSTOS_CARGO_COMMAND}

@@ -65,6 +65,11 @@ RUSTOS_CARGO_ENV = CARGO_TARGET_$(RUSTOS_TARGET_ENV)_RUSTFLAGS='--cfg getrandom_
 	CC_$(RUSTOS_TARGET_LOWER)="$(CC)" CFLAGS_$(RUSTOS_TARGET_LOWER)="$(RUSTOS_CC_FLAGS)"
 endif
 
+# Arm: the unwind tables of Rust's precompiled core name libgcc's personality routine
+# (__aeabi_unwind_cpp_pr0), which would link libgcc's unwinder and its RAM.  Nothing of ours
+# unwinds (panic=abort), so the tables go before the firmware's link sees them.
+RUSTOS_NO_UNWIND_TABLES := -R '.ARM.exidx*' -R '.ARM.extab*'
+
 # The firmware links one relocatable object made from the library: unlike an archive,
 # an object is linked whatever its place on the command line (ports order the link
 # differently), and --gc-sections still drops what nothing uses.
@@ -78,6 +83,9 @@ endif
 # strings whenever one of them was used (0.8 KB on the M3 build).
 $(RUSTOS_OBJ): $(RUSTOS_LIB)
 	$(Q)$(LD) -r -o $@ --whole-archive --unique='.rodata.str*' $<
+ifneq ($(filter thumb%,$(RUSTOS_TARGET)),)
+	$(Q)$(OBJCOPY) $(RUSTOS_NO_UNWIND_TABLES) $@
+endif
 
 # bindgen needs the generated qstr and root-pointer headers, and the port's exact flags,
 # which the shell splits for us exactly as it does for the C compiler.  Cargo decides
