@@ -67,6 +67,46 @@ def own_tests(ours, stock, only):
     return passed, failed
 
 
+def names_test(ours, stock):
+    """tests/names/names.py on both firmwares: every name stock has in os, vfs, each
+    filesystem type and each file type, ours has too (ours may have more)."""
+    script = os.path.join(HERE, "names", "names.py")
+    listings = []
+    for fw in (stock, ours):
+        out, rc = run_fw(fw, script)
+        if rc != 0:
+            print("FAIL  names (exit %d on %s):\n%s" % (rc, fw, out.decode(errors="replace")))
+            return [], ["names"]
+        listings.append({k: set(v.split()) for k, _, v in (l.partition(": ") for l in out.decode().splitlines())})
+    stock_names, our_names = listings
+    known = {}  # what -> {name: reason}, from names/known-missing.txt
+    with open(os.path.join(HERE, "names", "known-missing.txt")) as f:
+        for line in f:
+            line, _, reason = line.partition("#")
+            if line.strip():
+                if not reason.strip():
+                    sys.exit("names/known-missing.txt: no reason given for " + line.strip())
+                what, _, name = line.partition(":")
+                known.setdefault(what.strip(), {})[name.strip()] = reason.strip()
+    missing = []
+    for k, v in sorted(stock_names.items()):
+        lacking = sorted(v - our_names.get(k, set()))
+        listed = known.get(k, {})
+        known_lacking = [n for n in lacking if n in listed or "*" in listed]
+        if known_lacking:
+            print("known missing: %s: %s (%s)" % (k, " ".join(known_lacking), listed.get(known_lacking[0]) or listed["*"]))
+        lacking = [n for n in lacking if n not in known_lacking]
+        if lacking:
+            missing.append("%s: %s" % (k, " ".join(lacking)))
+    if missing:
+        print("FAIL  names: stock has names ours lacks:\n  " + "\n  ".join(missing))
+        return [], ["names"]
+    extra = ["%s: %s" % (k, " ".join(sorted(v - stock_names.get(k, set()))))
+             for k, v in sorted(our_names.items()) if v - stock_names.get(k, set())]
+    print("pass  names (a superset of stock's; ours adds %s)" % ("; ".join(extra) or "nothing"))
+    return ["names"], []
+
+
 # (block size, block count, progsize): 512- and 4096-byte blocks, and rp2's progsize 256.
 IMAGE_GEOMETRIES = [(512, 64, 32), (4096, 32, 32), (4096, 64, 256)]
 IMAGE_VERSIONS = ["VfsLfs2", "VfsLfs1"]
@@ -574,6 +614,10 @@ def main():
 
     print("== our tests (tests/os) ==")
     own_pass, own_fail = own_tests(args.ours, args.stock, args.only)
+    if not args.only or re.search(args.only, "names"):
+        n_pass, n_fail = names_test(args.ours, args.stock)
+        own_pass += n_pass
+        own_fail += n_fail
     print("== image interoperability with stock ==")
     i_pass, i_fail = interop_tests(args.ours, args.stock, result_dir + "-interop", args.only)
     own_pass += i_pass
