@@ -534,11 +534,17 @@ def instance_args(fw):
     """run-tests.py arguments that select a firmware: a unix binary, or a QEMU ELF."""
     if fw.endswith(".elf"):
         return ["-t", "execpty:" + QEMU_CMD + " " + fw]
-    return []
+    # run-tests.py's own search path, with our tests/lib (unittest) where it would look for
+    # micropython-lib's, which Debian's source package leaves out.
+    return ["--keep-path"]
+
+
+def unix_search_path(tests_dir):
+    return os.pathsep.join([".frozen", os.path.join(tests_dir, "..", "extmod"), os.path.join(HERE, "lib")])
 
 
 def run_tests_py(tests_dir, fw, args, quiet):
-    env = dict(os.environ, MICROPY_MICROPYTHON=fw)
+    env = dict(os.environ, MICROPY_MICROPYTHON=fw, MICROPYPATH=unix_search_path(tests_dir))
     cmd = [sys.executable, "run-tests.py"] + instance_args(fw) + args
     p = subprocess.run(cmd, cwd=tests_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if not quiet:
