@@ -76,10 +76,12 @@ endif
 $(RUSTOS_OBJ): $(RUSTOS_LIB)
 	$(Q)$(LD) -r -o $@ --whole-archive --unique='.rodata.str*' $<
 
-# bindgen needs the generated qstr and root-pointer headers, and the port's exact flags,
+# bindgen needs the generated qstr and root-pointer headers (and, with compressed error
+# messages, compressed.data.h, which py/misc.h includes), and the port's exact flags,
 # which the shell splits for us exactly as it does for the C compiler.  Cargo decides
 # itself whether anything changed, so it runs on every build.
-$(RUSTOS_LIB): $(HEADER_BUILD)/qstrdefs.generated.h $(HEADER_BUILD)/root_pointers.h FORCE
+$(RUSTOS_LIB): $(HEADER_BUILD)/qstrdefs.generated.h $(HEADER_BUILD)/root_pointers.h \
+	$(if $(filter 1,$(MICROPY_ROM_TEXT_COMPRESSION)),$(HEADER_BUILD)/compressed.data.h) FORCE
 	$(ECHO) "CARGO $(notdir $@)"
 	$(Q)mkdir -p $(RUSTOS_BUILD)
 	$(Q)printf '%s\n' $(CFLAGS) > $(RUSTOS_BUILD)/cflags.new
