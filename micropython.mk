@@ -47,8 +47,12 @@ else
 RUSTOS_FEATURES ?=
 RUSTOS_LIB := $(RUSTOS_BUILD)/cargo/$(RUSTOS_TARGET)/release/librustos.a
 RUSTOS_TARGET_ARG := --target $(RUSTOS_TARGET)
-RUSTOS_TARGET_ENV := $(shell echo $(RUSTOS_TARGET) | tr a-z- A-Z_)
-RUSTOS_TARGET_LOWER := $(subst -,_,$(RUSTOS_TARGET))
+# The target in per-target variable names: cargo's (upper case, `-` and `.` as `_`), cc's
+# (`-` and `.` as `_`) and bindgen's (`-` as `_`; a `.`, as in thumbv8m.main-none-eabi, stays,
+# so `env` sets them: the shell cannot assign such a name).
+RUSTOS_TARGET_ENV := $(shell echo $(RUSTOS_TARGET) | tr a-z.- A-Z__)
+RUSTOS_TARGET_LOWER := $(subst .,_,$(subst -,_,$(RUSTOS_TARGET)))
+RUSTOS_TARGET_BINDGEN := $(subst -,_,$(RUSTOS_TARGET))
 # The port's target flags for the cross compiler, and the C library it selects by a specs file
 # (the RISC-V QEMU board's picolibc.specs, which also names picolibc's headers).
 RUSTOS_CC_FLAGS = $(filter -m% --specs=%,$(CFLAGS))
@@ -56,9 +60,9 @@ RUSTOS_CC_FLAGS = $(filter -m% --specs=%,$(CFLAGS))
 RUSTOS_CLANG_ARGS = $(shell echo | $(CC) $(RUSTOS_CC_FLAGS) -E -Wp,-v -xc - 2>&1 | sed -n 's|^ \(/.*\)|-isystem \1|p')
 # getrandom has no OS here: its custom backend calls the port's RNG hook (src/baremetal.rs);
 # size matters more than speed on a microcontroller.
-RUSTOS_CARGO_ENV = CARGO_TARGET_$(RUSTOS_TARGET_ENV)_RUSTFLAGS='--cfg getrandom_backend="custom"' \
+RUSTOS_CARGO_ENV = env CARGO_TARGET_$(RUSTOS_TARGET_ENV)_RUSTFLAGS='--cfg getrandom_backend="custom"' \
 	CARGO_PROFILE_RELEASE_OPT_LEVEL=$(RUSTOS_OPT_LEVEL) \
-	BINDGEN_EXTRA_CLANG_ARGS_$(RUSTOS_TARGET_LOWER)="$(RUSTOS_CLANG_ARGS)" \
+	"BINDGEN_EXTRA_CLANG_ARGS_$(RUSTOS_TARGET_BINDGEN)=$(RUSTOS_CLANG_ARGS)" \
 	CC_$(RUSTOS_TARGET_LOWER)="$(CC)" CFLAGS_$(RUSTOS_TARGET_LOWER)="$(RUSTOS_CC_FLAGS)"
 endif
 
