@@ -155,7 +155,7 @@ cross: firmware-qemu
 # the definitions of their cmake files, and stand-ins only for SDK headers (tests/ports).
 # One line a board (issue 20).
 check-ports: deps-qemu check-tree
-	@$(TOP)/tools/check_ports.sh $(B) $(MPY)
+	@JOBS=$(JOBS) $(TOP)/tools/check_ports.sh $(B) $(MPY)
 
 # Firmware size, ours against stock (QEMU MPS2_AN385), with what our part is made of.
 size: firmware-qemu stock-qemu
