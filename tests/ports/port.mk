@@ -21,6 +21,9 @@ endif
 # The board's and variant's cmake files, as the port's CMakeLists.txt includes them.
 BOARD_CMAKE := $(BOARD_DIR)/mpconfigboard.cmake \
 	$(if $(BOARD_VARIANT),$(BOARD_DIR)/mpconfigvariant_$(BOARD_VARIANT).cmake,$(wildcard $(BOARD_DIR)/mpconfigvariant.cmake))
+ifneq ($(words $(wildcard $(BOARD_CMAKE))),$(words $(BOARD_CMAKE)))
+$(error no variant $(BOARD_VARIANT) of $(BOARD) in ports/$(PORT))
+endif
 # The last `set(NAME value)` of a board/variant cmake file, or $(2) if none sets it.
 lp := (
 rp := )
