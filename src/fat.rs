@@ -3114,9 +3114,7 @@ fn file_ioctl(o: ffi::mp_obj_t, request: u32, arg: usize) -> Result<Io> {
         ffi::RUSTOS_STREAM_SEEK => {
             // SAFETY: for MP_STREAM_SEEK, arg points at the caller's mp_stream_seek_t.
             let s = unsafe { &mut *(arg as *mut ffi::mp_stream_seek_t) };
-            // mp_off_t is i64 on unix and narrower on some ports.
-            #[allow(clippy::useless_conversion)]
-            let (off, whence) = (i64::from(s.offset), s.whence);
+            let (off, whence) = (crate::mp::off_to_i64(s.offset), s.whence);
             let writable = has(f, F_WRITABLE);
             let pos = with_fs_opt(vfs, false, |p| {
                 let (here, size) = {

@@ -1340,9 +1340,8 @@ fn file_ioctl<F: Flavor>(o: ffi::mp_obj_t, request: u32, arg: usize) -> Result<I
         ffi::RUSTOS_STREAM_SEEK => {
             // SAFETY: for MP_STREAM_SEEK, arg points at the caller's mp_stream_seek_t.
             let s = unsafe { &mut *(arg as *mut ffi::mp_stream_seek_t) };
-            // mp_off_t is i64 on unix (an offset past 2 GiB is EINVAL) and i32 on 32-bit ports.
-            #[allow(irrefutable_let_patterns)]
-            let Ok(off) = i32::try_from(s.offset) else {
+            // An offset past 2 GiB is EINVAL (littlefs takes a signed 32-bit one).
+            let Ok(off) = i32::try_from(mp::off_to_i64(s.offset)) else {
                 return Ok(einval);
             };
             // SAFETY: the file is open on vfs.

@@ -23,6 +23,16 @@ pub fn no_nul(p: &[u8]) -> Result<&[u8]> {
     Ok(p)
 }
 
+/// A stream offset as i64.  `mp_off_t` is the port's choice: `long` or `long long` on unix,
+/// `long` on the QEMU port and esp32, `intptr_t` on rp2 (isize through bindgen, which has
+/// no `From` into i64); every one of them fits.
+pub fn off_to_i64(off: ffi::mp_off_t) -> i64 {
+    const _: () = assert!(core::mem::size_of::<ffi::mp_off_t>() <= core::mem::size_of::<i64>());
+    #[allow(clippy::unnecessary_cast)]
+    let wide = off as i64;
+    wide
+}
+
 /// Run the body of an `extern "C"` entry point and package its outcome for the C shim.
 /// On hosted builds a panic (a bug, never expected) becomes a RuntimeError instead of
 /// unwinding into C or aborting the VM; bare metal builds with panic=abort.
