@@ -19,7 +19,7 @@ ifeq ($(wildcard $(MPY)/lib/micropython-lib/README.md),)
 UNIX_ARGS += MPY_LIB_DIR=$(TOP)/ports/no-micropython-lib
 endif
 
-.PHONY: all deps deps-qemu firmware firmware-gil stock firmware-qemu-ss512 stock-qemu-ss512 test-qemu-ss512 firmware-qemu firmware-qemu-m0plus stock-qemu firmware-qemu-rv32 stock-qemu-rv32 test-qemu-rv32 bench-layouts run test test-cargo test-mp test-qemu test-qemu-m0plus cross size bench check-tree lint clean torture torture-quick reliability sanitize fuzz
+.PHONY: all deps deps-qemu firmware firmware-gil stock firmware-qemu-ss512 stock-qemu-ss512 test-qemu-ss512 firmware-qemu firmware-qemu-m0plus stock-qemu firmware-qemu-rv32 stock-qemu-rv32 test-qemu-rv32 bench-layouts run test test-cargo test-mp test-qemu test-qemu-m0plus cross check-ports size bench check-tree lint clean torture torture-quick reliability sanitize fuzz
 all: firmware
 
 deps:
@@ -126,7 +126,7 @@ run: firmware
 # The reliability harness (power loss, corrupt images, bad input, threads, low memory;
 # about a minute), the sanitizer and valgrind runs (about 6 minutes) and the cargo-fuzz
 # targets (about 3) run first.
-test: lint test-cargo cross reliability sanitize fuzz
+test: lint test-cargo cross check-ports reliability sanitize fuzz
 	@rm -f $(B)/unix.summary $(B)/qemu.summary $(B)/qemu-m0plus.summary $(B)/qemu-rv32.summary $(B)/qemu-ss512.summary
 	@$(MAKE) --no-print-directory test-mp test-qemu test-qemu-m0plus test-qemu-rv32 test-qemu-ss512 -k; rc=$$?; \
 	cat $(B)/unix.summary $(B)/qemu.summary $(B)/qemu-m0plus.summary $(B)/qemu-rv32.summary $(B)/qemu-ss512.summary 2>/dev/null | \
@@ -166,6 +166,13 @@ test-qemu-rv32: firmware-qemu-rv32 stock-qemu-rv32
 cross: firmware-qemu
 	@$(TOP)/tools/cross_check.sh $(B) $(MPY)
 	@$(TOP)/tests/cmake/run.sh $(MPY) $(B)
+
+# The crate (bindgen, cargo) and the C glue compiled against the real configurations of the
+# rp2 and esp32 boards users build: the port's mpconfigport.h, the board's mpconfigboard.h,
+# the definitions of their cmake files, and stand-ins only for SDK headers (tests/ports).
+# One line a board (issue 20).
+check-ports: deps-qemu check-tree
+	@JOBS=$(JOBS) $(TOP)/tools/check_ports.sh $(B) $(MPY)
 
 # Firmware size, ours against stock (QEMU MPS2_AN385), with what our part is made of.
 size: firmware-qemu stock-qemu

@@ -50,8 +50,12 @@ else
 RUSTOS_FEATURES ?=
 RUSTOS_LIB := $(RUSTOS_BUILD)/cargo/$(RUSTOS_TARGET)/release/librustos.a
 RUSTOS_TARGET_ARG := --target $(RUSTOS_TARGET)
-RUSTOS_TARGET_ENV := $(shell echo $(RUSTOS_TARGET) | tr a-z- A-Z_)
-RUSTOS_TARGET_LOWER := $(subst -,_,$(RUSTOS_TARGET))
+# The target in per-target variable names: cargo's (upper case, `-` and `.` as `_`), cc's
+# (`-` and `.` as `_`) and bindgen's (`-` as `_`; a `.`, as in thumbv8m.main-none-eabi, stays,
+# so `env` sets them: the shell cannot assign such a name).
+RUSTOS_TARGET_ENV := $(shell echo $(RUSTOS_TARGET) | tr a-z.- A-Z__)
+RUSTOS_TARGET_LOWER := $(subst .,_,$(subst -,_,$(RUSTOS_TARGET)))
+RUSTOS_TARGET_BINDGEN := $(subst -,_,$(RUSTOS_TARGET))
 # The port's target flags for the cross compiler, and the C library it selects by a specs file
 # (the RISC-V QEMU board's picolibc.specs, which also names picolibc's headers).
 RUSTOS_CC_FLAGS = $(filter -m% --specs=%,$(CFLAGS))
@@ -59,9 +63,9 @@ RUSTOS_CC_FLAGS = $(filter -m% --specs=%,$(CFLAGS))
 RUSTOS_CLANG_ARGS = $(shell echo | $(CC) $(RUSTOS_CC_FLAGS) -E -Wp,-v -xc - 2>&1 | sed -n 's|^ \(/.*\)|-isystem \1|p')
 # getrandom has no OS here: its custom backend calls the port's RNG hook (src/baremetal.rs);
 # size matters more than speed on a microcontroller.
-RUSTOS_CARGO_ENV = CARGO_TARGET_$(RUSTOS_TARGET_ENV)_RUSTFLAGS='--cfg getrandom_backend="custom"' \
+RUSTOS_CARGO_ENV = env CARGO_TARGET_$(RUSTOS_TARGET_ENV)_RUSTFLAGS='--cfg getrandom_backend="custom"' \
 	CARGO_PROFILE_RELEASE_OPT_LEVEL=$(RUSTOS_OPT_LEVEL) \
-	BINDGEN_EXTRA_CLANG_ARGS_$(RUSTOS_TARGET_LOWER)="$(RUSTOS_CLANG_ARGS)" \
+	"BINDGEN_EXTRA_CLANG_ARGS_$(RUSTOS_TARGET_BINDGEN)=$(RUSTOS_CLANG_ARGS)" \
 	CC_$(RUSTOS_TARGET_LOWER)="$(CC)" CFLAGS_$(RUSTOS_TARGET_LOWER)="$(RUSTOS_CC_FLAGS)"
 endif
 
@@ -87,10 +91,12 @@ ifneq ($(filter thumb%,$(RUSTOS_TARGET)),)
 	$(Q)$(OBJCOPY) $(RUSTOS_NO_UNWIND_TABLES) $@
 endif
 
-# bindgen needs the generated qstr and root-pointer headers, and the port's exact flags,
+# bindgen needs the generated qstr and root-pointer headers (and, with compressed error
+# messages, compressed.data.h, which py/misc.h includes), and the port's exact flags,
 # which the shell splits for us exactly as it does for the C compiler.  Cargo decides
 # itself whether anything changed, so it runs on every build.
-$(RUSTOS_LIB): $(HEADER_BUILD)/qstrdefs.generated.h $(HEADER_BUILD)/root_pointers.h FORCE
+$(RUSTOS_LIB): $(HEADER_BUILD)/qstrdefs.generated.h $(HEADER_BUILD)/root_pointers.h \
+	$(if $(filter 1,$(MICROPY_ROM_TEXT_COMPRESSION)),$(HEADER_BUILD)/compressed.data.h) FORCE
 	$(ECHO) "CARGO $(notdir $@)"
 	$(Q)mkdir -p $(RUSTOS_BUILD)
 	$(Q)printf '%s\n' $(CFLAGS) > $(RUSTOS_BUILD)/cflags.new

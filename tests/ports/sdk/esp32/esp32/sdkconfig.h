@@ -1,0 +1,18 @@
+// Stand-in for the sdkconfig.h ESP-IDF 5.4.2 generates for a esp32 board of MicroPython 1.26.1:
+// only the CONFIG_ symbols ports/esp32's mpconfigport.h, mphalport.h and mpthreadport.h read,
+// at ESP-IDF's Kconfig defaults as the board's SDKCONFIG_DEFAULTS files change them (the
+// file that decides each value is named; "default" = ESP-IDF's Kconfig default).
+#pragma once
+#define CONFIG_IDF_TARGET "esp32"
+#define CONFIG_IDF_TARGET_ESP32 1
+#define CONFIG_IDF_TARGET_ARCH "xtensa"
+#define CONFIG_IDF_TARGET_ARCH_XTENSA 1
+#define CONFIG_COMPILER_OPTIMIZATION_PERF 1 // boards/sdkconfig.base
+#define CONFIG_COMPILER_OPTIMIZATION_ASSERTIONS_DISABLE 1 // boards/sdkconfig.base
+#define CONFIG_BT_NIMBLE_TASK_STACK_SIZE 6144 // boards/sdkconfig.ble
+#define CONFIG_ETH_USE_SPI_ETHERNET 1 // default
+#define CONFIG_ETH_SPI_ETHERNET_DM9051 1 // default
+#define CONFIG_ETH_SPI_ETHERNET_W5500 1 // default
+#define CONFIG_ETH_SPI_ETHERNET_KSZ8851SNL 1 // default
+// CONFIG_FREERTOS_UNICORE: not set (dual core; only the UNICORE variant sets it)
+// CONFIG_SPIRAM: not set (only the SPIRAM variant sets it)

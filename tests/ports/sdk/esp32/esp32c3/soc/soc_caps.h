@@ -1,0 +1,7 @@
+// Stand-in for ESP-IDF 5.4's components/soc/esp32c3/include/soc/soc_caps.h: the capabilities
+// esp32's mpconfigport.h tests, with ESP32-C3's values (absent = not defined there either).
+#pragma once
+#define SOC_I2S_SUPPORTED 1
+#define SOC_USB_SERIAL_JTAG_SUPPORTED 1
+#define SOC_I2C_SUPPORT_SLAVE (1)
+// SOC_DAC_SUPPORTED, SOC_PCNT_SUPPORTED, SOC_USB_OTG_SUPPORTED, SOC_CPU_IDRAM_SPLIT_USING_PMP: absent.
