@@ -44,6 +44,8 @@ elseif(RUSTOS_TARGET MATCHES "^xtensa")
 else()
     set(RUSTOS_CLANG_TARGET ${RUSTOS_TARGET})
 endif()
+# bindgen's per-target variable keeps a `.` (thumbv8m.main-none-eabi); cargo's and cc's do not.
+string(REPLACE "-" "_" _t_bindgen ${RUSTOS_TARGET})
 string(REPLACE "-" "_" _t_lower ${RUSTOS_TARGET})
 string(REPLACE "." "_" _t_lower ${_t_lower})
 string(TOUPPER ${_t_lower} _t_upper)
@@ -138,7 +140,7 @@ ${_cpu_flags}
         RUSTOS_CFLAGS_FILE=${RUSTOS_BUILD}/cflags.txt RUSTOS_PORT_DIR=${CMAKE_CURRENT_SOURCE_DIR}
         RUSTOS_CLANG_TARGET=${RUSTOS_CLANG_TARGET} "RUSTOS_CLANG_ARGS=${_inc}"
         "CARGO_TARGET_${_t_upper}_RUSTFLAGS=--cfg getrandom_backend=\"custom\""
-        CARGO_PROFILE_RELEASE_OPT_LEVEL=s "BINDGEN_EXTRA_CLANG_ARGS_${_t_lower}=${_inc}"
+        CARGO_PROFILE_RELEASE_OPT_LEVEL=s "BINDGEN_EXTRA_CLANG_ARGS_${_t_bindgen}=${_inc}"
         CC_${_t_lower}=${CMAKE_C_COMPILER} "CFLAGS_${_t_lower}=${CMAKE_C_FLAGS}"
         cargo ${RUSTOS_CARGO_TOOLCHAIN} build --release --target ${RUSTOS_TARGET}
         --manifest-path ${RUSTOS_DIR}/Cargo.toml --target-dir ${RUSTOS_BUILD}/cargo)
