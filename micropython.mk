@@ -10,10 +10,11 @@ CARGO ?= cargo
 # py.mk (including us) does after the port's mpconfigport.mk.
 # MICROPY_PY_OS_STATVFS defaults to MICROPY_PY_OS; we provide os.statvfs, so keep the
 # statvfs methods of the port's C filesystems (unix mounts a C VfsPosix at /).
-# Which filesystems the port asked for (mpconfigport.mk or the command line) is recorded
-# first, for our C and Rust (c/rustos_config.h).
+# Which filesystems the port asked for with make switches (mpconfigport.mk or the command
+# line) is recorded first, for our C and Rust (c/rustos_config.h, which otherwise reads the
+# port's MICROPY_VFS_* C defines).
 CFLAGS_USERMOD += -DMICROPY_PY_OS=0 -DMICROPY_PY_VFS=0 -DMICROPY_PY_OS_STATVFS=1 -I$(RUSTOS_DIR)/c -I$(RUSTOS_BUILD)
-CFLAGS_USERMOD += $(foreach fs,FAT LFS1 LFS2,-DRUSTOS_VFS_$(fs)=$(if $(filter 1,$(MICROPY_VFS_$(fs))),1,0))
+CFLAGS_USERMOD += $(foreach fs,FAT LFS1 LFS2,$(if $(filter 1,$(MICROPY_VFS_$(fs))),-DRUSTOS_VFS_$(fs)=1))
 override MICROPY_VFS_FAT := 0
 override MICROPY_VFS_LFS1 := 0
 override MICROPY_VFS_LFS2 := 0

@@ -57,5 +57,20 @@ endef
 $(foreach f,$(RUSTOS_GLUE_C),$(eval $(call glue_rule,$(f))))
 -include $(GLUE_O:.o=.P)
 
-.PHONY: check
-check: $(GLUE_O) $(if $(RUSTOS_TARGET),$(RUSTOS_OBJ))
+# Names: the os and vfs tables of our glue as this board compiles it must hold every name of
+# stock's (extmod/modos.c and modvfs.c preprocessed with the same configuration, with the
+# switches micropython.mk adds for us taken out): tools/port_names.py.
+STOCK_CFLAGS := $(filter-out -DMICROPY_PY_OS=0 -DMICROPY_PY_VFS=0 -DMICROPY_PY_OS_STATVFS=1 -DRUSTOS_%,$(CFLAGS))
+NAMES_DEPS := $(HEADER_BUILD)/qstrdefs.generated.h $(HEADER_BUILD)/mpversion.h $(HEADER_BUILD)/root_pointers.h \
+	$(if $(filter 1,$(MICROPY_ROM_TEXT_COMPRESSION)),$(HEADER_BUILD)/compressed.data.h)
+$(BUILD)/names/stock.i: $(TOP)/extmod/modos.c $(TOP)/extmod/modvfs.c | $(NAMES_DEPS)
+	$(Q)mkdir -p $(@D)
+	$(Q)cat $^ | $(CC) $(STOCK_CFLAGS) -E -xc - -o $@
+$(BUILD)/names/ours.i: $(RUSTOS_DIR)/c/modos.c | $(NAMES_DEPS)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -E $< -o $@
+names: $(BUILD)/names/stock.i $(BUILD)/names/ours.i
+	$(Q)$(PYTHON) $(RUSTOS_DIR)/tools/port_names.py $^
+
+.PHONY: check names
+check: $(GLUE_O) $(if $(RUSTOS_TARGET),$(RUSTOS_OBJ)) names
