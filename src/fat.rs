@@ -35,6 +35,12 @@ use core::ptr::{addr_of, addr_of_mut};
 /// Largest sector size we accept: the port's FF_MAX_SS (c/rustos_config.h).
 const MAX_SS: usize = ffi::RUSTOS_FAT_MAX_SS as usize;
 
+/// Whether sectors in clusters that follow each other go to the device in one call.  Only
+/// when the sector size is the device's own block size: with FF_MAX_SS 512 the device is
+/// not asked, and on one with larger blocks (rp2.Flash: 4096) a call of several sectors
+/// reaches other bytes than as many calls of one would.  Stock then calls once a cluster.
+const MERGE_CLUSTERS: bool = MAX_SS > 512;
+
 /// An error inside a filesystem call.
 type Fail = Error;
 
@@ -2794,7 +2800,7 @@ fn read_at(vfs: *mut VfsFat, p: &Bpb, f: *mut File, out: &mut [u8]) -> core::res
                 // Whole sectors wanted past this cluster, in the clusters that follow it on the
                 // disk: read in the same device call.  oofatfs reads cluster by cluster; the
                 // sectors and the FAT entries looked up are the same, the calls fewer.
-                while cc < whole && (csect as usize + cc) & (p.spc as usize - 1) == 0 {
+                while MERGE_CLUSTERS && cc < whole && (csect as usize + cc) & (p.spc as usize - 1) == 0 {
                     let next = get_fat(vfs, p, f.clust)?;
                     if next != f.clust + 1 || next >= p.n_fatent() {
                         break;
@@ -2881,7 +2887,7 @@ fn write_at(vfs: *mut VfsFat, p: &Bpb, f: *mut File, data: &[u8]) -> core::resul
     let ss = ssize(vfs);
     let btw = (data.len() as u64).min(u64::from(u32::MAX - f.pos)) as usize;
     let mut done = 0;
-    let mut merge = true;
+    let mut merge = MERGE_CLUSTERS;
     f.flags |= F_MODIFIED;
     while done < btw {
         let clust_in = f.clust;
