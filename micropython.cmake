@@ -55,9 +55,9 @@ if(RUSTOS_TARGET MATCHES "^thumb")
     # The library the firmware links, without unwind tables: those of Rust's precompiled
     # core name libgcc's personality routine (__aeabi_unwind_cpp_pr0), which would link
     # libgcc's unwinder, and the pico-sdk copies libgcc into RAM.  Nothing of ours unwinds
-    # (panic=abort).
+    # (panic=abort).  The name goes too: an undefined symbol alone pulls the unwinder in.
     set(RUSTOS_LIB ${RUSTOS_BUILD}/librustos.a)
-    set(RUSTOS_LIB_FILTER -R .ARM.exidx* -R .ARM.extab*)
+    set(RUSTOS_LIB_FILTER -R .ARM.exidx* -R .ARM.extab* -N __aeabi_unwind_cpp_pr0 -N __aeabi_unwind_cpp_pr1)
 elseif(RUSTOS_TARGET MATCHES "^riscv")
     # The library the firmware links, without debug sections: the Rust toolchain's
     # precompiled compiler-builtins carry R_RISCV_SET_ULEB128/SUB_ULEB128 relocations in

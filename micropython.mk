@@ -72,8 +72,9 @@ endif
 
 # Arm: the unwind tables of Rust's precompiled core name libgcc's personality routine
 # (__aeabi_unwind_cpp_pr0), which would link libgcc's unwinder and its RAM.  Nothing of ours
-# unwinds (panic=abort), so the tables go before the firmware's link sees them.
-RUSTOS_NO_UNWIND_TABLES := -R '.ARM.exidx*' -R '.ARM.extab*'
+# unwinds (panic=abort), so the tables go before the firmware's link sees them, and so
+# does the name, which would pull libgcc's unwinder in even with nothing referring to it.
+RUSTOS_NO_UNWIND_TABLES := -R '.ARM.exidx*' -R '.ARM.extab*' -N __aeabi_unwind_cpp_pr0 -N __aeabi_unwind_cpp_pr1
 
 # The firmware links one relocatable object made from the library: unlike an archive,
 # an object is linked whatever its place on the command line (ports order the link
