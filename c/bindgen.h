@@ -10,6 +10,11 @@
 #include "py/mphal.h"
 #include "rustos.h"
 #include "lib/littlefs/lfs1.h"
+// littlefs v2 as c/lfs2.c compiles it (without malloc, so no lfs2_file_open).
+#ifndef LFS2_NO_MALLOC
+#define LFS2_NO_MALLOC
+#endif
+#include "lib/littlefs/lfs2.h"
 #if MICROPY_VFS_POSIX
 #include <errno.h>
 #include <fcntl.h>

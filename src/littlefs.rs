@@ -1,5 +1,6 @@
-//! vfs.VfsLfs1 and vfs.VfsLfs2: littlefs v1 (MicroPython's lib/littlefs/lfs1.c) and v2
-//! (littlefs2-sys; on-disk 2.1, the format stock MicroPython writes) over a block device.
+//! vfs.VfsLfs1 and vfs.VfsLfs2: littlefs v1 and v2 over a block device, both the MicroPython
+//! tree's own (lib/littlefs/lfs1.c, lfs2.c: c/lfs1.c and c/lfs2.c compile them with stock's
+//! options), so the firmware runs the littlefs stock runs.
 //! One implementation serves both, generic over a `Flavor` naming each version's types,
 //! calls and constants (the C glue passes the version to every entry point).
 //!
@@ -10,8 +11,6 @@
 //! v2 timestamps are littlefs attribute 1: 8 bytes, little-endian ns since 1970.
 use core::ffi::{c_char, c_int, c_void};
 use core::ptr::addr_of_mut;
-
-use littlefs2_sys as l2;
 
 use crate::blockdev::{self, BlockDev};
 use crate::errno::Errno;
@@ -275,7 +274,7 @@ mod v1_callbacks {
 
 mod v2_callbacks {
     use super::*;
-    callbacks!(l2::lfs_config, V2);
+    callbacks!(ffi::lfs2_config, V2);
 }
 
 /// How deep a path leads, read lexically as littlefs 2.11's lfs_dir_find reads it ("x/.."
@@ -491,11 +490,11 @@ impl Flavor for V1 {
 ///
 /// # Safety
 /// `l` is a mounted littlefs under our lock; `p` is NUL-terminated.
-unsafe fn v2_check(l: *mut l2::lfs_t, p: *const c_char, creates_file: bool) -> core::result::Result<(), c_int> {
+unsafe fn v2_check(l: *mut ffi::lfs2_t, p: *const c_char, creates_file: bool) -> core::result::Result<(), c_int> {
     // SAFETY: by the caller's guarantee.
     let p = unsafe { core::ffi::CStr::from_ptr(p) }.to_bytes();
     if lexical_depth(p).1 {
-        return Err(l2::lfs_error_LFS_ERR_INVAL);
+        return Err(ffi::lfs2_error_LFS2_ERR_INVAL);
     }
     let bare = p.len() - p.iter().rev().take_while(|&&b| b == b'/').count();
     let last = p[..bare].rsplit(|&b| b == b'/').next().unwrap_or(&[]);
@@ -503,14 +502,14 @@ unsafe fn v2_check(l: *mut l2::lfs_t, p: *const c_char, creates_file: bool) -> c
         return Ok(());
     }
     let mut q = alloc::vec::Vec::new();
-    q.try_reserve(bare + 1).map_err(|_| l2::lfs_error_LFS_ERR_NOMEM)?;
+    q.try_reserve(bare + 1).map_err(|_| ffi::lfs2_error_LFS2_ERR_NOMEM)?;
     q.extend_from_slice(&p[..bare]);
     q.push(0);
-    let mut info = l2::lfs_info::default();
+    let mut info = ffi::lfs2_info::default();
     // SAFETY: q is NUL-terminated; by the caller's guarantee for l.
-    match unsafe { l2::lfs_stat(l, q.as_ptr() as *const c_char, &mut info) } {
-        0 if u32::from(info.type_) == l2::lfs_type_LFS_TYPE_REG => Err(l2::lfs_error_LFS_ERR_NOTDIR),
-        r if r == l2::lfs_error_LFS_ERR_NOENT && creates_file => Err(l2::lfs_error_LFS_ERR_NOTDIR),
+    match unsafe { ffi::lfs2_stat(l, q.as_ptr() as *const c_char, &mut info) } {
+        0 if u32::from(info.type_) == ffi::lfs2_type_LFS2_TYPE_REG => Err(ffi::lfs2_error_LFS2_ERR_NOTDIR),
+        r if r == ffi::lfs2_error_LFS2_ERR_NOENT && creates_file => Err(ffi::lfs2_error_LFS2_ERR_NOTDIR),
         _ => Ok(()),
     }
 }
@@ -519,7 +518,7 @@ unsafe fn v2_check(l: *mut l2::lfs_t, p: *const c_char, creates_file: bool) -> c
 ///
 /// # Safety
 /// As `v2_check`.
-unsafe fn v2_path(l: *mut l2::lfs_t, p: *const c_char, creates_file: bool, f: impl FnOnce() -> c_int) -> c_int {
+unsafe fn v2_path(l: *mut ffi::lfs2_t, p: *const c_char, creates_file: bool, f: impl FnOnce() -> c_int) -> c_int {
     // SAFETY: by the caller's guarantee.
     match unsafe { v2_check(l, p, creates_file) } {
         Ok(()) => f(),
@@ -528,22 +527,22 @@ unsafe fn v2_path(l: *mut l2::lfs_t, p: *const c_char, creates_file: bool, f: im
 }
 
 impl Flavor for V2 {
-    type Lfs = l2::lfs_t;
-    type Config = l2::lfs_config;
-    type File = l2::lfs_file_t;
-    type FileCfg = l2::lfs_file_config;
-    type Dir = l2::lfs_dir_t;
-    type Info = l2::lfs_info;
-    type FileExtra = l2::lfs_attr;
+    type Lfs = ffi::lfs2_t;
+    type Config = ffi::lfs2_config;
+    type File = ffi::lfs2_file_t;
+    type FileCfg = ffi::lfs2_file_config;
+    type Dir = ffi::lfs2_dir_t;
+    type Info = ffi::lfs2_info;
+    type FileExtra = ffi::lfs2_attr;
     const HAS_MTIME: bool = true;
-    const NAME_MAX: u32 = l2::LFS_NAME_MAX;
-    const O_RDONLY: u32 = l2::lfs_open_flags_LFS_O_RDONLY;
-    const O_WRONLY: u32 = l2::lfs_open_flags_LFS_O_WRONLY;
-    const O_RDWR: u32 = l2::lfs_open_flags_LFS_O_RDWR;
-    const O_CREAT: u32 = l2::lfs_open_flags_LFS_O_CREAT;
-    const O_EXCL: u32 = l2::lfs_open_flags_LFS_O_EXCL;
-    const O_TRUNC: u32 = l2::lfs_open_flags_LFS_O_TRUNC;
-    const O_APPEND: u32 = l2::lfs_open_flags_LFS_O_APPEND;
+    const NAME_MAX: u32 = ffi::LFS2_NAME_MAX;
+    const O_RDONLY: u32 = ffi::lfs2_open_flags_LFS2_O_RDONLY;
+    const O_WRONLY: u32 = ffi::lfs2_open_flags_LFS2_O_WRONLY;
+    const O_RDWR: u32 = ffi::lfs2_open_flags_LFS2_O_RDWR;
+    const O_CREAT: u32 = ffi::lfs2_open_flags_LFS2_O_CREAT;
+    const O_EXCL: u32 = ffi::lfs2_open_flags_LFS2_O_EXCL;
+    const O_TRUNC: u32 = ffi::lfs2_open_flags_LFS2_O_TRUNC;
+    const O_APPEND: u32 = ffi::lfs2_open_flags_LFS2_O_APPEND;
     fn vfs_type() -> *const ffi::mp_obj_type_t {
         &raw const ffi::rustos_type_lfs2
     }
@@ -587,26 +586,26 @@ impl Flavor for V2 {
     }
     unsafe fn mount(l: *mut Self::Lfs, c: *const Self::Config) -> c_int {
         // SAFETY: the C call.
-        unsafe { l2::lfs_mount(l, c) }
+        unsafe { ffi::lfs2_mount(l, c) }
     }
     unsafe fn mkconsistent(l: *mut Self::Lfs) -> c_int {
         // SAFETY: the C call.
-        unsafe { l2::lfs_fs_mkconsistent(l) }
+        unsafe { ffi::lfs2_fs_mkconsistent(l) }
     }
     unsafe fn format(l: *mut Self::Lfs, c: *const Self::Config) -> c_int {
         // SAFETY: the C call.
-        unsafe { l2::lfs_format(l, c) }
+        unsafe { ffi::lfs2_format(l, c) }
     }
     unsafe fn unmount(l: *mut Self::Lfs) -> c_int {
         // SAFETY: the C call.
-        unsafe { l2::lfs_unmount(l) }
+        unsafe { ffi::lfs2_unmount(l) }
     }
     unsafe fn remove(l: *mut Self::Lfs, p: *const c_char) -> c_int {
         // SAFETY: p is NUL-terminated (by the caller's guarantee); the C call, then the
         // open directories it may have clobbered.
         unsafe {
             v2_path(l, p, false, || {
-                let r = l2::lfs_remove(l, p);
+                let r = ffi::lfs2_remove(l, p);
                 v2_reseat_dirs(l);
                 r
             })
@@ -614,7 +613,7 @@ impl Flavor for V2 {
     }
     unsafe fn mkdir(l: *mut Self::Lfs, p: *const c_char) -> c_int {
         // SAFETY: p is NUL-terminated (by the caller's guarantee); the C call.
-        unsafe { v2_path(l, p, false, || l2::lfs_mkdir(l, p)) }
+        unsafe { v2_path(l, p, false, || ffi::lfs2_mkdir(l, p)) }
     }
     unsafe fn rename(l: *mut Self::Lfs, a: *const c_char, b: *const c_char) -> c_int {
         // SAFETY: the C call, then the open directories it may have clobbered.
@@ -622,22 +621,26 @@ impl Flavor for V2 {
             if let Err(e) = v2_check(l, a, false).and_then(|_| v2_check(l, b, false)) {
                 return e;
             }
-            let r = l2::lfs_rename(l, a, b);
+            let r = ffi::lfs2_rename(l, a, b);
             v2_reseat_dirs(l);
             r
         }
     }
     unsafe fn stat(l: *mut Self::Lfs, p: *const c_char, i: *mut Self::Info) -> c_int {
         // SAFETY: p is NUL-terminated (by the caller's guarantee); the C call.
-        unsafe { v2_path(l, p, false, || l2::lfs_stat(l, p, i)) }
+        unsafe { v2_path(l, p, false, || ffi::lfs2_stat(l, p, i)) }
     }
     unsafe fn get_mtime(l: *mut Self::Lfs, p: *const c_char, buf: *mut [u8; 8]) -> c_int {
         // SAFETY: p is NUL-terminated; the C call, reading at most 8 bytes into buf.
-        unsafe { v2_path(l, p, false, || l2::lfs_getattr(l, p, ATTR_MTIME, buf as *mut c_void, 8)) }
+        unsafe {
+            v2_path(l, p, false, || {
+                ffi::lfs2_getattr(l, p, ATTR_MTIME, buf as *mut c_void, 8)
+            })
+        }
     }
     unsafe fn file_setup(
         cfg: *mut Self::FileCfg,
-        extra: *mut l2::lfs_attr,
+        extra: *mut ffi::lfs2_attr,
         buffer: *mut c_void,
         mtime: Option<*mut [u8; 8]>,
     ) {
@@ -645,7 +648,7 @@ impl Flavor for V2 {
         unsafe {
             (*cfg).buffer = buffer;
             if let Some(m) = mtime {
-                *extra = l2::lfs_attr {
+                *extra = ffi::lfs2_attr {
                     type_: ATTR_MTIME,
                     buffer: m as *mut c_void,
                     size: 8,
@@ -665,17 +668,17 @@ impl Flavor for V2 {
         // SAFETY: p is NUL-terminated (by the caller's guarantee); the C call.
         unsafe {
             v2_path(l, p, flags & (Self::O_CREAT as c_int) != 0, || {
-                l2::lfs_file_opencfg(l, f, p, flags, cfg)
+                ffi::lfs2_file_opencfg(l, f, p, flags, cfg)
             })
         }
     }
     unsafe fn file_read(l: *mut Self::Lfs, f: *mut Self::File, b: *mut c_void, n: u32) -> c_int {
         // SAFETY: the C call.
-        unsafe { l2::lfs_file_read(l, f, b, n) }
+        unsafe { ffi::lfs2_file_read(l, f, b, n) }
     }
     unsafe fn file_write(l: *mut Self::Lfs, f: *mut Self::File, b: *const c_void, n: u32) -> c_int {
         // SAFETY: the C call.
-        unsafe { l2::lfs_file_write(l, f, b, n) }
+        unsafe { ffi::lfs2_file_write(l, f, b, n) }
     }
     unsafe fn file_seek(l: *mut Self::Lfs, f: *mut Self::File, off: i32, whence: c_int) -> c_int {
         // littlefs 2.9 adds a relative offset in signed 32-bit arithmetic, which overflows
@@ -684,44 +687,44 @@ impl Flavor for V2 {
         // SAFETY: the C calls, on an open file.
         unsafe {
             let base = match whence as u32 {
-                l2::lfs_whence_flags_LFS_SEEK_CUR => l2::lfs_file_tell(l, f),
-                l2::lfs_whence_flags_LFS_SEEK_END => l2::lfs_file_size(l, f),
+                ffi::lfs2_whence_flags_LFS2_SEEK_CUR => ffi::lfs2_file_tell(l, f),
+                ffi::lfs2_whence_flags_LFS2_SEEK_END => ffi::lfs2_file_size(l, f),
                 // SET, or a whence littlefs ignores (the position stays): no arithmetic.
-                _ => return l2::lfs_file_seek(l, f, off, whence),
+                _ => return ffi::lfs2_file_seek(l, f, off, whence),
             };
             if base < 0 {
                 return base;
             }
             let target = i64::from(base) + i64::from(off);
-            if !(0..=i64::from(l2::LFS_FILE_MAX)).contains(&target) {
-                return l2::lfs_error_LFS_ERR_INVAL;
+            if !(0..=i64::from(ffi::LFS2_FILE_MAX)).contains(&target) {
+                return ffi::lfs2_error_LFS2_ERR_INVAL;
             }
-            l2::lfs_file_seek(l, f, target as i32, l2::lfs_whence_flags_LFS_SEEK_SET as c_int)
+            ffi::lfs2_file_seek(l, f, target as i32, ffi::lfs2_whence_flags_LFS2_SEEK_SET as c_int)
         }
     }
     unsafe fn file_tell(l: *mut Self::Lfs, f: *mut Self::File) -> c_int {
         // SAFETY: the C call.
-        unsafe { l2::lfs_file_tell(l, f) }
+        unsafe { ffi::lfs2_file_tell(l, f) }
     }
     unsafe fn file_sync(l: *mut Self::Lfs, f: *mut Self::File) -> c_int {
         // SAFETY: the C call.
-        unsafe { l2::lfs_file_sync(l, f) }
+        unsafe { ffi::lfs2_file_sync(l, f) }
     }
     unsafe fn file_close(l: *mut Self::Lfs, f: *mut Self::File) -> c_int {
         // SAFETY: the C call.
-        unsafe { l2::lfs_file_close(l, f) }
+        unsafe { ffi::lfs2_file_close(l, f) }
     }
     unsafe fn dir_open(l: *mut Self::Lfs, d: *mut Self::Dir, p: *const c_char) -> c_int {
         // SAFETY: p is NUL-terminated (by the caller's guarantee); the C call.
-        unsafe { v2_path(l, p, false, || l2::lfs_dir_open(l, d, p)) }
+        unsafe { v2_path(l, p, false, || ffi::lfs2_dir_open(l, d, p)) }
     }
     unsafe fn dir_read(l: *mut Self::Lfs, d: *mut Self::Dir, i: *mut Self::Info) -> c_int {
         // SAFETY: the C call.
-        unsafe { l2::lfs_dir_read(l, d, i) }
+        unsafe { ffi::lfs2_dir_read(l, d, i) }
     }
     unsafe fn dir_close(l: *mut Self::Lfs, d: *mut Self::Dir) -> c_int {
         // SAFETY: the C call.
-        unsafe { l2::lfs_dir_close(l, d) }
+        unsafe { ffi::lfs2_dir_close(l, d) }
     }
     unsafe fn traverse(
         l: *mut Self::Lfs,
@@ -729,10 +732,10 @@ impl Flavor for V2 {
         data: *mut c_void,
     ) -> c_int {
         // SAFETY: the C call.
-        unsafe { l2::lfs_fs_traverse(l, Some(cb), data) }
+        unsafe { ffi::lfs2_fs_traverse(l, Some(cb), data) }
     }
     fn info_is_file(i: &Self::Info) -> bool {
-        i.type_ as u32 == l2::lfs_type_LFS_TYPE_REG
+        i.type_ as u32 == ffi::lfs2_type_LFS2_TYPE_REG
     }
     fn info_size(i: &Self::Info) -> u32 {
         i.size
@@ -751,7 +754,7 @@ impl Flavor for V2 {
 /// from the directory's head (kept current across relocations by littlefs) lands on the
 /// entry after the removed one, as the fixed littlefs leaves it.  Called under the lock,
 /// right after each call that deletes an entry.
-unsafe fn v2_reseat_dirs(l: *mut l2::lfs_t) {
+unsafe fn v2_reseat_dirs(l: *mut ffi::lfs2_t) {
     // lfs.h's ((lfs_block_t)-1), which bindgen skips.
     const LFS_BLOCK_NULL: u32 = u32::MAX;
     // SAFETY: l is a mounted littlefs under our lock; its mlist links the open handles,
@@ -760,9 +763,9 @@ unsafe fn v2_reseat_dirs(l: *mut l2::lfs_t) {
         let mut d = (*l).mlist;
         while !d.is_null() {
             let next = (*d).next;
-            if u32::from((*d).type_) == l2::lfs_type_LFS_TYPE_DIR && (*d).m.pair == [LFS_BLOCK_NULL; 2] {
-                let dir = d as *mut l2::lfs_dir_t;
-                if l2::lfs_dir_seek(l, dir, (*dir).pos) < 0 {
+            if u32::from((*d).type_) == ffi::lfs2_type_LFS2_TYPE_DIR && (*d).m.pair == [LFS_BLOCK_NULL; 2] {
+                let dir = d as *mut ffi::lfs2_dir_t;
+                if ffi::lfs2_dir_seek(l, dir, (*dir).pos) < 0 {
                     // the listing ends here rather than read from nowhere
                     (*dir).id = (*dir).m.count;
                     (*dir).m.split = false;
