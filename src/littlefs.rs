@@ -278,19 +278,17 @@ mod v2_callbacks {
 }
 
 /// How deep a path leads, read lexically as littlefs 2.11's lfs_dir_find reads it ("x/.."
-/// cancels whether or not x exists), a ".." at the root staying there; and whether some
-/// ".." tried to climb above the root.
-fn lexical_depth(p: &[u8]) -> (usize, bool) {
-    let (mut depth, mut above) = (0usize, false);
+/// cancels whether or not x exists), a ".." at the root staying there.
+fn lexical_depth(p: &[u8]) -> usize {
+    let mut depth = 0usize;
     for name in p.split(|&b| b == b'/') {
         match name {
             b"" | b"." => {}
-            b".." if depth == 0 => above = true,
-            b".." => depth -= 1,
+            b".." => depth = depth.saturating_sub(1),
             _ => depth += 1,
         }
     }
-    (depth, above)
+    depth
 }
 
 /// Whether a path names the root ("", "/", "/.", "d/..", "/..").  littlefs 1 does not
@@ -303,7 +301,7 @@ fn lexical_depth(p: &[u8]) -> (usize, bool) {
 unsafe fn v1_is_root(p: *const c_char) -> bool {
     // SAFETY: by the caller's guarantee.
     let p = unsafe { core::ffi::CStr::from_ptr(p) }.to_bytes();
-    lexical_depth(p).0 == 0
+    lexical_depth(p) == 0
 }
 
 impl Flavor for V1 {
@@ -480,52 +478,6 @@ impl Flavor for V1 {
     }
 }
 
-/// Paths as littlefs 2.11 (stock 1.26.1's) takes them, where 2.9 (littlefs2-sys 0.4.0)
-/// differs; `Err` is the littlefs error 2.11 returns:
-/// - a ".." that climbs above the root ("/..", "d/../..") is LFS_ERR_INVAL (2.9 took it as
-///   the root); lexical, as 2.11's lfs_dir_find is ("x/.." cancels whether or not x
-///   exists);
-/// - a trailing '/' after a file's name is LFS_ERR_NOTDIR (2.9 ignored it), and so is one
-///   after a name a call would create as a file (`creates_file`).
-///
-/// # Safety
-/// `l` is a mounted littlefs under our lock; `p` is NUL-terminated.
-unsafe fn v2_check(l: *mut ffi::lfs2_t, p: *const c_char, creates_file: bool) -> core::result::Result<(), c_int> {
-    // SAFETY: by the caller's guarantee.
-    let p = unsafe { core::ffi::CStr::from_ptr(p) }.to_bytes();
-    if lexical_depth(p).1 {
-        return Err(ffi::lfs2_error_LFS2_ERR_INVAL);
-    }
-    let bare = p.len() - p.iter().rev().take_while(|&&b| b == b'/').count();
-    let last = p[..bare].rsplit(|&b| b == b'/').next().unwrap_or(&[]);
-    if bare == p.len() || bare == 0 || last == b"." || last == b".." {
-        return Ok(());
-    }
-    let mut q = alloc::vec::Vec::new();
-    q.try_reserve(bare + 1).map_err(|_| ffi::lfs2_error_LFS2_ERR_NOMEM)?;
-    q.extend_from_slice(&p[..bare]);
-    q.push(0);
-    let mut info = ffi::lfs2_info::default();
-    // SAFETY: q is NUL-terminated; by the caller's guarantee for l.
-    match unsafe { ffi::lfs2_stat(l, q.as_ptr() as *const c_char, &mut info) } {
-        0 if u32::from(info.type_) == ffi::lfs2_type_LFS2_TYPE_REG => Err(ffi::lfs2_error_LFS2_ERR_NOTDIR),
-        r if r == ffi::lfs2_error_LFS2_ERR_NOENT && creates_file => Err(ffi::lfs2_error_LFS2_ERR_NOTDIR),
-        _ => Ok(()),
-    }
-}
-
-/// A littlefs 2 call on a path, refused first where littlefs 2.11 refuses (`v2_check`).
-///
-/// # Safety
-/// As `v2_check`.
-unsafe fn v2_path(l: *mut ffi::lfs2_t, p: *const c_char, creates_file: bool, f: impl FnOnce() -> c_int) -> c_int {
-    // SAFETY: by the caller's guarantee.
-    match unsafe { v2_check(l, p, creates_file) } {
-        Ok(()) => f(),
-        Err(e) => e,
-    }
-}
-
 impl Flavor for V2 {
     type Lfs = ffi::lfs2_t;
     type Config = ffi::lfs2_config;
@@ -601,42 +553,24 @@ impl Flavor for V2 {
         unsafe { ffi::lfs2_unmount(l) }
     }
     unsafe fn remove(l: *mut Self::Lfs, p: *const c_char) -> c_int {
-        // SAFETY: p is NUL-terminated (by the caller's guarantee); the C call, then the
-        // open directories it may have clobbered.
-        unsafe {
-            v2_path(l, p, false, || {
-                let r = ffi::lfs2_remove(l, p);
-                v2_reseat_dirs(l);
-                r
-            })
-        }
+        // SAFETY: the C call.
+        unsafe { ffi::lfs2_remove(l, p) }
     }
     unsafe fn mkdir(l: *mut Self::Lfs, p: *const c_char) -> c_int {
-        // SAFETY: p is NUL-terminated (by the caller's guarantee); the C call.
-        unsafe { v2_path(l, p, false, || ffi::lfs2_mkdir(l, p)) }
+        // SAFETY: the C call.
+        unsafe { ffi::lfs2_mkdir(l, p) }
     }
     unsafe fn rename(l: *mut Self::Lfs, a: *const c_char, b: *const c_char) -> c_int {
-        // SAFETY: the C call, then the open directories it may have clobbered.
-        unsafe {
-            if let Err(e) = v2_check(l, a, false).and_then(|_| v2_check(l, b, false)) {
-                return e;
-            }
-            let r = ffi::lfs2_rename(l, a, b);
-            v2_reseat_dirs(l);
-            r
-        }
+        // SAFETY: the C call.
+        unsafe { ffi::lfs2_rename(l, a, b) }
     }
     unsafe fn stat(l: *mut Self::Lfs, p: *const c_char, i: *mut Self::Info) -> c_int {
-        // SAFETY: p is NUL-terminated (by the caller's guarantee); the C call.
-        unsafe { v2_path(l, p, false, || ffi::lfs2_stat(l, p, i)) }
+        // SAFETY: the C call.
+        unsafe { ffi::lfs2_stat(l, p, i) }
     }
     unsafe fn get_mtime(l: *mut Self::Lfs, p: *const c_char, buf: *mut [u8; 8]) -> c_int {
-        // SAFETY: p is NUL-terminated; the C call, reading at most 8 bytes into buf.
-        unsafe {
-            v2_path(l, p, false, || {
-                ffi::lfs2_getattr(l, p, ATTR_MTIME, buf as *mut c_void, 8)
-            })
-        }
+        // SAFETY: the C call, reading at most 8 bytes into buf.
+        unsafe { ffi::lfs2_getattr(l, p, ATTR_MTIME, buf as *mut c_void, 8) }
     }
     unsafe fn file_setup(
         cfg: *mut Self::FileCfg,
@@ -665,12 +599,8 @@ impl Flavor for V2 {
         flags: c_int,
         cfg: *const Self::FileCfg,
     ) -> c_int {
-        // SAFETY: p is NUL-terminated (by the caller's guarantee); the C call.
-        unsafe {
-            v2_path(l, p, flags & (Self::O_CREAT as c_int) != 0, || {
-                ffi::lfs2_file_opencfg(l, f, p, flags, cfg)
-            })
-        }
+        // SAFETY: the C call.
+        unsafe { ffi::lfs2_file_opencfg(l, f, p, flags, cfg) }
     }
     unsafe fn file_read(l: *mut Self::Lfs, f: *mut Self::File, b: *mut c_void, n: u32) -> c_int {
         // SAFETY: the C call.
@@ -681,26 +611,8 @@ impl Flavor for V2 {
         unsafe { ffi::lfs2_file_write(l, f, b, n) }
     }
     unsafe fn file_seek(l: *mut Self::Lfs, f: *mut Self::File, off: i32, whence: c_int) -> c_int {
-        // littlefs 2.9 adds a relative offset in signed 32-bit arithmetic, which overflows
-        // (undefined behaviour, found by UBSan) for positions near 2 GiB; 2.11 does it
-        // unsigned.  The target is worked out here and handed over as an absolute one.
-        // SAFETY: the C calls, on an open file.
-        unsafe {
-            let base = match whence as u32 {
-                ffi::lfs2_whence_flags_LFS2_SEEK_CUR => ffi::lfs2_file_tell(l, f),
-                ffi::lfs2_whence_flags_LFS2_SEEK_END => ffi::lfs2_file_size(l, f),
-                // SET, or a whence littlefs ignores (the position stays): no arithmetic.
-                _ => return ffi::lfs2_file_seek(l, f, off, whence),
-            };
-            if base < 0 {
-                return base;
-            }
-            let target = i64::from(base) + i64::from(off);
-            if !(0..=i64::from(ffi::LFS2_FILE_MAX)).contains(&target) {
-                return ffi::lfs2_error_LFS2_ERR_INVAL;
-            }
-            ffi::lfs2_file_seek(l, f, target as i32, ffi::lfs2_whence_flags_LFS2_SEEK_SET as c_int)
-        }
+        // SAFETY: the C call (2.11 works the target out in unsigned arithmetic: no overflow).
+        unsafe { ffi::lfs2_file_seek(l, f, off, whence) }
     }
     unsafe fn file_tell(l: *mut Self::Lfs, f: *mut Self::File) -> c_int {
         // SAFETY: the C call.
@@ -715,8 +627,8 @@ impl Flavor for V2 {
         unsafe { ffi::lfs2_file_close(l, f) }
     }
     unsafe fn dir_open(l: *mut Self::Lfs, d: *mut Self::Dir, p: *const c_char) -> c_int {
-        // SAFETY: p is NUL-terminated (by the caller's guarantee); the C call.
-        unsafe { v2_path(l, p, false, || ffi::lfs2_dir_open(l, d, p)) }
+        // SAFETY: the C call.
+        unsafe { ffi::lfs2_dir_open(l, d, p) }
     }
     unsafe fn dir_read(l: *mut Self::Lfs, d: *mut Self::Dir, i: *mut Self::Info) -> c_int {
         // SAFETY: the C call.
@@ -742,37 +654,6 @@ impl Flavor for V2 {
     }
     fn info_name(i: &Self::Info) -> &[c_char] {
         &i.name
-    }
-}
-
-/// littlefs 2.9 (littlefs2-sys 0.4.0) marks every open handle that points at a removed
-/// entry as removed (pair {-1,-1}), open directories included: a directory being listed
-/// whose next entry was removed or renamed away then fails its next read with
-/// LFS_ERR_CORRUPT, though nothing on disk is wrong (littlefs issue 1061, fixed in 2.10.2,
-/// which stock 1.26.1's littlefs 2.11 has).  Such a directory is put back where it was:
-/// `pos` counts the entries it has returned, none of which was removed, so seeking to it
-/// from the directory's head (kept current across relocations by littlefs) lands on the
-/// entry after the removed one, as the fixed littlefs leaves it.  Called under the lock,
-/// right after each call that deletes an entry.
-unsafe fn v2_reseat_dirs(l: *mut ffi::lfs2_t) {
-    // lfs.h's ((lfs_block_t)-1), which bindgen skips.
-    const LFS_BLOCK_NULL: u32 = u32::MAX;
-    // SAFETY: l is a mounted littlefs under our lock; its mlist links the open handles,
-    // and those of directory type are lfs_dir_t (which starts with the mlist fields).
-    unsafe {
-        let mut d = (*l).mlist;
-        while !d.is_null() {
-            let next = (*d).next;
-            if u32::from((*d).type_) == ffi::lfs2_type_LFS2_TYPE_DIR && (*d).m.pair == [LFS_BLOCK_NULL; 2] {
-                let dir = d as *mut ffi::lfs2_dir_t;
-                if ffi::lfs2_dir_seek(l, dir, (*dir).pos) < 0 {
-                    // the listing ends here rather than read from nowhere
-                    (*dir).id = (*dir).m.count;
-                    (*dir).m.split = false;
-                }
-            }
-            d = next;
-        }
     }
 }
 
