@@ -137,6 +137,31 @@ pub trait Flavor {
         cb: unsafe extern "C" fn(*mut c_void, u32) -> c_int,
         data: *mut c_void,
     ) -> c_int;
+    /// After a call that may have committed a new version of a file or deleted one: keep
+    /// the blocks of every other open handle whose view is now stale from reuse (littlefs
+    /// PR 1194, see `V2::shield`).  `synced` is the handle just synced or closed, or null.
+    /// v1: nothing.
+    /// # Safety
+    /// `l` is mounted, under our lock; `synced` is null or a handle opened on `l`.
+    unsafe fn shield(_l: *mut Self::Lfs, _synced: *const Self::File) {}
+    /// Undo `shield` on a handle about to be closed, so its close commits nothing.
+    /// # Safety
+    /// `f` is an open handle, under our lock.
+    unsafe fn unshield(_f: *mut Self::File) {}
+    /// Whether littlefs gave up on the handle after a failed write or sync: until a write
+    /// succeeds, its sync then does nothing and reports success (v2's LFS2_F_ERRED).
+    /// # Safety
+    /// `f` is an open handle, under our lock.
+    unsafe fn erred(_f: *const Self::File) -> bool {
+        false
+    }
+    /// What lifts `erred` in littlefs: a write that succeeds (here of nothing), after which
+    /// littlefs's sync commits again, everything written before the failure included.
+    /// # Safety
+    /// `l` is mounted, `f` an open handle, under our lock.
+    unsafe fn retry(_l: *mut Self::Lfs, _f: *mut Self::File) -> c_int {
+        0
+    }
     fn info_is_file(i: &Self::Info) -> bool;
     fn info_size(i: &Self::Info) -> u32;
     fn info_name(i: &Self::Info) -> &[c_char];
@@ -174,6 +199,11 @@ struct File<F: Flavor> {
     /// The filesystem, or null once closed.
     vfs: *mut Vfs<F>,
     mtime: [u8; 8],
+    /// `shield` marked this handle dirty to keep its blocks; no write made it so.
+    shielded: bool,
+    /// The errno of the last failed write or sync: flush and close raise it while littlefs
+    /// has given up on the handle (`Flavor::erred`), rather than report success.
+    erred: c_int,
     file: F::File,
     cfg: F::FileCfg,
     extra: F::FileExtra,
@@ -553,16 +583,24 @@ impl Flavor for V2 {
         unsafe { ffi::lfs2_unmount(l) }
     }
     unsafe fn remove(l: *mut Self::Lfs, p: *const c_char) -> c_int {
-        // SAFETY: the C call.
-        unsafe { ffi::lfs2_remove(l, p) }
+        // SAFETY: the C call; then the handles of a removed file keep their blocks.
+        unsafe {
+            let r = ffi::lfs2_remove(l, p);
+            Self::shield(l, core::ptr::null());
+            r
+        }
     }
     unsafe fn mkdir(l: *mut Self::Lfs, p: *const c_char) -> c_int {
         // SAFETY: the C call.
         unsafe { ffi::lfs2_mkdir(l, p) }
     }
     unsafe fn rename(l: *mut Self::Lfs, a: *const c_char, b: *const c_char) -> c_int {
-        // SAFETY: the C call.
-        unsafe { ffi::lfs2_rename(l, a, b) }
+        // SAFETY: the C call; then the handles of a file it replaced keep their blocks.
+        unsafe {
+            let r = ffi::lfs2_rename(l, a, b);
+            Self::shield(l, core::ptr::null());
+            r
+        }
     }
     unsafe fn stat(l: *mut Self::Lfs, p: *const c_char, i: *mut Self::Info) -> c_int {
         // SAFETY: the C call.
@@ -645,6 +683,57 @@ impl Flavor for V2 {
     ) -> c_int {
         // SAFETY: the C call.
         unsafe { ffi::lfs2_fs_traverse(l, Some(cb), data) }
+    }
+    /// littlefs 2.11.0 (stock's too; fixed upstream in 2.11.3 by PR 1194) keeps a block
+    /// from reuse only while an open handle is dirty.  A clean handle whose file another
+    /// handle then commits (truncated, rewritten) or deletes still points at the old
+    /// blocks, which littlefs hands out again: its reads return other data, and a write
+    /// through it copies that into the file.  Such a handle is marked dirty, which keeps
+    /// its blocks (its traversal includes them) until it is written through (then it is
+    /// a writer: the last one synced wins, as littlefs does) or closed (`unshield` first,
+    /// so the close commits nothing).  Inline handles hold no blocks.
+    unsafe fn shield(l: *mut Self::Lfs, synced: *const Self::File) {
+        const NULL_PAIR: [u32; 2] = [u32::MAX; 2];
+        let dirty = ffi::lfs2_open_flags_LFS2_F_DIRTY;
+        let (inline, writing) = (ffi::lfs2_open_flags_LFS2_F_INLINE, ffi::lfs2_open_flags_LFS2_F_WRITING);
+        // SAFETY: by the caller's guarantee; the mlist links littlefs's open handles, those
+        // of type REG are lfs2_file_t inside our File objects (only we open files on it).
+        unsafe {
+            let mut d = (*l).mlist;
+            while !d.is_null() {
+                let f = d as *mut ffi::lfs2_file_t;
+                if u32::from((*d).type_) == ffi::lfs2_type_LFS2_TYPE_REG
+                    && !core::ptr::eq(f, synced)
+                    && (*f).flags & (dirty | inline) == 0
+                {
+                    let stale = (*f).m.pair == NULL_PAIR
+                        || (!synced.is_null()
+                            && (*f).m.pair == (*synced).m.pair
+                            && (*f).id == (*synced).id
+                            && ((*f).ctz.head != (*synced).ctz.head || (*f).ctz.size != (*synced).ctz.size));
+                    if stale {
+                        (*f).flags |= dirty;
+                        if (*f).flags & writing == 0 {
+                            let outer = (f as *mut u8).sub(core::mem::offset_of!(File<V2>, file)) as *mut File<V2>;
+                            (*outer).shielded = true;
+                        }
+                    }
+                }
+                d = (*d).next;
+            }
+        }
+    }
+    unsafe fn unshield(f: *mut Self::File) {
+        // SAFETY: by the caller's guarantee.
+        unsafe { (*f).flags &= !ffi::lfs2_open_flags_LFS2_F_DIRTY };
+    }
+    unsafe fn erred(f: *const Self::File) -> bool {
+        // SAFETY: by the caller's guarantee.
+        unsafe { (*f).flags & ffi::lfs2_open_flags_LFS2_F_ERRED != 0 }
+    }
+    unsafe fn retry(l: *mut Self::Lfs, f: *mut Self::File) -> c_int {
+        // SAFETY: by the caller's guarantee; a write of 0 bytes reads nothing from the buffer.
+        unsafe { ffi::lfs2_file_write(l, f, [0u8; 1].as_ptr() as *const c_void, 0) }
     }
     fn info_is_file(i: &Self::Info) -> bool {
         i.type_ as u32 == ffi::lfs2_type_LFS2_TYPE_REG
@@ -1176,19 +1265,45 @@ fn file_read<F: Flavor>(o: ffi::mp_obj_t, buf: *mut c_void, size: usize) -> Resu
     }))
 }
 
+/// Keep the errno of a file's failed write or sync (`File::erred`).  littlefs 2 marks such
+/// a file erred, and until a later write succeeds its sync does nothing and reports
+/// success: what earlier writes reported done would be dropped while flush() or close()
+/// said all is well.  They raise this errno instead (`erred_errno`).
+fn note_error<F: Flavor>(f: *mut File<F>, r: &Result<c_int>) {
+    let Err(e) = r else { return };
+    let n = match e {
+        Error::OsRaw(n) => *n,
+        Error::Os(e) => errno_number(*e),
+        _ => errno_number(Errno::EIO),
+    };
+    // SAFETY: f is one of our open file objects.
+    unsafe { (*f).erred = n };
+}
+
+/// The errno flush/close raise for a handle littlefs has given up on (`Flavor::erred`).
+fn erred_errno<F: Flavor>(f: *const File<F>) -> c_int {
+    // SAFETY: f is one of our file objects.
+    match unsafe { (*f).erred } {
+        0 => errno_number(Errno::EIO),
+        n => n,
+    }
+}
+
 fn file_write<F: Flavor>(o: ffi::mp_obj_t, buf: *const c_void, size: usize) -> Result<Io> {
     let (f, vfs) = open_file::<F>(o)?;
-    // SAFETY: reading our flag and updating the file's own timestamp buffer.
+    // SAFETY: reading our flag and updating the file's own timestamp buffer; a write makes
+    // a shielded handle a writer (littlefs's dirty flag, which shield set, now is real).
     unsafe {
         if (*vfs).enable_mtime {
             (*f).mtime = now_mtime();
         }
+        (*f).shielded = false;
     }
     let size = u32::try_from(size).unwrap_or(u32::MAX);
     // SAFETY: buf holds `size` readable bytes; the file is open on vfs.
-    io_result(run(vfs, |l| unsafe {
-        F::file_write(l, addr_of_mut!((*f).file), buf, size)
-    }))
+    let r = run(vfs, |l| unsafe { F::file_write(l, addr_of_mut!((*f).file), buf, size) });
+    note_error(f, &r);
+    io_result(r)
 }
 
 fn file_ioctl<F: Flavor>(o: ffi::mp_obj_t, request: u32, arg: usize) -> Result<Io> {
@@ -1204,17 +1319,32 @@ fn file_ioctl<F: Flavor>(o: ffi::mp_obj_t, request: u32, arg: usize) -> Result<I
         // be reused; that is what stock does, with no lock at all.
         // SAFETY: a raw projection to the lock inside a live object.
         let g = crate::lock::lock_for_close(unsafe { addr_of_mut!((*vfs).lock) })?;
-        // SAFETY: closing the open file once, then marking it closed.
-        let r = run_locked(vfs, |l| unsafe { F::file_close(l, addr_of_mut!((*f).file)) });
+        // SAFETY: closing the open file once (a shielded one without committing its
+        // stale view), then keeping the blocks of handles the close made stale, then
+        // marking it closed.
+        let mut gave_up = false;
+        let r = run_locked(vfs, |l| unsafe {
+            let file = addr_of_mut!((*f).file);
+            let shielded = (*f).shielded;
+            if shielded {
+                F::unshield(file);
+            }
+            // littlefs would close an erred file without committing: try again first
+            gave_up = F::erred(file) && F::retry(l, file) < 0;
+            let r = F::file_close(l, file);
+            if !shielded {
+                F::shield(l, file);
+            }
+            r
+        });
         drop(g);
         // SAFETY: as above.
         unsafe { (*f).vfs = core::ptr::null_mut() };
-        return io_result(r).map(|r| {
-            if let Io::Errno(e) = r {
-                Io::Errno(e)
-            } else {
-                Io::Done(0)
-            }
+        return io_result(r).map(|r| match r {
+            Io::Errno(e) => Io::Errno(e),
+            // littlefs closed without committing what the failure dropped
+            _ if gave_up => Io::Errno(erred_errno(f)),
+            _ => Io::Done(0),
         });
     }
     let (f, vfs) = open_file::<F>(o)?;
@@ -1245,8 +1375,27 @@ fn file_ioctl<F: Flavor>(o: ffi::mp_obj_t, request: u32, arg: usize) -> Result<I
             }
         }
         ffi::RUSTOS_STREAM_FLUSH => {
-            // SAFETY: the file is open on vfs.
-            let r = io_result(run(vfs, |l| unsafe { F::file_sync(l, addr_of_mut!((*f).file)) }))?;
+            // SAFETY: reading our own field.
+            if unsafe { (*f).shielded } {
+                // nothing written through this handle: nothing to commit
+                return Ok(Io::Done(0));
+            }
+            // SAFETY: the file is open on vfs; then the handles the commit made stale.
+            let r = run(vfs, |l| unsafe {
+                let file = addr_of_mut!((*f).file);
+                if F::erred(file) {
+                    // its sync would do nothing and report success: try again first
+                    let r = F::retry(l, file);
+                    if r < 0 {
+                        return r;
+                    }
+                }
+                let r = F::file_sync(l, file);
+                F::shield(l, file);
+                r
+            });
+            note_error(f, &r);
+            let r = io_result(r)?;
             Ok(if let Io::Errno(e) = r {
                 Io::Errno(e)
             } else {
