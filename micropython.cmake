@@ -67,7 +67,7 @@ elseif(RUSTOS_TARGET MATCHES "^riscv")
     set(RUSTOS_LIB_FILTER --strip-debug)
 endif()
 
-# The C glue (and littlefs v1: see rustos_finish).
+# The C glue (and littlefs v1 and v2: see rustos_finish).
 add_library(usermod_rustos INTERFACE)
 target_sources(usermod_rustos INTERFACE
     ${RUSTOS_DIR}/c/modos.c
@@ -108,11 +108,15 @@ function(rustos_finish)
     if(NOT TARGET ${MICROPY_TARGET})
         message(FATAL_ERROR "rustos: the port's firmware target (MICROPY_TARGET) is not defined")
     endif()
-    # littlefs v1: rp2 and esp32 compile MicroPython's lib/littlefs/lfs1.c themselves
-    # (with the same LFS1_NO_* options); a port that does not gets it from us.
+    # littlefs v1 and v2: rp2 and esp32 compile MicroPython's lib/littlefs/lfs1.c and
+    # lfs2.c themselves (with the same LFS1_NO_*/LFS2_NO_* options); a port that does
+    # not gets them from us.
     get_target_property(_srcs ${MICROPY_TARGET} SOURCES)
     if(NOT _srcs MATCHES "lib/littlefs/lfs1\\.c")
         target_sources(usermod_rustos INTERFACE ${RUSTOS_DIR}/c/lfs1.c)
+    endif()
+    if(NOT _srcs MATCHES "lib/littlefs/lfs2\\.c")
+        target_sources(usermod_rustos INTERFACE ${RUSTOS_DIR}/c/lfs2.c)
     endif()
     # bindgen sees the firmware's own include dirs, definitions and CPU options.
     separate_arguments(_c_flags UNIX_COMMAND "${CMAKE_C_FLAGS}")

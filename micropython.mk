@@ -20,7 +20,7 @@ override MICROPY_VFS_LFS1 := 0
 override MICROPY_VFS_LFS2 := 0
 
 SRC_USERMOD_C += $(RUSTOS_DIR)/c/modos.c $(RUSTOS_DIR)/c/vfs_posix.c $(RUSTOS_DIR)/c/vfs_lfs.c $(RUSTOS_DIR)/c/vfs_fat.c
-SRC_USERMOD_LIB_C += $(RUSTOS_DIR)/c/trampolines.c $(RUSTOS_DIR)/c/lfs1.c
+SRC_USERMOD_LIB_C += $(RUSTOS_DIR)/c/trampolines.c $(RUSTOS_DIR)/c/lfs1.c $(RUSTOS_DIR)/c/lfs2.c
 
 # Qstrs named in the Rust sources, for the qstr scanner (see tools/gen_qstrs.py).  Being a
 # QSTR_GLOBAL_DEPENDENCY, a change to it makes the scanner rescan.
@@ -60,7 +60,7 @@ RUSTOS_TARGET_BINDGEN := $(subst -,_,$(RUSTOS_TARGET))
 # The port's target flags for the cross compiler, and the C library it selects by a specs file
 # (the RISC-V QEMU board's picolibc.specs, which also names picolibc's headers).
 RUSTOS_CC_FLAGS = $(filter -m% --specs=%,$(CFLAGS))
-# clang (bindgen, ours and littlefs2-sys's) needs the cross compiler's system headers.
+# clang (bindgen) needs the cross compiler's system headers.
 RUSTOS_CLANG_ARGS = $(shell echo | $(CC) $(RUSTOS_CC_FLAGS) -E -Wp,-v -xc - 2>&1 | sed -n 's|^ \(/.*\)|-isystem \1|p')
 # getrandom has no OS here: its custom backend calls the port's RNG hook (src/baremetal.rs);
 # size matters more than speed on a microcontroller.

@@ -1,5 +1,6 @@
-//! vfs.VfsLfs1 and vfs.VfsLfs2: littlefs v1 (MicroPython's lib/littlefs/lfs1.c) and v2
-//! (littlefs2-sys; on-disk 2.1, the format stock MicroPython writes) over a block device.
+//! vfs.VfsLfs1 and vfs.VfsLfs2: littlefs v1 and v2 over a block device, both the MicroPython
+//! tree's own (lib/littlefs/lfs1.c, lfs2.c: c/lfs1.c and c/lfs2.c compile them with stock's
+//! options), so the firmware runs the littlefs stock runs.
 //! One implementation serves both, generic over a `Flavor` naming each version's types,
 //! calls and constants (the C glue passes the version to every entry point).
 //!
@@ -10,8 +11,6 @@
 //! v2 timestamps are littlefs attribute 1: 8 bytes, little-endian ns since 1970.
 use core::ffi::{c_char, c_int, c_void};
 use core::ptr::addr_of_mut;
-
-use littlefs2_sys as l2;
 
 use crate::blockdev::{self, BlockDev};
 use crate::errno::Errno;
@@ -138,6 +137,31 @@ pub trait Flavor {
         cb: unsafe extern "C" fn(*mut c_void, u32) -> c_int,
         data: *mut c_void,
     ) -> c_int;
+    /// After a call that may have committed a new version of a file or deleted one: keep
+    /// the blocks of every other open handle whose view is now stale from reuse (littlefs
+    /// PR 1194, see `V2::shield`).  `synced` is the handle just synced or closed, or null.
+    /// v1: nothing.
+    /// # Safety
+    /// `l` is mounted, under our lock; `synced` is null or a handle opened on `l`.
+    unsafe fn shield(_l: *mut Self::Lfs, _synced: *const Self::File) {}
+    /// Undo `shield` on a handle about to be closed, so its close commits nothing.
+    /// # Safety
+    /// `f` is an open handle, under our lock.
+    unsafe fn unshield(_f: *mut Self::File) {}
+    /// Whether littlefs gave up on the handle after a failed write or sync: until a write
+    /// succeeds, its sync then does nothing and reports success (v2's LFS2_F_ERRED).
+    /// # Safety
+    /// `f` is an open handle, under our lock.
+    unsafe fn erred(_f: *const Self::File) -> bool {
+        false
+    }
+    /// What lifts `erred` in littlefs: a write that succeeds (here of nothing), after which
+    /// littlefs's sync commits again, everything written before the failure included.
+    /// # Safety
+    /// `l` is mounted, `f` an open handle, under our lock.
+    unsafe fn retry(_l: *mut Self::Lfs, _f: *mut Self::File) -> c_int {
+        0
+    }
     fn info_is_file(i: &Self::Info) -> bool;
     fn info_size(i: &Self::Info) -> u32;
     fn info_name(i: &Self::Info) -> &[c_char];
@@ -175,6 +199,11 @@ struct File<F: Flavor> {
     /// The filesystem, or null once closed.
     vfs: *mut Vfs<F>,
     mtime: [u8; 8],
+    /// `shield` marked this handle dirty to keep its blocks; no write made it so.
+    shielded: bool,
+    /// The errno of the last failed write or sync: flush and close raise it while littlefs
+    /// has given up on the handle (`Flavor::erred`), rather than report success.
+    erred: c_int,
     file: F::File,
     cfg: F::FileCfg,
     extra: F::FileExtra,
@@ -285,23 +314,21 @@ mod v1_callbacks {
 #[cfg(vfs_lfs2)]
 mod v2_callbacks {
     use super::*;
-    callbacks!(l2::lfs_config, V2);
+    callbacks!(ffi::lfs2_config, V2);
 }
 
 /// How deep a path leads, read lexically as littlefs 2.11's lfs_dir_find reads it ("x/.."
-/// cancels whether or not x exists), a ".." at the root staying there; and whether some
-/// ".." tried to climb above the root.
-fn lexical_depth(p: &[u8]) -> (usize, bool) {
-    let (mut depth, mut above) = (0usize, false);
+/// cancels whether or not x exists), a ".." at the root staying there.
+fn lexical_depth(p: &[u8]) -> usize {
+    let mut depth = 0usize;
     for name in p.split(|&b| b == b'/') {
         match name {
             b"" | b"." => {}
-            b".." if depth == 0 => above = true,
-            b".." => depth -= 1,
+            b".." => depth = depth.saturating_sub(1),
             _ => depth += 1,
         }
     }
-    (depth, above)
+    depth
 }
 
 /// Whether a path names the root ("", "/", "/.", "d/..", "/..").  littlefs 1 does not
@@ -315,7 +342,7 @@ fn lexical_depth(p: &[u8]) -> (usize, bool) {
 unsafe fn v1_is_root(p: *const c_char) -> bool {
     // SAFETY: by the caller's guarantee.
     let p = unsafe { core::ffi::CStr::from_ptr(p) }.to_bytes();
-    lexical_depth(p).0 == 0
+    lexical_depth(p) == 0
 }
 
 #[cfg(vfs_lfs1)]
@@ -493,70 +520,24 @@ impl Flavor for V1 {
     }
 }
 
-/// Paths as littlefs 2.11 (stock 1.26.1's) takes them, where 2.9 (littlefs2-sys 0.4.0)
-/// differs; `Err` is the littlefs error 2.11 returns:
-/// - a ".." that climbs above the root ("/..", "d/../..") is LFS_ERR_INVAL (2.9 took it as
-///   the root); lexical, as 2.11's lfs_dir_find is ("x/.." cancels whether or not x
-///   exists);
-/// - a trailing '/' after a file's name is LFS_ERR_NOTDIR (2.9 ignored it), and so is one
-///   after a name a call would create as a file (`creates_file`).
-///
-/// # Safety
-/// `l` is a mounted littlefs under our lock; `p` is NUL-terminated.
-unsafe fn v2_check(l: *mut l2::lfs_t, p: *const c_char, creates_file: bool) -> core::result::Result<(), c_int> {
-    // SAFETY: by the caller's guarantee.
-    let p = unsafe { core::ffi::CStr::from_ptr(p) }.to_bytes();
-    if lexical_depth(p).1 {
-        return Err(l2::lfs_error_LFS_ERR_INVAL);
-    }
-    let bare = p.len() - p.iter().rev().take_while(|&&b| b == b'/').count();
-    let last = p[..bare].rsplit(|&b| b == b'/').next().unwrap_or(&[]);
-    if bare == p.len() || bare == 0 || last == b"." || last == b".." {
-        return Ok(());
-    }
-    let mut q = alloc::vec::Vec::new();
-    q.try_reserve(bare + 1).map_err(|_| l2::lfs_error_LFS_ERR_NOMEM)?;
-    q.extend_from_slice(&p[..bare]);
-    q.push(0);
-    let mut info = l2::lfs_info::default();
-    // SAFETY: q is NUL-terminated; by the caller's guarantee for l.
-    match unsafe { l2::lfs_stat(l, q.as_ptr() as *const c_char, &mut info) } {
-        0 if u32::from(info.type_) == l2::lfs_type_LFS_TYPE_REG => Err(l2::lfs_error_LFS_ERR_NOTDIR),
-        r if r == l2::lfs_error_LFS_ERR_NOENT && creates_file => Err(l2::lfs_error_LFS_ERR_NOTDIR),
-        _ => Ok(()),
-    }
-}
-
-/// A littlefs 2 call on a path, refused first where littlefs 2.11 refuses (`v2_check`).
-///
-/// # Safety
-/// As `v2_check`.
-unsafe fn v2_path(l: *mut l2::lfs_t, p: *const c_char, creates_file: bool, f: impl FnOnce() -> c_int) -> c_int {
-    // SAFETY: by the caller's guarantee.
-    match unsafe { v2_check(l, p, creates_file) } {
-        Ok(()) => f(),
-        Err(e) => e,
-    }
-}
-
 #[cfg(vfs_lfs2)]
 impl Flavor for V2 {
-    type Lfs = l2::lfs_t;
-    type Config = l2::lfs_config;
-    type File = l2::lfs_file_t;
-    type FileCfg = l2::lfs_file_config;
-    type Dir = l2::lfs_dir_t;
-    type Info = l2::lfs_info;
-    type FileExtra = l2::lfs_attr;
+    type Lfs = ffi::lfs2_t;
+    type Config = ffi::lfs2_config;
+    type File = ffi::lfs2_file_t;
+    type FileCfg = ffi::lfs2_file_config;
+    type Dir = ffi::lfs2_dir_t;
+    type Info = ffi::lfs2_info;
+    type FileExtra = ffi::lfs2_attr;
     const HAS_MTIME: bool = true;
-    const NAME_MAX: u32 = l2::LFS_NAME_MAX;
-    const O_RDONLY: u32 = l2::lfs_open_flags_LFS_O_RDONLY;
-    const O_WRONLY: u32 = l2::lfs_open_flags_LFS_O_WRONLY;
-    const O_RDWR: u32 = l2::lfs_open_flags_LFS_O_RDWR;
-    const O_CREAT: u32 = l2::lfs_open_flags_LFS_O_CREAT;
-    const O_EXCL: u32 = l2::lfs_open_flags_LFS_O_EXCL;
-    const O_TRUNC: u32 = l2::lfs_open_flags_LFS_O_TRUNC;
-    const O_APPEND: u32 = l2::lfs_open_flags_LFS_O_APPEND;
+    const NAME_MAX: u32 = ffi::LFS2_NAME_MAX;
+    const O_RDONLY: u32 = ffi::lfs2_open_flags_LFS2_O_RDONLY;
+    const O_WRONLY: u32 = ffi::lfs2_open_flags_LFS2_O_WRONLY;
+    const O_RDWR: u32 = ffi::lfs2_open_flags_LFS2_O_RDWR;
+    const O_CREAT: u32 = ffi::lfs2_open_flags_LFS2_O_CREAT;
+    const O_EXCL: u32 = ffi::lfs2_open_flags_LFS2_O_EXCL;
+    const O_TRUNC: u32 = ffi::lfs2_open_flags_LFS2_O_TRUNC;
+    const O_APPEND: u32 = ffi::lfs2_open_flags_LFS2_O_APPEND;
     fn vfs_type() -> *const ffi::mp_obj_type_t {
         &raw const ffi::rustos_type_lfs2
     }
@@ -600,57 +581,51 @@ impl Flavor for V2 {
     }
     unsafe fn mount(l: *mut Self::Lfs, c: *const Self::Config) -> c_int {
         // SAFETY: the C call.
-        unsafe { l2::lfs_mount(l, c) }
+        unsafe { ffi::lfs2_mount(l, c) }
     }
     unsafe fn mkconsistent(l: *mut Self::Lfs) -> c_int {
         // SAFETY: the C call.
-        unsafe { l2::lfs_fs_mkconsistent(l) }
+        unsafe { ffi::lfs2_fs_mkconsistent(l) }
     }
     unsafe fn format(l: *mut Self::Lfs, c: *const Self::Config) -> c_int {
         // SAFETY: the C call.
-        unsafe { l2::lfs_format(l, c) }
+        unsafe { ffi::lfs2_format(l, c) }
     }
     unsafe fn unmount(l: *mut Self::Lfs) -> c_int {
         // SAFETY: the C call.
-        unsafe { l2::lfs_unmount(l) }
+        unsafe { ffi::lfs2_unmount(l) }
     }
     unsafe fn remove(l: *mut Self::Lfs, p: *const c_char) -> c_int {
-        // SAFETY: p is NUL-terminated (by the caller's guarantee); the C call, then the
-        // open directories it may have clobbered.
+        // SAFETY: the C call; then the handles of a removed file keep their blocks.
         unsafe {
-            v2_path(l, p, false, || {
-                let r = l2::lfs_remove(l, p);
-                v2_reseat_dirs(l);
-                r
-            })
+            let r = ffi::lfs2_remove(l, p);
+            Self::shield(l, core::ptr::null());
+            r
         }
     }
     unsafe fn mkdir(l: *mut Self::Lfs, p: *const c_char) -> c_int {
-        // SAFETY: p is NUL-terminated (by the caller's guarantee); the C call.
-        unsafe { v2_path(l, p, false, || l2::lfs_mkdir(l, p)) }
+        // SAFETY: the C call.
+        unsafe { ffi::lfs2_mkdir(l, p) }
     }
     unsafe fn rename(l: *mut Self::Lfs, a: *const c_char, b: *const c_char) -> c_int {
-        // SAFETY: the C call, then the open directories it may have clobbered.
+        // SAFETY: the C call; then the handles of a file it replaced keep their blocks.
         unsafe {
-            if let Err(e) = v2_check(l, a, false).and_then(|_| v2_check(l, b, false)) {
-                return e;
-            }
-            let r = l2::lfs_rename(l, a, b);
-            v2_reseat_dirs(l);
+            let r = ffi::lfs2_rename(l, a, b);
+            Self::shield(l, core::ptr::null());
             r
         }
     }
     unsafe fn stat(l: *mut Self::Lfs, p: *const c_char, i: *mut Self::Info) -> c_int {
-        // SAFETY: p is NUL-terminated (by the caller's guarantee); the C call.
-        unsafe { v2_path(l, p, false, || l2::lfs_stat(l, p, i)) }
+        // SAFETY: the C call.
+        unsafe { ffi::lfs2_stat(l, p, i) }
     }
     unsafe fn get_mtime(l: *mut Self::Lfs, p: *const c_char, buf: *mut [u8; 8]) -> c_int {
-        // SAFETY: p is NUL-terminated; the C call, reading at most 8 bytes into buf.
-        unsafe { v2_path(l, p, false, || l2::lfs_getattr(l, p, ATTR_MTIME, buf as *mut c_void, 8)) }
+        // SAFETY: the C call, reading at most 8 bytes into buf.
+        unsafe { ffi::lfs2_getattr(l, p, ATTR_MTIME, buf as *mut c_void, 8) }
     }
     unsafe fn file_setup(
         cfg: *mut Self::FileCfg,
-        extra: *mut l2::lfs_attr,
+        extra: *mut ffi::lfs2_attr,
         buffer: *mut c_void,
         mtime: Option<*mut [u8; 8]>,
     ) {
@@ -658,7 +633,7 @@ impl Flavor for V2 {
         unsafe {
             (*cfg).buffer = buffer;
             if let Some(m) = mtime {
-                *extra = l2::lfs_attr {
+                *extra = ffi::lfs2_attr {
                     type_: ATTR_MTIME,
                     buffer: m as *mut c_void,
                     size: 8,
@@ -675,66 +650,44 @@ impl Flavor for V2 {
         flags: c_int,
         cfg: *const Self::FileCfg,
     ) -> c_int {
-        // SAFETY: p is NUL-terminated (by the caller's guarantee); the C call.
-        unsafe {
-            v2_path(l, p, flags & (Self::O_CREAT as c_int) != 0, || {
-                l2::lfs_file_opencfg(l, f, p, flags, cfg)
-            })
-        }
+        // SAFETY: the C call.
+        unsafe { ffi::lfs2_file_opencfg(l, f, p, flags, cfg) }
     }
     unsafe fn file_read(l: *mut Self::Lfs, f: *mut Self::File, b: *mut c_void, n: u32) -> c_int {
         // SAFETY: the C call.
-        unsafe { l2::lfs_file_read(l, f, b, n) }
+        unsafe { ffi::lfs2_file_read(l, f, b, n) }
     }
     unsafe fn file_write(l: *mut Self::Lfs, f: *mut Self::File, b: *const c_void, n: u32) -> c_int {
         // SAFETY: the C call.
-        unsafe { l2::lfs_file_write(l, f, b, n) }
+        unsafe { ffi::lfs2_file_write(l, f, b, n) }
     }
     unsafe fn file_seek(l: *mut Self::Lfs, f: *mut Self::File, off: i32, whence: c_int) -> c_int {
-        // littlefs 2.9 adds a relative offset in signed 32-bit arithmetic, which overflows
-        // (undefined behaviour, found by UBSan) for positions near 2 GiB; 2.11 does it
-        // unsigned.  The target is worked out here and handed over as an absolute one.
-        // SAFETY: the C calls, on an open file.
-        unsafe {
-            let base = match whence as u32 {
-                l2::lfs_whence_flags_LFS_SEEK_CUR => l2::lfs_file_tell(l, f),
-                l2::lfs_whence_flags_LFS_SEEK_END => l2::lfs_file_size(l, f),
-                // SET, or a whence littlefs ignores (the position stays): no arithmetic.
-                _ => return l2::lfs_file_seek(l, f, off, whence),
-            };
-            if base < 0 {
-                return base;
-            }
-            let target = i64::from(base) + i64::from(off);
-            if !(0..=i64::from(l2::LFS_FILE_MAX)).contains(&target) {
-                return l2::lfs_error_LFS_ERR_INVAL;
-            }
-            l2::lfs_file_seek(l, f, target as i32, l2::lfs_whence_flags_LFS_SEEK_SET as c_int)
-        }
+        // SAFETY: the C call (2.11 works the target out in unsigned arithmetic: no overflow).
+        unsafe { ffi::lfs2_file_seek(l, f, off, whence) }
     }
     unsafe fn file_tell(l: *mut Self::Lfs, f: *mut Self::File) -> c_int {
         // SAFETY: the C call.
-        unsafe { l2::lfs_file_tell(l, f) }
+        unsafe { ffi::lfs2_file_tell(l, f) }
     }
     unsafe fn file_sync(l: *mut Self::Lfs, f: *mut Self::File) -> c_int {
         // SAFETY: the C call.
-        unsafe { l2::lfs_file_sync(l, f) }
+        unsafe { ffi::lfs2_file_sync(l, f) }
     }
     unsafe fn file_close(l: *mut Self::Lfs, f: *mut Self::File) -> c_int {
         // SAFETY: the C call.
-        unsafe { l2::lfs_file_close(l, f) }
+        unsafe { ffi::lfs2_file_close(l, f) }
     }
     unsafe fn dir_open(l: *mut Self::Lfs, d: *mut Self::Dir, p: *const c_char) -> c_int {
-        // SAFETY: p is NUL-terminated (by the caller's guarantee); the C call.
-        unsafe { v2_path(l, p, false, || l2::lfs_dir_open(l, d, p)) }
+        // SAFETY: the C call.
+        unsafe { ffi::lfs2_dir_open(l, d, p) }
     }
     unsafe fn dir_read(l: *mut Self::Lfs, d: *mut Self::Dir, i: *mut Self::Info) -> c_int {
         // SAFETY: the C call.
-        unsafe { l2::lfs_dir_read(l, d, i) }
+        unsafe { ffi::lfs2_dir_read(l, d, i) }
     }
     unsafe fn dir_close(l: *mut Self::Lfs, d: *mut Self::Dir) -> c_int {
         // SAFETY: the C call.
-        unsafe { l2::lfs_dir_close(l, d) }
+        unsafe { ffi::lfs2_dir_close(l, d) }
     }
     unsafe fn traverse(
         l: *mut Self::Lfs,
@@ -742,47 +695,67 @@ impl Flavor for V2 {
         data: *mut c_void,
     ) -> c_int {
         // SAFETY: the C call.
-        unsafe { l2::lfs_fs_traverse(l, Some(cb), data) }
+        unsafe { ffi::lfs2_fs_traverse(l, Some(cb), data) }
+    }
+    /// littlefs 2.11.0 (stock's too; fixed upstream in 2.11.3 by PR 1194) keeps a block
+    /// from reuse only while an open handle is dirty.  A clean handle whose file another
+    /// handle then commits (truncated, rewritten) or deletes still points at the old
+    /// blocks, which littlefs hands out again: its reads return other data, and a write
+    /// through it copies that into the file.  Such a handle is marked dirty, which keeps
+    /// its blocks (its traversal includes them) until it is written through (then it is
+    /// a writer: the last one synced wins, as littlefs does) or closed (`unshield` first,
+    /// so the close commits nothing).  Inline handles hold no blocks.
+    unsafe fn shield(l: *mut Self::Lfs, synced: *const Self::File) {
+        const NULL_PAIR: [u32; 2] = [u32::MAX; 2];
+        let dirty = ffi::lfs2_open_flags_LFS2_F_DIRTY;
+        let (inline, writing) = (ffi::lfs2_open_flags_LFS2_F_INLINE, ffi::lfs2_open_flags_LFS2_F_WRITING);
+        // SAFETY: by the caller's guarantee; the mlist links littlefs's open handles, those
+        // of type REG are lfs2_file_t inside our File objects (only we open files on it).
+        unsafe {
+            let mut d = (*l).mlist;
+            while !d.is_null() {
+                let f = d as *mut ffi::lfs2_file_t;
+                if u32::from((*d).type_) == ffi::lfs2_type_LFS2_TYPE_REG
+                    && !core::ptr::eq(f, synced)
+                    && (*f).flags & (dirty | inline) == 0
+                {
+                    let stale = (*f).m.pair == NULL_PAIR
+                        || (!synced.is_null()
+                            && (*f).m.pair == (*synced).m.pair
+                            && (*f).id == (*synced).id
+                            && ((*f).ctz.head != (*synced).ctz.head || (*f).ctz.size != (*synced).ctz.size));
+                    if stale {
+                        (*f).flags |= dirty;
+                        if (*f).flags & writing == 0 {
+                            let outer = (f as *mut u8).sub(core::mem::offset_of!(File<V2>, file)) as *mut File<V2>;
+                            (*outer).shielded = true;
+                        }
+                    }
+                }
+                d = (*d).next;
+            }
+        }
+    }
+    unsafe fn unshield(f: *mut Self::File) {
+        // SAFETY: by the caller's guarantee.
+        unsafe { (*f).flags &= !ffi::lfs2_open_flags_LFS2_F_DIRTY };
+    }
+    unsafe fn erred(f: *const Self::File) -> bool {
+        // SAFETY: by the caller's guarantee.
+        unsafe { (*f).flags & ffi::lfs2_open_flags_LFS2_F_ERRED != 0 }
+    }
+    unsafe fn retry(l: *mut Self::Lfs, f: *mut Self::File) -> c_int {
+        // SAFETY: by the caller's guarantee; a write of 0 bytes reads nothing from the buffer.
+        unsafe { ffi::lfs2_file_write(l, f, [0u8; 1].as_ptr() as *const c_void, 0) }
     }
     fn info_is_file(i: &Self::Info) -> bool {
-        i.type_ as u32 == l2::lfs_type_LFS_TYPE_REG
+        i.type_ as u32 == ffi::lfs2_type_LFS2_TYPE_REG
     }
     fn info_size(i: &Self::Info) -> u32 {
         i.size
     }
     fn info_name(i: &Self::Info) -> &[c_char] {
         &i.name
-    }
-}
-
-/// littlefs 2.9 (littlefs2-sys 0.4.0) marks every open handle that points at a removed
-/// entry as removed (pair {-1,-1}), open directories included: a directory being listed
-/// whose next entry was removed or renamed away then fails its next read with
-/// LFS_ERR_CORRUPT, though nothing on disk is wrong (littlefs issue 1061, fixed in 2.10.2,
-/// which stock 1.26.1's littlefs 2.11 has).  Such a directory is put back where it was:
-/// `pos` counts the entries it has returned, none of which was removed, so seeking to it
-/// from the directory's head (kept current across relocations by littlefs) lands on the
-/// entry after the removed one, as the fixed littlefs leaves it.  Called under the lock,
-/// right after each call that deletes an entry.
-unsafe fn v2_reseat_dirs(l: *mut l2::lfs_t) {
-    // lfs.h's ((lfs_block_t)-1), which bindgen skips.
-    const LFS_BLOCK_NULL: u32 = u32::MAX;
-    // SAFETY: l is a mounted littlefs under our lock; its mlist links the open handles,
-    // and those of directory type are lfs_dir_t (which starts with the mlist fields).
-    unsafe {
-        let mut d = (*l).mlist;
-        while !d.is_null() {
-            let next = (*d).next;
-            if u32::from((*d).type_) == l2::lfs_type_LFS_TYPE_DIR && (*d).m.pair == [LFS_BLOCK_NULL; 2] {
-                let dir = d as *mut l2::lfs_dir_t;
-                if l2::lfs_dir_seek(l, dir, (*dir).pos) < 0 {
-                    // the listing ends here rather than read from nowhere
-                    (*dir).id = (*dir).m.count;
-                    (*dir).m.split = false;
-                }
-            }
-            d = next;
-        }
     }
 }
 
@@ -1305,19 +1278,45 @@ fn file_read<F: Flavor>(o: ffi::mp_obj_t, buf: *mut c_void, size: usize) -> Resu
     }))
 }
 
+/// Keep the errno of a file's failed write or sync (`File::erred`).  littlefs 2 marks such
+/// a file erred, and until a later write succeeds its sync does nothing and reports
+/// success: what earlier writes reported done would be dropped while flush() or close()
+/// said all is well.  They raise this errno instead (`erred_errno`).
+fn note_error<F: Flavor>(f: *mut File<F>, r: &Result<c_int>) {
+    let Err(e) = r else { return };
+    let n = match e {
+        Error::OsRaw(n) => *n,
+        Error::Os(e) => errno_number(*e),
+        _ => errno_number(Errno::EIO),
+    };
+    // SAFETY: f is one of our open file objects.
+    unsafe { (*f).erred = n };
+}
+
+/// The errno flush/close raise for a handle littlefs has given up on (`Flavor::erred`).
+fn erred_errno<F: Flavor>(f: *const File<F>) -> c_int {
+    // SAFETY: f is one of our file objects.
+    match unsafe { (*f).erred } {
+        0 => errno_number(Errno::EIO),
+        n => n,
+    }
+}
+
 fn file_write<F: Flavor>(o: ffi::mp_obj_t, buf: *const c_void, size: usize) -> Result<Io> {
     let (f, vfs) = open_file::<F>(o)?;
-    // SAFETY: reading our flag and updating the file's own timestamp buffer.
+    // SAFETY: reading our flag and updating the file's own timestamp buffer; a write makes
+    // a shielded handle a writer (littlefs's dirty flag, which shield set, now is real).
     unsafe {
         if (*vfs).enable_mtime {
             (*f).mtime = now_mtime();
         }
+        (*f).shielded = false;
     }
     let size = u32::try_from(size).unwrap_or(u32::MAX);
     // SAFETY: buf holds `size` readable bytes; the file is open on vfs.
-    io_result(run(vfs, |l| unsafe {
-        F::file_write(l, addr_of_mut!((*f).file), buf, size)
-    }))
+    let r = run(vfs, |l| unsafe { F::file_write(l, addr_of_mut!((*f).file), buf, size) });
+    note_error(f, &r);
+    io_result(r)
 }
 
 fn file_ioctl<F: Flavor>(o: ffi::mp_obj_t, request: u32, arg: usize) -> Result<Io> {
@@ -1333,17 +1332,32 @@ fn file_ioctl<F: Flavor>(o: ffi::mp_obj_t, request: u32, arg: usize) -> Result<I
         // be reused; that is what stock does, with no lock at all.
         // SAFETY: a raw projection to the lock inside a live object.
         let g = crate::lock::lock_for_close(unsafe { addr_of_mut!((*vfs).lock) })?;
-        // SAFETY: closing the open file once, then marking it closed.
-        let r = run_locked(vfs, |l| unsafe { F::file_close(l, addr_of_mut!((*f).file)) });
+        // SAFETY: closing the open file once (a shielded one without committing its
+        // stale view), then keeping the blocks of handles the close made stale, then
+        // marking it closed.
+        let mut gave_up = false;
+        let r = run_locked(vfs, |l| unsafe {
+            let file = addr_of_mut!((*f).file);
+            let shielded = (*f).shielded;
+            if shielded {
+                F::unshield(file);
+            }
+            // littlefs would close an erred file without committing: try again first
+            gave_up = F::erred(file) && F::retry(l, file) < 0;
+            let r = F::file_close(l, file);
+            if !shielded {
+                F::shield(l, file);
+            }
+            r
+        });
         drop(g);
         // SAFETY: as above.
         unsafe { (*f).vfs = core::ptr::null_mut() };
-        return io_result(r).map(|r| {
-            if let Io::Errno(e) = r {
-                Io::Errno(e)
-            } else {
-                Io::Done(0)
-            }
+        return io_result(r).map(|r| match r {
+            Io::Errno(e) => Io::Errno(e),
+            // littlefs closed without committing what the failure dropped
+            _ if gave_up => Io::Errno(erred_errno(f)),
+            _ => Io::Done(0),
         });
     }
     let (f, vfs) = open_file::<F>(o)?;
@@ -1373,8 +1387,27 @@ fn file_ioctl<F: Flavor>(o: ffi::mp_obj_t, request: u32, arg: usize) -> Result<I
             }
         }
         ffi::RUSTOS_STREAM_FLUSH => {
-            // SAFETY: the file is open on vfs.
-            let r = io_result(run(vfs, |l| unsafe { F::file_sync(l, addr_of_mut!((*f).file)) }))?;
+            // SAFETY: reading our own field.
+            if unsafe { (*f).shielded } {
+                // nothing written through this handle: nothing to commit
+                return Ok(Io::Done(0));
+            }
+            // SAFETY: the file is open on vfs; then the handles the commit made stale.
+            let r = run(vfs, |l| unsafe {
+                let file = addr_of_mut!((*f).file);
+                if F::erred(file) {
+                    // its sync would do nothing and report success: try again first
+                    let r = F::retry(l, file);
+                    if r < 0 {
+                        return r;
+                    }
+                }
+                let r = F::file_sync(l, file);
+                F::shield(l, file);
+                r
+            });
+            note_error(f, &r);
+            let r = io_result(r)?;
             Ok(if let Io::Errno(e) = r {
                 Io::Errno(e)
             } else {

@@ -4,8 +4,8 @@
 usage: size_report.py OURS.elf STOCK.elf [--markdown OUT.md]
 
 The per-part share is read from the linker map of our firmware: C objects by file, and
-the Rust library (linked as one relocatable object, which also holds littlefs v2's C) by
-section name, each named after its function."""
+the Rust library (linked as one relocatable object) by section name, each named after its
+function."""
 import subprocess
 import sys
 
@@ -20,13 +20,11 @@ import re
 
 
 def classify_rust(section):
-    """A section of the Rust object (which also holds littlefs v2's C) by its name: the
-    crate is named inside both manglings (legacy _ZN6rustos..., v0 _RNv...6rustos...)."""
+    """A section of the Rust object by its name: the crate is named inside both manglings
+    (legacy _ZN6rustos..., v0 _RNv...6rustos...)."""
     name = section.split(".", 2)[-1]
     if name.startswith("unlikely."):
         name = name[len("unlikely.") :]
-    if name.startswith(("lfs_",)):
-        return "littlefs v2 (C, littlefs2-sys)"
     if name.startswith("rustos_"):
         return "rustos (our Rust)"
     if name.startswith(("_ZN", "_R")):
@@ -42,7 +40,7 @@ def classify_rust(section):
     if name.startswith("__aeabi"):
         return "compiler_builtins"
     if name.startswith("str") or name.startswith("cst") or name.startswith(".Lanon"):
-        return "string literals and constants (Rust and littlefs v2)"
+        return "string literals and constants (Rust)"
     return "Rust, other"
 
 
@@ -59,6 +57,8 @@ def parts(elf):
             part = classify_rust(section)
         elif obj.endswith("/rustos/c/lfs1.o"):
             part = "littlefs v1 (C, lib/littlefs)"
+        elif obj.endswith("/rustos/c/lfs2.o"):
+            part = "littlefs v2 (C, lib/littlefs)"
         elif "/rustos/c/" in obj:
             part = "our C glue"
         elif "/qemu_hal/" in obj:

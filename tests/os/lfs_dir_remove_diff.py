@@ -1,5 +1,5 @@
 # Listing a littlefs directory while its entries are removed and renamed (expected output:
-# stock's).  littlefs 2.9 (our littlefs2-sys) failed the next read of a listing whose next
+# stock's).  littlefs 2.9 (our littlefs2-sys until issue 21) failed the next read of a listing whose next
 # entry was removed with OSError(84), LFS_ERR_CORRUPT (littlefs issue 1061); the threads
 # test (tools/threads) hit it when a lister and the workers shared a directory.  Every
 # pattern runs on a small directory and on one large enough to span several metadata pairs

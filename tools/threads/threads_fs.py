@@ -12,8 +12,8 @@
 #   micropython tools/threads/threads_fs.py lfs lfsA
 # make reliability runs it 20 times (and on the GIL build 5 times).  A lister used to get
 # OSError(84) (LFS_ERR_CORRUPT) about one run in 13 from a directory read while other
-# threads committed to that directory: littlefs 2.9's behaviour, since made 2.11's (see
-# README).  Expected output: the .exp.
+# threads committed to that directory: littlefs 2.9's behaviour (littlefs issue 1061); we
+# run the tree's 2.11 now, as stock.  Expected output: the .exp.
 import gc
 import os
 import sys
