@@ -10,23 +10,7 @@
 #include "py/mphal.h"
 #include "rustos.h"
 #include "lib/littlefs/lfs1.h"
-// littlefs v2 as c/lfs2.c compiles it (without malloc, so no lfs2_file_open; nor the
-// stdio/assert headers the debug options would pull in).
-#ifndef LFS2_NO_MALLOC
-#define LFS2_NO_MALLOC
-#endif
-#ifndef LFS2_NO_DEBUG
-#define LFS2_NO_DEBUG
-#endif
-#ifndef LFS2_NO_WARN
-#define LFS2_NO_WARN
-#endif
-#ifndef LFS2_NO_ERROR
-#define LFS2_NO_ERROR
-#endif
-#ifndef LFS2_NO_ASSERT
-#define LFS2_NO_ASSERT
-#endif
+#include "lfs2_options.h"
 #include "lib/littlefs/lfs2.h"
 #if MICROPY_VFS_POSIX
 #include <errno.h>

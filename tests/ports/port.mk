@@ -44,9 +44,9 @@ include $(TOP)/py/py.mk
 SRC_QSTR := $(filter py/% $(SRC_USERMOD_PATHFIX_C),$(SRC_QSTR)) extmod/vfs.c extmod/os_dupterm.c
 include $(TOP)/py/mkrules.mk
 
-# The glue as micropython.cmake lists it: micropython.mk's C files but lfs1.c (rp2 and esp32
-# compile MicroPython's lib/littlefs/lfs1.c themselves), and the port's RNG file.
-RUSTOS_GLUE_C += $(SRC_USERMOD_C) $(filter-out %/lfs1.c,$(SRC_USERMOD_LIB_C))
+# The glue as micropython.cmake lists it: micropython.mk's C files but lfs1.c and lfs2.c (rp2 and esp32
+# compile MicroPython's lib/littlefs themselves), and the port's RNG file.
+RUSTOS_GLUE_C += $(SRC_USERMOD_C) $(filter-out %/lfs1.c %/lfs2.c,$(SRC_USERMOD_LIB_C))
 GLUE_O := $(addprefix $(BUILD)/glue/,$(notdir $(RUSTOS_GLUE_C:.c=.o)))
 # One rule a file, by its full path (the port has its own modos.c, which a vpath would find).
 define glue_rule
