@@ -12,6 +12,7 @@ extern crate alloc;
 pub mod errno;
 pub mod fatlayout;
 pub mod path;
+pub mod romfs;
 
 #[cfg(all(mp, not(feature = "std")))]
 mod baremetal;
