@@ -32,5 +32,7 @@ mod modos;
 mod mp;
 #[cfg(all(mp, feature = "unix"))]
 mod posix;
+#[cfg(all(mp, vfs_rom))]
+mod rom;
 #[cfg(mp)]
 mod vfs;
