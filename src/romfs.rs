@@ -219,10 +219,11 @@ impl<'a> Rom<'a> {
         }
         if path.is_empty() {
             // A directory's records may run past the buffer (the header promised more than
-            // there is): only the part inside it is listed.
+            // there is, or the buffer shrank since): only the part inside it is listed.
+            let start = pos.min(img.len());
             return Lookup::Dir(Span {
-                start: pos,
-                end: top.min(img.len()).max(pos),
+                start,
+                end: top.min(img.len()).max(start),
             });
         }
         Lookup::NotFound
@@ -545,6 +546,12 @@ mod tests {
             }),
             b""
         );
+        // Shorter than the payload's start: the root is an empty listing inside the buffer.
+        let tiny = &img[..2];
+        let Lookup::Dir(at) = Rom::again(tiny, payload).lookup(b"") else {
+            panic!()
+        };
+        assert!(at.is_empty() && at.end <= tiny.len());
     }
 
     /// Every truncation and every single-byte change of an image, and random images:
