@@ -10,6 +10,7 @@
 //! is), every read is bounds-checked against it (see src/romfs.rs), and an embedded NUL in
 //! a path is a ValueError (stock cuts the path short there), as everywhere in this module.
 use core::ffi::{c_char, c_int, c_void};
+use core::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 use crate::errno::Errno;
 use crate::ffi;
@@ -55,6 +56,18 @@ unsafe fn rom<'a>(vfs: ffi::mp_obj_t) -> Rom<'a> {
 /// mp_obj_str_get_str), without NUL.
 fn path_arg<'a>(path: ffi::mp_obj_t) -> Result<&'a [u8]> {
     mp::no_nul(Obj(path).str_bytes()?)
+}
+
+/// A word of an object that calls may change (a file's position, a listing's place): the
+/// unix port runs threads without a GIL, and two of them may use one object at once, so the
+/// word is read and written atomically, never through a `&mut` (stock's C races on it).
+///
+/// # Safety
+/// `w` must point at a live, aligned `usize` field of one of our objects that is only
+/// accessed through this view once the object is handed out.
+unsafe fn shared<'a>(w: *mut usize) -> &'a AtomicUsize {
+    // SAFETY: AtomicUsize has usize's size and alignment; by the caller's guarantee.
+    unsafe { AtomicUsize::from_ptr(w) }
 }
 
 fn new_obj<T>(t: *const ffi::mp_obj_type_t) -> Result<*mut T> {
@@ -187,15 +200,17 @@ pub extern "C" fn rustos_rom_ilistdir(s: ffi::mp_obj_t, path: ffi::mp_obj_t) -> 
 #[no_mangle]
 pub extern "C" fn rustos_rom_dir_iternext(it: ffi::mp_obj_t) -> ffi::rustos_ret_t {
     entry(|| {
-        // SAFETY: `it` is one of our directory iterators (the iternext slot is only ours).
-        let d = unsafe { &mut *(it as *mut Dir) };
+        let d = it as *mut Dir;
+        // SAFETY: `it` is one of our directory iterators (the iternext slot is only ours);
+        // only `index` changes after it is made.
+        let (index, top, vfs, is_str) = unsafe { (shared(&raw mut (*d).index), (*d).top, (*d).vfs, (*d).is_str) };
         let mut at = Span {
-            start: d.index,
-            end: d.top,
+            start: index.load(Relaxed),
+            end: top,
         };
         // SAFETY: the iterator's vfs is the VfsRom it lists.
-        let entry = unsafe { rom(d.vfs) }.next_entry(&mut at);
-        (d.index, d.top) = (at.start, at.end);
+        let entry = unsafe { rom(vfs) }.next_entry(&mut at);
+        index.store(at.start, Relaxed);
         let Some(e) = entry else {
             return Ok(Obj::STOP_ITERATION);
         };
@@ -204,7 +219,7 @@ pub extern "C" fn rustos_rom_dir_iternext(it: ffi::mp_obj_t) -> ffi::rustos_ret_
         } else {
             ffi::RUSTOS_S_IFREG
         };
-        Obj::new_listing(e.name, d.is_str, &[small(mode as usize)?, small(0)?, small(e.size)?])
+        Obj::new_listing(e.name, is_str, &[small(mode as usize)?, small(0)?, small(e.size)?])
     })
 }
 
@@ -247,14 +262,21 @@ pub extern "C" fn rustos_rom_import_stat(s: *mut c_void, path: *const c_char) ->
 
 // Files.
 
-/// A file's data as the memory holds it now: None if it no longer does.
+/// A file's position (the one word that changes), its size, and its data as the memory
+/// holds it now (None if it no longer does).
 ///
 /// # Safety
 /// `f` must be one of our ROM file objects (the C shims pass only those).
-unsafe fn file_data<'a>(f: &File) -> Option<&'a [u8]> {
+unsafe fn file<'a>(f: ffi::mp_obj_t) -> (&'a AtomicUsize, usize, Option<&'a [u8]>) {
+    let f = f as *mut File;
+    // SAFETY: by the caller's guarantee; vfs, start and size do not change once it is made.
+    let (pos, vfs, start, size) = unsafe { (shared(&raw mut (*f).pos), (*f).vfs, (*f).start, (*f).size) };
     // SAFETY: the file's vfs is the VfsRom it was opened on.
-    let v = unsafe { &*(f.vfs as *const Vfs) };
-    buffer(Obj(v.memory)).get(f.start..f.start.checked_add(f.size)?)
+    let memory = unsafe { (*(vfs as *const Vfs)).memory };
+    let data = start
+        .checked_add(size)
+        .and_then(|end| buffer(Obj(memory)).get(start..end));
+    (pos, size, data)
 }
 
 #[no_mangle]
@@ -267,19 +289,19 @@ pub extern "C" fn rustos_rom_file_read(
 ) -> ffi::mp_uint_t {
     io_entry(errcode, exc, || {
         // SAFETY: the C stream shims pass only our file objects.
-        let file = unsafe { &mut *(f as *mut File) };
-        // SAFETY: as above.
-        let Some(data) = (unsafe { file_data(file) }) else {
+        let (pos, _, data) = unsafe { file(f) };
+        let Some(data) = data else {
             return Ok(Io::Errno(mp::error::errno_number(Errno::EIO)));
         };
-        let rest = data.get(file.pos..).unwrap_or(&[]);
+        let at = pos.load(Relaxed);
+        let rest = data.get(at..).unwrap_or(&[]);
         let n = rest.len().min(size as usize);
         if n > 0 {
             // SAFETY: the stream layer hands a buffer of `size` bytes, and n <= size.
             let out = unsafe { core::slice::from_raw_parts_mut(buf as *mut u8, n) };
             out.copy_from_slice(&rest[..n]);
         }
-        file.pos += n;
+        pos.store(at + n, Relaxed);
         Ok(Io::Done(n))
     })
 }
@@ -293,31 +315,30 @@ pub extern "C" fn rustos_rom_file_ioctl(
     exc: *mut ffi::rustos_ret_t,
 ) -> ffi::mp_uint_t {
     io_entry(errcode, exc, || {
-        // SAFETY: the C stream shims pass only our file objects.
-        let file = unsafe { &mut *(f as *mut File) };
         Ok(match request as u32 {
             ffi::RUSTOS_STREAM_SEEK => {
                 // SAFETY: for MP_STREAM_SEEK, arg points at the caller's mp_stream_seek_t.
                 let s = unsafe { &mut *(arg as *mut ffi::mp_stream_seek_t) };
                 let off = mp::off_to_i64(s.offset);
+                // SAFETY: the C stream shims pass only our file objects.
+                let (at, size, _) = unsafe { file(f) };
                 // Stock's arithmetic: unsigned and wrapping, then clamped to the end; a
                 // position before the start is EINVAL.
                 let pos = match s.whence {
                     0 => off as usize,
-                    1 => file.pos.wrapping_add(off as usize),
-                    _ => file.size.wrapping_add(off as usize),
+                    1 => at.load(Relaxed).wrapping_add(off as usize),
+                    _ => size.wrapping_add(off as usize),
                 };
                 // As stock, a refused seek leaves the position it computed: tell() then
                 // says the end, and a relative seek goes on from there.  (Stock would
                 // read outside the data from there; we read nothing.)
-                file.pos = pos;
-                if pos > file.size {
-                    if off < 0 {
-                        return Ok(Io::Errno(mp::error::errno_number(Errno::EINVAL)));
-                    }
-                    file.pos = file.size;
+                if pos > size && off < 0 {
+                    at.store(pos, Relaxed);
+                    return Ok(Io::Errno(mp::error::errno_number(Errno::EINVAL)));
                 }
-                s.offset = file.pos as ffi::mp_off_t;
+                let pos = pos.min(size);
+                at.store(pos, Relaxed);
+                s.offset = pos as ffi::mp_off_t;
                 Io::Done(0)
             }
             ffi::RUSTOS_STREAM_CLOSE => Io::Done(0),
@@ -337,7 +358,7 @@ pub extern "C" fn rustos_rom_file_get_buffer(
         return 1;
     }
     // SAFETY: MicroPython passes one of our binary files (the slot is on their type only).
-    let Some(data) = (unsafe { file_data(&*(f as *const File)) }) else {
+    let (_, _, Some(data)) = (unsafe { file(f) }) else {
         return 1;
     };
     // SAFETY: `info` is the caller's buffer description to fill in.
