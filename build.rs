@@ -75,10 +75,12 @@ fn main() {
 
 /// The port's compile-time choices that decide which code exists (c/rustos.h computes
 /// each from the port's configuration), and the cfg each one turns on.
-const PORT_SWITCHES: [(&str, &str); 3] = [
+const PORT_SWITCHES: [(&str, &str); 5] = [
     ("RUSTOS_HAS_VFS_FAT", "vfs_fat"),
     ("RUSTOS_HAS_VFS_LFS1", "vfs_lfs1"),
     ("RUSTOS_HAS_VFS_LFS2", "vfs_lfs2"),
+    ("RUSTOS_HAS_VFS_ROM", "vfs_rom"),
+    ("RUSTOS_HAS_VFS_ROM_IOCTL", "vfs_rom_ioctl"),
 ];
 
 /// Whether the bindings define `name` as a non-zero constant.

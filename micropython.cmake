@@ -74,6 +74,7 @@ target_sources(usermod_rustos INTERFACE
     ${RUSTOS_DIR}/c/vfs_posix.c
     ${RUSTOS_DIR}/c/vfs_lfs.c
     ${RUSTOS_DIR}/c/vfs_fat.c
+    ${RUSTOS_DIR}/c/vfs_rom.c
     ${RUSTOS_DIR}/c/trampolines.c
 )
 # The port's hardware RNG for os.urandom (overrides the weak rustos_port_random).

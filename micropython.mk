@@ -19,7 +19,8 @@ override MICROPY_VFS_FAT := 0
 override MICROPY_VFS_LFS1 := 0
 override MICROPY_VFS_LFS2 := 0
 
-SRC_USERMOD_C += $(RUSTOS_DIR)/c/modos.c $(RUSTOS_DIR)/c/vfs_posix.c $(RUSTOS_DIR)/c/vfs_lfs.c $(RUSTOS_DIR)/c/vfs_fat.c
+SRC_USERMOD_C += $(RUSTOS_DIR)/c/modos.c $(RUSTOS_DIR)/c/vfs_posix.c $(RUSTOS_DIR)/c/vfs_lfs.c $(RUSTOS_DIR)/c/vfs_fat.c \
+	$(RUSTOS_DIR)/c/vfs_rom.c
 SRC_USERMOD_LIB_C += $(RUSTOS_DIR)/c/trampolines.c $(RUSTOS_DIR)/c/lfs1.c $(RUSTOS_DIR)/c/lfs2.c
 
 # Qstrs named in the Rust sources, for the qstr scanner (see tools/gen_qstrs.py).  Being a

@@ -48,6 +48,7 @@ enum {
     RUSTOS_STREAM_CLOSE = MP_STREAM_CLOSE,
     RUSTOS_STREAM_GET_FILENO = MP_STREAM_GET_FILENO,
     RUSTOS_STREAM_GET_BUFFER_SIZE = MP_STREAM_GET_BUFFER_SIZE,
+    RUSTOS_BUFFER_READ = MP_BUFFER_READ,
     // The read size our files ask of import's reader (extmod/vfs_reader.c): its buffer
     // and header then take 256 bytes, where the default gives it one or two GC blocks.
     RUSTOS_READER_BUFFER = 256 - (sizeof(mp_obj_t) + 3),
@@ -85,6 +86,8 @@ enum {
     RUSTOS_HAS_VFS_FAT = RUSTOS_VFS_FAT,
     RUSTOS_HAS_VFS_LFS1 = RUSTOS_VFS_LFS1,
     RUSTOS_HAS_VFS_LFS2 = RUSTOS_VFS_LFS2,
+    RUSTOS_HAS_VFS_ROM = RUSTOS_VFS_ROM,
+    RUSTOS_HAS_VFS_ROM_IOCTL = RUSTOS_VFS_ROM_IOCTL,
     RUSTOS_FAT_MAX_SS = RUSTOS_FATFS_MAX_SS,
 };
 

@@ -128,10 +128,18 @@ const mp_obj_module_t rustos_os_module = {
 };
 MP_REGISTER_EXTENSIBLE_MODULE(MP_QSTR_os, rustos_os_module);
 
+#if RUSTOS_VFS_ROM_IOCTL
+// vfs.rom_ioctl: the port's own function (its ROM partitions), as stock's modvfs.c has it.
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(vfs_rom_ioctl_obj, 1, 4, mp_vfs_rom_ioctl);
+#endif
+
 static const mp_rom_map_elem_t vfs_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR_vfs) },
     { MP_ROM_QSTR(MP_QSTR_mount), MP_ROM_PTR(&vfs_mount_obj) },
     { MP_ROM_QSTR(MP_QSTR_umount), MP_ROM_PTR(&vfs_umount_obj) },
+    #if RUSTOS_VFS_ROM_IOCTL
+    { MP_ROM_QSTR(MP_QSTR_rom_ioctl), MP_ROM_PTR(&vfs_rom_ioctl_obj) },
+    #endif
     #if RUSTOS_VFS_FAT
     { MP_ROM_QSTR(MP_QSTR_VfsFat), MP_ROM_PTR(&rustos_type_fat) },
     #endif
@@ -140,6 +148,9 @@ static const mp_rom_map_elem_t vfs_module_globals_table[] = {
     #endif
     #if RUSTOS_VFS_LFS2
     { MP_ROM_QSTR(MP_QSTR_VfsLfs2), MP_ROM_PTR(&rustos_type_lfs2) },
+    #endif
+    #if RUSTOS_VFS_ROM
+    { MP_ROM_QSTR(MP_QSTR_VfsRom), MP_ROM_PTR(&rustos_type_rom) },
     #endif
     #if MICROPY_VFS_POSIX
     { MP_ROM_QSTR(MP_QSTR_VfsPosix), MP_ROM_PTR(&rustos_type_posix) },

@@ -148,6 +148,49 @@ typedef struct _rustos_root_iter_t {
 rustos_try_t rustos_try_new_root_iter(mp_vfs_mount_t *first, bool is_str);
 rustos_ret_t rustos_vfs_root_iternext(rustos_root_iter_t *self);
 
+#if RUSTOS_VFS_ROM
+// vfs.VfsRom (src/rom.rs): the filesystem, its files and its directory iterator.  Each
+// holds the object before it (file and iterator the VfsRom, the VfsRom its memory), so the
+// memory stays reachable while any of them is; offsets are into the memory's buffer, got
+// afresh at each call.
+typedef struct _rustos_rom_t {
+    mp_obj_base_t base;
+    mp_obj_t memory;    // the object with the buffer protocol the image is in
+    size_t start;       // the image's payload: start..end
+    size_t end;
+} rustos_rom_t;
+
+typedef struct _rustos_rom_file_t {
+    mp_obj_base_t base;
+    mp_obj_t vfs;
+    size_t start;       // the file's data: start..start+size
+    size_t size;
+    size_t pos;
+} rustos_rom_file_t;
+
+typedef struct _rustos_rom_dir_t {
+    mp_obj_base_t base;
+    mp_fun_1_t iternext;
+    mp_obj_t vfs;
+    size_t index;       // the records still to list: index..top
+    size_t top;
+    bool is_str;
+} rustos_rom_dir_t;
+
+extern const mp_obj_type_t rustos_type_rom;
+extern const mp_obj_type_t rustos_type_rom_fileio;
+extern const mp_obj_type_t rustos_type_rom_textio;
+mp_obj_t rustos_rom_dir_iternext_shim(mp_obj_t self);
+#endif
+
+// A buffer to read (mp_get_buffer_raise: TypeError without the buffer protocol).
+rustos_try_t rustos_try_get_buffer_read(mp_obj_t o, const uint8_t **data, size_t *len);
+// The same without raising: false without the buffer protocol.  (mp_get_buffer calls the
+// type's buffer slot, and MicroPython's slots do not raise.)
+bool rustos_get_buffer_read(mp_obj_t o, const uint8_t **data, size_t *len);
+// mp_arg_check_num: stock's TypeErrors for a constructor's argument count.
+rustos_try_t rustos_try_arg_check_num(size_t n_args, size_t n_kw, size_t min, size_t max, bool takes_kw);
+
 #if MICROPY_VFS_POSIX
 // vfs.VfsPosix (src/posix.rs): the object, its files and its directory iterator.
 typedef struct _rustos_posix_t {

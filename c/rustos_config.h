@@ -17,6 +17,18 @@
 #define RUSTOS_VFS_LFS2 (MICROPY_VFS_LFS2)
 #endif
 
+// ROMFS (vfs.VfsRom): every port decides it in C, as stock does (the unix variants and the
+// QEMU port on, rp2 where a board gives MICROPY_HW_ROMFS_BYTES).  MICROPY_VFS_ROM stays on:
+// it also gives import its memory-mapped path for files with the buffer protocol (ours
+// have it); stock's C VfsRom is compiled then, but nothing links it.  vfs.rom_ioctl is the
+// port's own function (MICROPY_VFS_ROM_IOCTL; unix and QEMU have none).
+#ifndef RUSTOS_VFS_ROM
+#define RUSTOS_VFS_ROM (MICROPY_VFS_ROM)
+#endif
+#ifndef RUSTOS_VFS_ROM_IOCTL
+#define RUSTOS_VFS_ROM_IOCTL (RUSTOS_VFS_ROM && MICROPY_VFS_ROM_IOCTL)
+#endif
+
 // The largest FAT sector size, as oofatfs's ffconf.h takes it: with 512 the sector size
 // is fixed and the device is never asked for its block size.
 #ifdef MICROPY_FATFS_MAX_SS

@@ -206,6 +206,29 @@ rustos_try_t rustos_try_blockdev_rw(const mp_obj_t *meth, size_t block, size_t o
     });
 }
 
+rustos_try_t rustos_try_get_buffer_read(mp_obj_t o, const uint8_t **data, size_t *len) {
+    TRY({
+        mp_buffer_info_t b;
+        mp_get_buffer_raise(o, &b, MP_BUFFER_READ);
+        *data = b.buf;
+        *len = b.len;
+    });
+}
+
+bool rustos_get_buffer_read(mp_obj_t o, const uint8_t **data, size_t *len) {
+    mp_buffer_info_t b;
+    if (!mp_get_buffer(o, &b, MP_BUFFER_READ)) {
+        return false;
+    }
+    *data = b.buf;
+    *len = b.len;
+    return true;
+}
+
+rustos_try_t rustos_try_arg_check_num(size_t n_args, size_t n_kw, size_t min, size_t max, bool takes_kw) {
+    TRY(mp_arg_check_num(n_args, n_kw, min, max, takes_kw));
+}
+
 rustos_try_t rustos_try_new_obj(const mp_obj_type_t *type, size_t size, bool finaliser) {
     TRY({
         mp_obj_base_t *o = finaliser ? m_malloc_with_finaliser(size) : m_malloc(size);

@@ -12,6 +12,7 @@ extern crate alloc;
 pub mod errno;
 pub mod fatlayout;
 pub mod path;
+pub mod romfs;
 
 #[cfg(all(mp, not(feature = "std")))]
 mod baremetal;
@@ -31,5 +32,7 @@ mod modos;
 mod mp;
 #[cfg(all(mp, feature = "unix"))]
 mod posix;
+#[cfg(all(mp, vfs_rom))]
+mod rom;
 #[cfg(mp)]
 mod vfs;

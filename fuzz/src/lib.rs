@@ -21,19 +21,30 @@
 //! * [`path_lookup`]: `path::lookup` against stock `mp_vfs_lookup_path` (transcribed).
 //! * [`normalize_dir`]: `path::normalize_dir` against stock littlefs `chdir`'s loop
 //!   (transcribed) and a plain component-stack model; idempotent.
+//! * [`romfs`]: the ROMFS reader (`romfs.rs`, for vfs.VfsRom) on any image: no panic, every
+//!   span inside the image, listings that end.
 
 pub mod layout;
 pub mod names;
 pub mod oracle;
 pub mod paths;
+pub mod romfs;
 pub mod sparse;
 
 pub use layout::fat_layout;
 pub use names::{fat_names, short_name};
 pub use paths::{normalize_dir, path_lookup};
+pub use romfs::romfs;
 
 /// The names of the fuzz targets, as in Cargo.toml and fuzz/regressions/.
-pub const TARGETS: [&str; 5] = ["fat_layout", "fat_names", "short_name", "path_lookup", "normalize_dir"];
+pub const TARGETS: [&str; 6] = [
+    "fat_layout",
+    "fat_names",
+    "short_name",
+    "path_lookup",
+    "normalize_dir",
+    "romfs",
+];
 
 /// Run the target called `name` on `data`.
 pub fn run(name: &str, data: &[u8]) {
@@ -43,6 +54,7 @@ pub fn run(name: &str, data: &[u8]) {
         "short_name" => short_name(data),
         "path_lookup" => path_lookup(data),
         "normalize_dir" => normalize_dir(data),
+        "romfs" => romfs(data),
         _ => panic!("no fuzz target {name}"),
     }
 }
