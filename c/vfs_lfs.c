@@ -5,6 +5,8 @@
 #include "py/stream.h"
 #include "rustos.h"
 
+#if RUSTOS_VFS_LFS1 || RUSTOS_VFS_LFS2
+
 rustos_ret_t rustos_lfs_make_new(uint8_t v, size_t n_args, size_t n_kw, const mp_obj_t *args);
 rustos_ret_t rustos_lfs_mkfs(uint8_t v, size_t n, const mp_obj_t *pos, mp_map_t *kw);
 rustos_ret_t rustos_lfs_mount(uint8_t v, mp_obj_t self, mp_obj_t readonly, mp_obj_t mkfs);
@@ -121,3 +123,5 @@ RUSTOS_LFS_TYPES(1, MP_QSTR_VfsLfs1);
 #if RUSTOS_VFS_LFS2
 RUSTOS_LFS_TYPES(2, MP_QSTR_VfsLfs2);
 #endif
+
+#endif // RUSTOS_VFS_LFS1 || RUSTOS_VFS_LFS2
