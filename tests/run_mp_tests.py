@@ -68,16 +68,46 @@ def own_tests(ours, stock, only):
 
 
 def names_test(ours, stock):
-    """tests/names/names.py on both firmwares: every name stock has in os, vfs, each
-    filesystem type and each file type, ours has too (ours may have more)."""
-    script = os.path.join(HERE, "names", "names.py")
-    listings = []
+    """tests/names/names.py on both unix firmwares: names_compare."""
+    outs = []
     for fw in (stock, ours):
-        out, rc = run_fw(fw, script)
+        out, rc = run_fw(fw, NAMES_SCRIPT)
         if rc != 0:
             print("FAIL  names (exit %d on %s):\n%s" % (rc, fw, out.decode(errors="replace")))
             return [], ["names"]
-        listings.append({k: set(v.split()) for k, _, v in (l.partition(": ") for l in out.decode().splitlines())})
+        outs.append(out.decode())
+    return names_compare(*outs)
+
+
+def qemu_names_test(micropy_dir, ours, stock, result_dir):
+    """tests/names/names.py on both QEMU firmwares (through run-tests.py, which keeps a
+    script's output in its result dir when it has no .exp): names_compare."""
+    outs = []
+    for fw, tag in ((stock, "stock"), (ours, "ours")):
+        d = result_dir + "-names-" + tag
+        shutil.rmtree(d, ignore_errors=True)
+        run_tests_py(os.path.join(micropy_dir, "tests"), fw, ["-r", d, NAMES_SCRIPT], True)
+        out = [f for f in os.listdir(d) if f.endswith("names.py.out")] if os.path.isdir(d) else []
+        if not out:
+            print("FAIL  names: no output from %s" % fw)
+            return [], ["names"]
+        with open(os.path.join(d, out[0])) as f:
+            text = f.read()
+        if "Traceback" in text or "CRASH" in text:
+            print("FAIL  names (on %s):\n%s" % (fw, text))
+            return [], ["names"]
+        outs.append(text)
+    return names_compare(*outs)
+
+
+NAMES_SCRIPT = os.path.join(HERE, "names", "names.py")
+
+
+def names_compare(stock_out, our_out):
+    """Every name stock has in os, vfs, each filesystem type and each file type, ours has
+    too (ours may have more)."""
+    listings = [{k: set(v.split()) for k, _, v in (l.partition(": ") for l in out.splitlines()) if v}
+                for out in (stock_out, our_out)]
     stock_names, our_names = listings
     known = {}  # what -> {name: reason}, from names/known-missing.txt
     with open(os.path.join(HERE, "names", "known-missing.txt")) as f:
@@ -694,6 +724,10 @@ def main_qemu(args, result_dir):
     res, retried = upstream_tests(args.micropy_dir, args.ours, 1, result_dir, args.only, exclusions)
     own_res, _ = upstream_tests(args.micropy_dir, args.ours, 1, result_dir + "-own", None, [], extra=own)
     passed, failed = compare(ref, ref_retried, res, retried)
+    if args.own_dir == os.path.join(HERE, "qemu"):
+        n_pass, n_fail = qemu_names_test(args.micropy_dir, args.ours, args.stock, result_dir)
+        passed += n_pass
+        failed += n_fail
     own_pass = [t for t, v in own_res.items() if v == "pass"]
     own_fail = [t for t, v in own_res.items() if v != "pass"]
     for t in own_fail:
