@@ -73,7 +73,7 @@ fn main() {
     }
 }
 
-/// The port's compile-time choices that decide which code exists (c/rustos.h computes
+/// The port's compile-time choices that decide which code exists (c/rustos_config.h computes
 /// each from the port's configuration), and the cfg each one turns on.
 const PORT_SWITCHES: [(&str, &str); 5] = [
     ("RUSTOS_HAS_VFS_FAT", "vfs_fat"),
@@ -87,7 +87,7 @@ const PORT_SWITCHES: [(&str, &str); 5] = [
 fn port_switch(bindings: &str, name: &str) -> bool {
     let decl = format!("pub const {name}: ");
     let Some(at) = bindings.find(&decl) else {
-        panic!("{name} is missing from the bindings (c/rustos.h defines it)");
+        panic!("{name} is missing from the bindings (c/bindgen.h defines it)");
     };
     let rest = &bindings[at + decl.len()..];
     let value = rest.split('=').nth(1).and_then(|v| v.split(';').next()).map(str::trim);
