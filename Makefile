@@ -133,8 +133,12 @@ test: lint test-cargo cross check-ports reliability sanitize fuzz
 	awk '{p+=$$1; f+=$$2} END {printf "MicroPython tests (unix, QEMU M3, M0+, RV32 and M3 with 512-byte FAT sectors), total:\n%d passed, %d failed\n", p, f}'; \
 	exit $$rc
 
-test-cargo: deps
-	cargo test --quiet
+# Host builds compile littlefs v2 from the MicroPython tree (build.rs): name it, so that a
+# missing tree fails instead of leaving littlefs out.
+HOST_CARGO_ENV = RUSTOS_MICROPY_DIR=$(MPY)
+
+test-cargo: deps check-tree
+	$(HOST_CARGO_ENV) cargo test --quiet
 
 test-mp: firmware stock
 	@python3 $(TOP)/tests/run_mp_tests.py --micropy-dir $(MPY) \
@@ -209,7 +213,7 @@ bench: bench-layouts
 
 lint: firmware
 	cargo fmt --check
-	cargo clippy --quiet --all-targets -- -D warnings
+	$(HOST_CARGO_ENV) cargo clippy --quiet --all-targets -- -D warnings
 	RUSTOS_CFLAGS_FILE=$(B)/unix/rustos/cflags.txt RUSTOS_PORT_DIR=$(MPY)/ports/unix \
 		cargo clippy --quiet --features unix --all-targets -- -D warnings
 

@@ -3,7 +3,8 @@
 //! The port's build (micropython.mk / micropython.cmake) writes its real compile flags,
 //! one argument per line, to the file named by `RUSTOS_CFLAGS_FILE`, and names the
 //! directory they are relative to in `RUSTOS_PORT_DIR`.  Without them (plain `cargo test`
-//! on the host) no bindings are made and only the port-independent logic is compiled.
+//! on the host) no MicroPython bindings are made and only the port-independent logic is
+//! compiled, together with littlefs v2 from the MicroPython tree (see `host_littlefs`).
 use std::env;
 use std::path::{Path, PathBuf};
 
@@ -16,7 +17,9 @@ fn main() {
     println!("cargo:rerun-if-env-changed=RUSTOS_PORT_DIR");
     println!("cargo:rerun-if-env-changed=RUSTOS_CLANG_TARGET");
     println!("cargo:rerun-if-changed=c");
+    println!("cargo:rustc-check-cfg=cfg(host_lfs2)");
     let Some(flags_file) = env::var_os("RUSTOS_CFLAGS_FILE") else {
+        host_littlefs();
         return;
     };
     let flags_file = PathBuf::from(flags_file);
@@ -71,6 +74,61 @@ fn main() {
             println!("cargo:rustc-cfg={cfg}");
         }
     }
+}
+
+/// Host builds: littlefs v2 from the MicroPython tree (the one `make` fetches into build/,
+/// or `RUSTOS_MICROPY_DIR`), compiled with stock's options (c/lfs2_options.h) and bound by
+/// bindgen, for `src/lfs2/` and its host tests.  With `RUSTOS_MICROPY_DIR` set the tree
+/// must be there (`make test-cargo` sets it); without it a missing tree only leaves
+/// littlefs out (cfg `host_lfs2` unset), with a warning.
+fn host_littlefs() {
+    println!("cargo:rerun-if-env-changed=RUSTOS_MICROPY_DIR");
+    let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
+    let named = env::var_os("RUSTOS_MICROPY_DIR").map(PathBuf::from);
+    let tree = named
+        .clone()
+        .unwrap_or_else(|| manifest.join("build/micropython-1.26.1"));
+    let lfs = tree.join("lib/littlefs");
+    if !lfs.join("lfs2.c").exists() {
+        if named.is_some() {
+            panic!("RUSTOS_MICROPY_DIR={} has no lib/littlefs/lfs2.c", tree.display());
+        }
+        println!(
+            "cargo:warning=no MicroPython tree at {} (run `make check-tree` or set RUSTOS_MICROPY_DIR): \
+             building without littlefs",
+            tree.display()
+        );
+        return;
+    }
+    for f in ["lfs2.c", "lfs2.h", "lfs2_util.c", "lfs2_util.h"] {
+        println!("cargo:rerun-if-changed={}", lfs.join(f).display());
+    }
+    let options = manifest.join("c/lfs2_options.h");
+    cc::Build::new()
+        .file(lfs.join("lfs2.c"))
+        .file(lfs.join("lfs2_util.c"))
+        .include(&lfs)
+        .flag("-include")
+        .flag(options.to_str().expect("a UTF-8 path"))
+        .warnings(false)
+        .compile("rustos_lfs2");
+    let bindings = bindgen::Builder::default()
+        .header(lfs.join("lfs2.h").to_string_lossy())
+        .clang_arg("-include")
+        .clang_arg(options.to_string_lossy())
+        .use_core()
+        .ctypes_prefix("core::ffi")
+        .layout_tests(false)
+        .generate_comments(false)
+        .derive_default(true)
+        .allowlist_function("lfs2_.*")
+        .allowlist_type("lfs2_.*")
+        .allowlist_var("LFS2_.*")
+        .generate()
+        .unwrap_or_else(|e| panic!("bindgen failed on {}: {e}", lfs.join("lfs2.h").display()));
+    let out = PathBuf::from(env::var("OUT_DIR").unwrap()).join("lfs2_bindings.rs");
+    std::fs::write(&out, bindings.to_string()).expect("cannot write bindings");
+    println!("cargo:rustc-cfg=host_lfs2");
 }
 
 /// The port's compile-time choices that decide which code exists (c/rustos_config.h computes

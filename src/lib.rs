@@ -11,6 +11,8 @@ extern crate alloc;
 
 pub mod errno;
 pub mod fatlayout;
+#[cfg(host_lfs2)]
+pub mod lfs2;
 pub mod path;
 pub mod romfs;
 

@@ -1,0 +1,302 @@
+//! littlefs v2 as a safe Rust API over the MicroPython tree's own `lib/littlefs/lfs2.c`:
+//! storage is a trait, errors are values, and nothing here knows MicroPython.  Every call
+//! into C is in `raw`; this module and its users stay in safe code.
+//!
+//! Host builds compile the C code with stock's options (build.rs, `host_lfs2`); the
+//! firmware's `vfs.VfsLfs2` binding (src/littlefs.rs) still makes its own calls and is to
+//! move onto this API.
+#![deny(unsafe_op_in_unsafe_fn)]
+
+mod raw;
+#[cfg(test)]
+mod tests;
+
+#[allow(non_camel_case_types, non_upper_case_globals, non_snake_case, dead_code, clippy::all)]
+mod bindings {
+    include!(concat!(env!("OUT_DIR"), "/lfs2_bindings.rs"));
+}
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+pub use raw::Mounted as Fs;
+
+/// littlefs's flags for `Fs::open`.
+pub const O_RDONLY: i32 = bindings::lfs2_open_flags_LFS2_O_RDONLY as i32;
+pub const O_WRONLY: i32 = bindings::lfs2_open_flags_LFS2_O_WRONLY as i32;
+pub const O_RDWR: i32 = bindings::lfs2_open_flags_LFS2_O_RDWR as i32;
+pub const O_CREAT: i32 = bindings::lfs2_open_flags_LFS2_O_CREAT as i32;
+pub const O_EXCL: i32 = bindings::lfs2_open_flags_LFS2_O_EXCL as i32;
+pub const O_TRUNC: i32 = bindings::lfs2_open_flags_LFS2_O_TRUNC as i32;
+pub const O_APPEND: i32 = bindings::lfs2_open_flags_LFS2_O_APPEND as i32;
+pub const SEEK_SET: i32 = bindings::lfs2_whence_flags_LFS2_SEEK_SET as i32;
+pub const SEEK_CUR: i32 = bindings::lfs2_whence_flags_LFS2_SEEK_CUR as i32;
+pub const SEEK_END: i32 = bindings::lfs2_whence_flags_LFS2_SEEK_END as i32;
+
+/// The attribute MicroPython keeps a file's modification time in: 8 bytes, little-endian
+/// nanoseconds since 1970 (extmod/vfs_lfs.c's LFS_ATTR_MTIME).
+pub const ATTR_MTIME: u8 = 1;
+
+/// Longest name littlefs stores, in bytes.
+pub const NAME_MAX: usize = bindings::LFS2_NAME_MAX as usize;
+
+/// A littlefs error, or one the storage reports.  Each is an errno but `Corrupt`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Error {
+    Io,
+    Corrupt,
+    NoEnt,
+    Exist,
+    NotDir,
+    IsDir,
+    NotEmpty,
+    Badf,
+    FBig,
+    Inval,
+    NoSpc,
+    NoMem,
+    NoAttr,
+    NameTooLong,
+    /// Any other negative code.
+    Other(i32),
+}
+
+const CODES: [(Error, i32); 14] = [
+    (Error::Io, bindings::lfs2_error_LFS2_ERR_IO),
+    (Error::Corrupt, bindings::lfs2_error_LFS2_ERR_CORRUPT),
+    (Error::NoEnt, bindings::lfs2_error_LFS2_ERR_NOENT),
+    (Error::Exist, bindings::lfs2_error_LFS2_ERR_EXIST),
+    (Error::NotDir, bindings::lfs2_error_LFS2_ERR_NOTDIR),
+    (Error::IsDir, bindings::lfs2_error_LFS2_ERR_ISDIR),
+    (Error::NotEmpty, bindings::lfs2_error_LFS2_ERR_NOTEMPTY),
+    (Error::Badf, bindings::lfs2_error_LFS2_ERR_BADF),
+    (Error::FBig, bindings::lfs2_error_LFS2_ERR_FBIG),
+    (Error::Inval, bindings::lfs2_error_LFS2_ERR_INVAL),
+    (Error::NoSpc, bindings::lfs2_error_LFS2_ERR_NOSPC),
+    (Error::NoMem, bindings::lfs2_error_LFS2_ERR_NOMEM),
+    (Error::NoAttr, bindings::lfs2_error_LFS2_ERR_NOATTR),
+    (Error::NameTooLong, bindings::lfs2_error_LFS2_ERR_NAMETOOLONG),
+];
+
+impl Error {
+    fn from_code(code: i32) -> Error {
+        CODES
+            .iter()
+            .find(|(_, c)| *c == code)
+            .map_or(Error::Other(code), |(e, _)| *e)
+    }
+
+    /// littlefs's negative code.
+    pub fn code(self) -> i32 {
+        match self {
+            Error::Other(c) => c,
+            e => CODES.iter().find(|(x, _)| *x == e).map_or(-5, |(_, c)| *c),
+        }
+    }
+
+    /// The errno MicroPython raises for it (littlefs's codes are negative errnos; a
+    /// corrupt filesystem is EILSEQ's 84, as stock reports it).
+    pub fn errno(self) -> i32 {
+        -self.code()
+    }
+}
+
+/// Where the blocks are.  Offsets and lengths are multiples of the read or program size.
+pub trait Storage {
+    fn read(&mut self, block: u32, off: u32, buf: &mut [u8]) -> Result<(), Error>;
+    fn prog(&mut self, block: u32, off: u32, data: &[u8]) -> Result<(), Error>;
+    fn erase(&mut self, block: u32) -> Result<(), Error>;
+    fn sync(&mut self) -> Result<(), Error>;
+}
+
+/// A filesystem's geometry and tuning.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Config {
+    pub block_size: u32,
+    /// 0 at mount: take it from the superblock.
+    pub block_count: u32,
+    pub read_size: u32,
+    pub prog_size: u32,
+    pub lookahead_size: u32,
+    pub block_cycles: i32,
+}
+
+impl Config {
+    /// What `vfs.VfsLfs2(bdev, readsize, progsize, lookahead)` gives littlefs (stock's
+    /// extmod/vfs_lfsx.c): wear levelling every 100 erases, caches of four times the
+    /// larger of read and program size, at most a block.
+    pub fn micropython(block_size: u32, block_count: u32, read_size: u32, prog_size: u32, lookahead: u32) -> Config {
+        Config {
+            block_size,
+            block_count,
+            read_size,
+            prog_size,
+            lookahead_size: lookahead,
+            block_cycles: 100,
+        }
+    }
+
+    pub fn cache_size(&self) -> u32 {
+        self.block_size
+            .min(self.read_size.max(self.prog_size).saturating_mul(4))
+    }
+
+    /// What littlefs asserts of a configuration (its asserts are compiled out, as in the
+    /// firmware, so a bad one is refused here instead): EINVAL.
+    pub fn check(&self) -> Result<(), Error> {
+        let cache = self.cache_size();
+        let ok = self.read_size > 0
+            && self.prog_size > 0
+            && self.block_size >= 128
+            && cache.is_multiple_of(self.read_size)
+            && cache.is_multiple_of(self.prog_size)
+            && self.block_size.is_multiple_of(cache)
+            && self.lookahead_size > 0
+            && self.lookahead_size.is_multiple_of(8)
+            && self.block_count != 1;
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::Inval)
+        }
+    }
+}
+
+/// A directory entry or a `stat` result.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stat {
+    pub kind: Kind,
+    pub size: u32,
+    pub name: Vec<u8>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    File,
+    Dir,
+}
+
+/// Format `storage`, checking `cfg` first.
+pub fn format<S: Storage>(storage: S, cfg: &Config) -> (S, Result<(), Error>) {
+    match cfg.check() {
+        Ok(()) => Fs::format(storage, cfg),
+        Err(e) => (storage, Err(e)),
+    }
+}
+
+/// Mount `storage`, checking `cfg` first.
+pub fn mount<S: Storage>(storage: S, cfg: &Config) -> Result<Fs<S>, (S, Error)> {
+    match cfg.check() {
+        Ok(()) => Fs::mount(storage, cfg),
+        Err(e) => Err((storage, e)),
+    }
+}
+
+impl<S: Storage> Fs<S> {
+    /// A whole file's contents.
+    pub fn read_file(&mut self, path: &str) -> Result<Vec<u8>, Error> {
+        let id = self.open(path, O_RDONLY, self.file_cache(), None)?;
+        let r = self.size(id).and_then(|n| {
+            let mut out = alloc::vec![0; n as usize];
+            let mut done = 0;
+            while done < out.len() {
+                match self.read(id, &mut out[done..])? {
+                    0 => return Err(Error::Corrupt),
+                    k => done += k,
+                }
+            }
+            Ok(out)
+        });
+        let closed = self.close(id);
+        r.and_then(|v| closed.map(|()| v))
+    }
+
+    /// Create or replace a file with `data`, with an mtime attribute when given.
+    pub fn write_file(&mut self, path: &str, data: &[u8], mtime: Option<u64>) -> Result<(), Error> {
+        let id = self.open(path, O_WRONLY | O_CREAT | O_TRUNC, self.file_cache(), mtime)?;
+        let mut r = Ok(());
+        let mut done = 0;
+        while done < data.len() {
+            match self.write(id, &data[done..]) {
+                Ok(0) => r = Err(Error::NoSpc),
+                Ok(k) => done += k,
+                Err(e) => r = Err(e),
+            }
+            if r.is_err() {
+                break;
+            }
+        }
+        let closed = self.close(id);
+        r.and(closed)
+    }
+
+    /// Every path under `dir` ("/" for all), parents before children, with its entry.
+    pub fn walk(&mut self, dir: &str) -> Result<Vec<(String, Stat)>, Error> {
+        let mut out = Vec::new();
+        let mut todo = alloc::vec![String::from(dir.trim_end_matches('/'))];
+        while let Some(d) = todo.pop() {
+            let mut entries = self.read_dir(if d.is_empty() { "/" } else { &d })?;
+            entries.sort_by(|a, b| a.name.cmp(&b.name));
+            for e in entries.into_iter().rev() {
+                let path = alloc::format!("{}/{}", d, String::from_utf8_lossy(&e.name));
+                if e.kind == Kind::Dir {
+                    todo.push(path.clone());
+                }
+                out.push((path, e));
+            }
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out)
+    }
+
+    fn file_cache(&self) -> usize {
+        // A file's cache is the filesystem's (lfs2_file_open's default).
+        self.cache_size() as usize
+    }
+}
+
+/// Storage in memory, erased to 0xff: for tests and for building images.
+#[derive(Clone, Debug)]
+pub struct RamStorage {
+    pub block_size: u32,
+    pub data: Vec<u8>,
+}
+
+impl RamStorage {
+    pub fn new(block_size: u32, blocks: u32) -> RamStorage {
+        RamStorage {
+            block_size,
+            data: alloc::vec![0xff; block_size as usize * blocks as usize],
+        }
+    }
+
+    fn span(&self, block: u32, off: u32, len: usize) -> Result<core::ops::Range<usize>, Error> {
+        let start = block as usize * self.block_size as usize + off as usize;
+        let end = start.checked_add(len).ok_or(Error::Io)?;
+        if off as usize + len > self.block_size as usize || end > self.data.len() {
+            return Err(Error::Io);
+        }
+        Ok(start..end)
+    }
+}
+
+impl Storage for RamStorage {
+    fn read(&mut self, block: u32, off: u32, buf: &mut [u8]) -> Result<(), Error> {
+        let r = self.span(block, off, buf.len())?;
+        buf.copy_from_slice(&self.data[r]);
+        Ok(())
+    }
+    fn prog(&mut self, block: u32, off: u32, data: &[u8]) -> Result<(), Error> {
+        let r = self.span(block, off, data.len())?;
+        self.data[r].copy_from_slice(data);
+        Ok(())
+    }
+    fn erase(&mut self, block: u32) -> Result<(), Error> {
+        let r = self.span(block, 0, self.block_size as usize)?;
+        self.data[r].fill(0xff);
+        Ok(())
+    }
+    fn sync(&mut self) -> Result<(), Error> {
+        Ok(())
+    }
+}
