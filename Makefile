@@ -19,7 +19,7 @@ ifeq ($(wildcard $(MPY)/lib/micropython-lib/README.md),)
 UNIX_ARGS += MPY_LIB_DIR=$(TOP)/ports/no-micropython-lib
 endif
 
-.PHONY: all deps deps-qemu firmware firmware-gil stock firmware-qemu-ss512 stock-qemu-ss512 test-qemu-ss512 firmware-qemu firmware-qemu-m0plus stock-qemu firmware-qemu-rv32 stock-qemu-rv32 test-qemu-rv32 bench-layouts run test test-cargo test-mp test-qemu test-qemu-m0plus cross check-ports size bench check-tree lint clean torture torture-quick reliability sanitize fuzz
+.PHONY: all deps deps-qemu firmware firmware-gil stock firmware-qemu-ss512 stock-qemu-ss512 test-qemu-ss512 firmware-qemu firmware-qemu-m0plus stock-qemu firmware-qemu-rv32 stock-qemu-rv32 test-qemu-rv32 bench-layouts run test test-cargo test-mp test-image image-tool test-qemu test-qemu-m0plus cross check-ports size bench check-tree lint clean torture torture-quick reliability sanitize fuzz
 all: firmware
 
 deps:
@@ -127,10 +127,10 @@ run: firmware
 # about a minute), the sanitizer and valgrind runs (about 6 minutes) and the cargo-fuzz
 # targets (about 3) run first.
 test: lint test-cargo cross check-ports reliability sanitize fuzz
-	@rm -f $(B)/unix.summary $(B)/qemu.summary $(B)/qemu-m0plus.summary $(B)/qemu-rv32.summary $(B)/qemu-ss512.summary
-	@$(MAKE) --no-print-directory test-mp test-qemu test-qemu-m0plus test-qemu-rv32 test-qemu-ss512 -k; rc=$$?; \
-	cat $(B)/unix.summary $(B)/qemu.summary $(B)/qemu-m0plus.summary $(B)/qemu-rv32.summary $(B)/qemu-ss512.summary 2>/dev/null | \
-	awk '{p+=$$1; f+=$$2} END {printf "MicroPython tests (unix, QEMU M3, M0+, RV32 and M3 with 512-byte FAT sectors), total:\n%d passed, %d failed\n", p, f}'; \
+	@rm -f $(B)/unix.summary $(B)/qemu.summary $(B)/qemu-m0plus.summary $(B)/qemu-rv32.summary $(B)/qemu-ss512.summary $(B)/image.summary
+	@$(MAKE) --no-print-directory test-mp test-qemu test-qemu-m0plus test-qemu-rv32 test-qemu-ss512 test-image -k; rc=$$?; \
+	cat $(B)/unix.summary $(B)/qemu.summary $(B)/qemu-m0plus.summary $(B)/qemu-rv32.summary $(B)/qemu-ss512.summary $(B)/image.summary 2>/dev/null | \
+	awk '{p+=$$1; f+=$$2} END {printf "MicroPython tests (unix, QEMU M3, M0+, RV32, M3 with 512-byte FAT sectors, and the image tool), total:\n%d passed, %d failed\n", p, f}'; \
 	exit $$rc
 
 # Host builds compile littlefs v2 from the MicroPython tree (build.rs): name it, so that a
@@ -139,6 +139,16 @@ HOST_CARGO_ENV = RUSTOS_MICROPY_DIR=$(MPY)
 
 test-cargo: deps check-tree
 	$(HOST_CARGO_ENV) cargo test --quiet
+
+# The host image tool (src/bin/rustos-image), on the firmware's littlefs.
+image-tool: deps check-tree
+	$(HOST_CARGO_ENV) cargo build --quiet --release --features image-tool --bin rustos-image
+	@cp target/release/rustos-image $(B)/rustos-image
+
+# Its images read by both firmwares and littlefs-python, its UF2 by uf2conv.py, its refusals.
+test-image: image-tool firmware stock
+	@python3 $(TOP)/tests/image/run.py --tool $(B)/rustos-image --ours $(B)/unix/micropython \
+		--stock $(B)/unix-stock/micropython --micropy-dir $(MPY) --summary $(B)/image.summary
 
 test-mp: firmware stock
 	@python3 $(TOP)/tests/run_mp_tests.py --micropy-dir $(MPY) \
@@ -214,6 +224,7 @@ bench: bench-layouts
 lint: firmware
 	cargo fmt --check
 	$(HOST_CARGO_ENV) cargo clippy --quiet --all-targets -- -D warnings
+	$(HOST_CARGO_ENV) cargo clippy --quiet --features image-tool --all-targets -- -D warnings
 	RUSTOS_CFLAGS_FILE=$(B)/unix/rustos/cflags.txt RUSTOS_PORT_DIR=$(MPY)/ports/unix \
 		cargo clippy --quiet --features unix --all-targets -- -D warnings
 

@@ -56,6 +56,8 @@ command -v cargo >/dev/null || { echo "error: cargo not found: install Rust with
 for c in rustfmt clippy; do
     rustup component list --installed 2>/dev/null | grep -q "^$c" || rustup component add "$c"
 done
+# littlefs-python (PyPI) reads the image tool's littlefs images in tests/image/run.py.
+python3 -c 'import littlefs' 2>/dev/null || pip install -q 'littlefs-python==0.19.0'
 case "$what" in
     qemu|all)
         for t in thumbv7m-none-eabi thumbv6m-none-eabi thumbv8m.main-none-eabi thumbv8m.main-none-eabihf \
