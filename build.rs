@@ -17,7 +17,7 @@ fn main() {
     println!("cargo:rerun-if-env-changed=RUSTOS_PORT_DIR");
     println!("cargo:rerun-if-env-changed=RUSTOS_CLANG_TARGET");
     println!("cargo:rerun-if-changed=c");
-    println!("cargo:rustc-check-cfg=cfg(host_lfs2)");
+    println!("cargo:rustc-check-cfg=cfg(host_lfs)");
     let Some(flags_file) = env::var_os("RUSTOS_CFLAGS_FILE") else {
         host_littlefs();
         return;
@@ -76,11 +76,11 @@ fn main() {
     }
 }
 
-/// Host builds: littlefs v2 from the MicroPython tree (the one `make` fetches into build/,
-/// or `RUSTOS_MICROPY_DIR`), compiled with stock's options (c/lfs2_options.h) and bound by
-/// bindgen, for `src/lfs2/` and its host tests.  With `RUSTOS_MICROPY_DIR` set the tree
-/// must be there (`make test-cargo` sets it); without it a missing tree only leaves
-/// littlefs out (cfg `host_lfs2` unset), with a warning.
+/// Host builds: littlefs v1 and v2 from the MicroPython tree (the one `make` fetches into
+/// build/, or `RUSTOS_MICROPY_DIR`), compiled with stock's options (c/lfs1_options.h,
+/// c/lfs2_options.h) and bound by bindgen, for `src/lfs/` and its host tests.  With
+/// `RUSTOS_MICROPY_DIR` set the tree must be there (`make test-cargo` sets it); without it
+/// a missing tree only leaves littlefs out (cfg `host_lfs` unset), with a warning.
 fn host_littlefs() {
     println!("cargo:rerun-if-env-changed=RUSTOS_MICROPY_DIR");
     let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
@@ -100,35 +100,38 @@ fn host_littlefs() {
         );
         return;
     }
-    for f in ["lfs2.c", "lfs2.h", "lfs2_util.c", "lfs2_util.h"] {
-        println!("cargo:rerun-if-changed={}", lfs.join(f).display());
+    for v in ["lfs1", "lfs2"] {
+        for f in [".c", ".h", "_util.c", "_util.h"] {
+            println!("cargo:rerun-if-changed={}", lfs.join(format!("{v}{f}")).display());
+        }
+        let options = manifest.join(format!("c/{v}_options.h"));
+        cc::Build::new()
+            .file(lfs.join(format!("{v}.c")))
+            .file(lfs.join(format!("{v}_util.c")))
+            .include(&lfs)
+            .flag("-include")
+            .flag(options.to_str().expect("a UTF-8 path"))
+            .warnings(false)
+            .compile(&format!("rustos_{v}"));
+        let header = lfs.join(format!("{v}.h"));
+        let bindings = bindgen::Builder::default()
+            .header(header.to_string_lossy())
+            .clang_arg("-include")
+            .clang_arg(options.to_string_lossy())
+            .use_core()
+            .ctypes_prefix("core::ffi")
+            .layout_tests(false)
+            .generate_comments(false)
+            .derive_default(true)
+            .allowlist_function(format!("{v}_.*"))
+            .allowlist_type(format!("{v}_.*"))
+            .allowlist_var(format!("{}_.*", v.to_uppercase()))
+            .generate()
+            .unwrap_or_else(|e| panic!("bindgen failed on {}: {e}", header.display()));
+        let out = PathBuf::from(env::var("OUT_DIR").unwrap()).join(format!("{v}_bindings.rs"));
+        std::fs::write(&out, bindings.to_string()).expect("cannot write bindings");
     }
-    let options = manifest.join("c/lfs2_options.h");
-    cc::Build::new()
-        .file(lfs.join("lfs2.c"))
-        .file(lfs.join("lfs2_util.c"))
-        .include(&lfs)
-        .flag("-include")
-        .flag(options.to_str().expect("a UTF-8 path"))
-        .warnings(false)
-        .compile("rustos_lfs2");
-    let bindings = bindgen::Builder::default()
-        .header(lfs.join("lfs2.h").to_string_lossy())
-        .clang_arg("-include")
-        .clang_arg(options.to_string_lossy())
-        .use_core()
-        .ctypes_prefix("core::ffi")
-        .layout_tests(false)
-        .generate_comments(false)
-        .derive_default(true)
-        .allowlist_function("lfs2_.*")
-        .allowlist_type("lfs2_.*")
-        .allowlist_var("LFS2_.*")
-        .generate()
-        .unwrap_or_else(|e| panic!("bindgen failed on {}: {e}", lfs.join("lfs2.h").display()));
-    let out = PathBuf::from(env::var("OUT_DIR").unwrap()).join("lfs2_bindings.rs");
-    std::fs::write(&out, bindings.to_string()).expect("cannot write bindings");
-    println!("cargo:rustc-cfg=host_lfs2");
+    println!("cargo:rustc-cfg=host_lfs");
 }
 
 /// The port's compile-time choices that decide which code exists (c/rustos_config.h computes

@@ -9,6 +9,7 @@
 #include "extmod/vfs.h"
 #include "py/mphal.h"
 #include "rustos.h"
+#include "lfs1_options.h"
 #include "lib/littlefs/lfs1.h"
 #include "lfs2_options.h"
 #include "lib/littlefs/lfs2.h"

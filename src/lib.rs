@@ -11,8 +11,8 @@ extern crate alloc;
 
 pub mod errno;
 pub mod fatlayout;
-#[cfg(host_lfs2)]
-pub mod lfs2;
+#[cfg(host_lfs)]
+pub mod lfs;
 pub mod path;
 pub mod romfs;
 

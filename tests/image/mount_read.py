@@ -1,7 +1,7 @@
-# Run by tests/image/run.py on our firmware and on stock: mount a littlefs v2 image file
-# as a RAM block device and print every directory, and every file with its size and
-# SHA-256, in sorted order.
-#   micropython mount_read.py IMAGE BLOCK_SIZE
+# Run by tests/image/run.py on our firmware and on stock: mount a littlefs image file as a
+# RAM block device and print every directory, and every file with its size and SHA-256,
+# in sorted order.
+#   micropython mount_read.py IMAGE BLOCK_SIZE VfsLfs2|VfsLfs1
 import sys
 import os
 import vfs
@@ -34,7 +34,7 @@ class RAM:
 
 with open(sys.argv[1], "rb") as f:
     data = bytearray(f.read())
-vfs.mount(vfs.VfsLfs2(RAM(data, int(sys.argv[2]))), "/img", readonly=True)
+vfs.mount(getattr(vfs, sys.argv[3])(RAM(data, int(sys.argv[2]))), "/img", readonly=True)
 out = []
 
 

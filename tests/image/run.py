@@ -130,28 +130,32 @@ def run(args, tmp):
         p = tool(args, *r)
         ok("rustos-image %s: usage, exit 0" % " ".join(r), p.returncode == 0 and "usage" in p.stdout, p.stdout + p.stderr)
 
+    # littlefs-python reads littlefs v2 only: lfs1 images are read by both firmwares.
     geometries = [
-        ("rp2-pico", ["--preset", "rp2-pico"], 4096, 352),
-        ("esp32", ["--preset", "esp32"], 4096, 512),
-        ("custom 512 x 300", ["--block-size", "512", "--blocks", "300", "--progsize", "64"], 512, 300),
+        ("rp2-pico", "lfs2", ["--preset", "rp2-pico"], 4096, 352),
+        ("esp32", "lfs2", ["--preset", "esp32"], 4096, 512),
+        ("custom 512 x 300", "lfs2", ["--block-size", "512", "--blocks", "300", "--progsize", "64"], 512, 300),
+        ("lfs1 4096 x 64", "lfs1", ["--block-size", "4096", "--blocks", "64"], 4096, 64),
     ]
-    for name, geo, bs, blocks in geometries:
+    for name, fs, geo, bs, blocks in geometries:
         image = os.path.join(tmp, name.replace(" ", "_") + ".img")
-        p = tool(args, "create", "--fs", "lfs2", *geo, src, image)
+        p = tool(args, "create", "--fs", fs, *geo, src, image)
         ok("%s: create" % name, p.returncode == 0, p.stderr)
         if p.returncode:
             continue
         ok("%s: image is blocks x block size" % name, os.path.getsize(image) == bs * blocks, str(os.path.getsize(image)))
         for label, fw in (("ours", args.ours), ("stock", args.stock)):
-            m = subprocess.run([fw, "-X", "heapsize=16M", os.path.join(HERE, "mount_read.py"), image, str(bs)],
+            vfs_class = "VfsLfs2" if fs == "lfs2" else "VfsLfs1"
+            m = subprocess.run([fw, "-X", "heapsize=16M", os.path.join(HERE, "mount_read.py"), image, str(bs), vfs_class],
                                capture_output=True, text=True)
             got = m.stdout.splitlines()
             ok("%s: %s firmware reads exactly the source tree" % (name, label), got == want, "\n".join(got) + m.stderr)
-        try:
-            got = littlefs_python_listing(image, bs, blocks)
-            ok("%s: littlefs-python reads exactly the source tree" % name, got == want, "\n".join(got))
-        except ImportError as e:
-            ok("%s: littlefs-python reads exactly the source tree" % name, False, "littlefs-python missing: %s" % e)
+        if fs == "lfs2":
+            try:
+                got = littlefs_python_listing(image, bs, blocks)
+                ok("%s: littlefs-python reads exactly the source tree" % name, got == want, "\n".join(got))
+            except ImportError as e:
+                ok("%s: littlefs-python reads exactly the source tree" % name, False, "littlefs-python missing: %s" % e)
         out = os.path.join(tmp, name.replace(" ", "_") + ".out")
         p = tool(args, "extract", image, out)
         ok("%s: extract gives the source back byte for byte" % name, p.returncode == 0 and same_tree(src, out), p.stderr)
@@ -161,7 +165,10 @@ def run(args, tmp):
         listed = sorted(line.split()[-1] for line in p.stdout.splitlines())
         ok("%s: ls lists every path" % name, p.returncode == 0 and listed == sorted(w.split()[0] for w in want), p.stdout)
         p = tool(args, "info", image)
-        ok("%s: info gives the geometry" % name, p.returncode == 0 and ("block size: %d" % bs) in p.stdout and ("blocks: %d" % blocks) in p.stdout, p.stdout)
+        kind = "kind: littlefs v%s" % fs[-1]
+        ok("%s: info gives the kind and geometry" % name,
+           p.returncode == 0 and kind in p.stdout and ("block size: %d" % bs) in p.stdout and ("blocks: %d" % blocks) in p.stdout,
+           p.stdout)
 
     # UF2 for a Pico: decoded by MicroPython's own uf2conv.py, it is the image at the
     # storage region's XIP address.

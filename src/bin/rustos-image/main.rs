@@ -1,9 +1,11 @@
 //! rustos-image: build, list, extract and check filesystem images on the host with the
-//! firmware's own littlefs (the MicroPython tree's lfs2.c, through `rustos::lfs2`).
+//! firmware's own littlefs (the MicroPython tree's lfs1.c and lfs2.c, through `rustos::lfs`).
+mod image;
 mod presets;
 mod uf2;
 
-use rustos::lfs2::{self, Config, Fs, Kind, RamStorage};
+use image::ImageFs;
+use rustos::lfs::Config;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -18,13 +20,13 @@ commands:
   info     an image's kind, geometry, used and free space
   presets  the boards --preset knows, and where each number comes from";
 
-const CREATE_HELP: &str = "usage: rustos-image create --fs lfs2 (--preset NAME | --block-size N --blocks N)
+const CREATE_HELP: &str = "usage: rustos-image create --fs lfs2|lfs1 (--preset NAME | --block-size N --blocks N)
                           [--readsize N] [--progsize N] [--lookahead N] [--uf2 FILE]
                           SRC_DIR IMAGE
 
 Makes IMAGE (block size x blocks bytes) holding SRC_DIR's files and directories, formatted
-as MicroPython's vfs.VfsLfs2 formats a device with the same readsize, progsize and lookahead
-(defaults: the preset's, else 32 each, as VfsLfs2's).  --uf2 FILE also writes the image as
+as MicroPython's vfs.VfsLfs2 (or VfsLfs1) formats a device with the same readsize, progsize and
+lookahead (defaults: the preset's, else 32 each, as VfsLfs2's and VfsLfs1's).  --uf2 FILE also writes the image as
 a UF2 file for the preset's flash offset, to copy to an rp2 board beside the firmware's own.
 On any error nothing is left at IMAGE or FILE.";
 
@@ -57,13 +59,8 @@ impl<E: std::fmt::Display> From<E> for Fail {
     }
 }
 
-fn lfs_err(what: &str, e: lfs2::Error) -> Fail {
-    let text = match e {
-        lfs2::Error::Corrupt => "no valid littlefs v2 filesystem (corrupt or not formatted)".to_string(),
-        lfs2::Error::NoSpc => "no space left".to_string(),
-        other => format!("{other:?} (errno {})", other.errno()),
-    };
-    Fail(format!("{what}: {text}"))
+fn fs_err(what: &str, e: image::Error) -> Fail {
+    Fail(format!("{what}: {}", e.text))
 }
 
 fn main() -> ExitCode {
@@ -154,7 +151,7 @@ impl Args {
 }
 
 /// The geometry asked for: a preset's, with options that agree with it, or the options.
-fn geometry(a: &Args) -> Result<(Config, Option<&'static presets::Preset>), Fail> {
+fn geometry(a: &Args, fs: &str) -> Result<(Config, Option<&'static presets::Preset>), Fail> {
     let preset = match a.get("preset") {
         Some(name) => Some(presets::find(name).ok_or_else(|| {
             let names: Vec<&str> = presets::PRESETS.iter().map(|p| p.name).collect();
@@ -180,10 +177,11 @@ fn geometry(a: &Args) -> Result<(Config, Option<&'static presets::Preset>), Fail
         pick("progsize", preset.map(|p| p.prog_size), Some(32))?,
         pick("lookahead", preset.map(|p| p.lookahead), Some(32))?,
     );
-    if cfg.block_count < 2 || cfg.check().is_err() {
+    if cfg.block_count < 2 || !image::accepts(fs, &cfg) {
         return Err(Fail(format!(
             "littlefs cannot use this geometry: block size {}, {} blocks, readsize {}, progsize {}, \
-             lookahead {} (block size a multiple of the cache, {}; lookahead a multiple of 8)",
+             lookahead {} (v2: block size a multiple of the cache, {}, lookahead a multiple of 8; \
+             v1: block size a multiple of progsize, progsize of readsize, lookahead of 32)",
             cfg.block_size,
             cfg.block_count,
             cfg.read_size,
@@ -201,7 +199,7 @@ enum Item {
     File(String, PathBuf, u64),
 }
 
-fn collect(src: &Path) -> Result<Vec<Item>, Fail> {
+fn collect(src: &Path, name_max: usize) -> Result<Vec<Item>, Fail> {
     let mut out = Vec::new();
     let mut todo = vec![(src.to_path_buf(), String::new())];
     while let Some((dir, inside)) = todo.pop() {
@@ -217,12 +215,11 @@ fn collect(src: &Path) -> Result<Vec<Item>, Fail> {
                 .into_string()
                 .map_err(|n| Fail(format!("{}: the name {n:?} is not UTF-8", dir.display())))?;
             let path = format!("{inside}/{name}");
-            if name.len() > lfs2::NAME_MAX {
+            if name.len() > name_max {
                 return Err(Fail(format!(
-                    "{}: the name is {} bytes; littlefs takes at most {}",
+                    "{}: the name is {} bytes; the filesystem takes at most {name_max}",
                     host.display(),
                     name.len(),
-                    lfs2::NAME_MAX
                 )));
             }
             let meta = std::fs::metadata(&host).map_err(|e| Fail(format!("cannot read {}: {e}", host.display())))?;
@@ -291,13 +288,13 @@ fn create(args: &[String]) -> Result<(), Fail> {
             "uf2",
         ],
     )?;
-    match a.get("fs") {
-        Some("lfs2") => {}
-        Some(other) => return Err(Fail(format!("--fs {other}: this build makes lfs2 images"))),
-        None => return Err(Fail("give --fs lfs2".into())),
-    }
+    let kind = match a.get("fs") {
+        Some(k @ ("lfs2" | "lfs1")) => k,
+        Some(other) => return Err(Fail(format!("--fs {other}: this build makes lfs2 and lfs1 images"))),
+        None => return Err(Fail("give --fs lfs2 or --fs lfs1".into())),
+    };
     let [src, image] = a.paths("SRC_DIR IMAGE")?;
-    let (cfg, preset) = geometry(&a)?;
+    let (cfg, preset) = geometry(&a, kind)?;
     let uf2 = a.get("uf2");
     let family = match (uf2, preset) {
         (None, _) => None,
@@ -308,10 +305,8 @@ fn create(args: &[String]) -> Result<(), Fail> {
         ),
         (Some(_), None) => return Err(Fail("--uf2 needs an rp2 --preset (the flash address)".into())),
     };
-    let items = collect(Path::new(src))?;
-    let (ram, r) = lfs2::format(RamStorage::new(cfg.block_size, cfg.block_count), &cfg);
-    r.map_err(|e| lfs_err("format", e))?;
-    let mut fs = lfs2::mount(ram, &cfg).map_err(|(_, e)| lfs_err("mount", e))?;
+    let mut fs = image::create(kind, &cfg).map_err(|e| fs_err("format", e))?;
+    let items = collect(Path::new(src), fs.name_max())?;
     let total_bytes: u64 = items
         .iter()
         .map(|i| if let Item::File(_, _, n) = i { *n } else { 0 })
@@ -324,22 +319,22 @@ fn create(args: &[String]) -> Result<(), Fail> {
     let (mut done_files, mut done_bytes) = (0, 0u64);
     let mtime = now_ns();
     for item in &items {
-        let r = match item {
-            Item::Dir(p) => fs.mkdir(p),
+        let (path, r) = match item {
+            Item::Dir(p) => (p, fs.mkdir(p)),
             Item::File(p, host, n) => {
                 let data = std::fs::read(host).map_err(|e| Fail(format!("cannot read {}: {e}", host.display())))?;
-                let r = fs.write_file(p, &data, Some(mtime));
+                let r = fs.write_file(p, &data, mtime);
                 if r.is_ok() {
                     done_files += 1;
                     done_bytes += n;
                     progress.step(done_files);
                 }
-                r
+                (p, r)
             }
         };
         match r {
             Ok(()) => {}
-            Err(lfs2::Error::NoSpc) => {
+            Err(e) if e.no_space => {
                 drop(progress);
                 let capacity = u64::from(cfg.block_size) * u64::from(cfg.block_count);
                 return Err(Fail(format!(
@@ -349,28 +344,23 @@ fn create(args: &[String]) -> Result<(), Fail> {
                     total_bytes - done_bytes
                 )));
             }
-            Err(e) => {
-                let p = match item {
-                    Item::Dir(p) | Item::File(p, ..) => p,
-                };
-                return Err(lfs_err(p, e));
-            }
+            Err(e) => return Err(fs_err(path, e)),
         }
     }
     drop(progress);
-    let used = fs.used_blocks().map_err(|e| lfs_err("walk", e))?;
-    let (ram, r) = fs.unmount();
-    r.map_err(|e| lfs_err("unmount", e))?;
-    write_atomically(Path::new(image), &ram.data)?;
+    let (_, _, used) = fs.usage().map_err(|e| fs_err("walk", e))?;
+    let what = fs.describe();
+    let data = fs.finish().map_err(|e| fs_err("unmount", e))?;
+    write_atomically(Path::new(image), &data)?;
     if let (Some(path), Some((family, offset))) = (uf2, family) {
-        let encoded = uf2::encode(&ram.data, presets::RP2_XIP_BASE + offset, family);
+        let encoded = uf2::encode(&data, presets::RP2_XIP_BASE + offset, family);
         if let Err(e) = write_atomically(Path::new(path), &encoded) {
             let _ = std::fs::remove_file(image);
             return Err(e);
         }
     }
     println!(
-        "{image}: littlefs v2, {} blocks of {}, {files} files, {} directories, {total_bytes} bytes; {used} blocks used",
+        "{image}: {what}, {} blocks of {}, {files} files, {} directories, {total_bytes} bytes; {used} blocks used",
         cfg.block_count,
         cfg.block_size,
         items.len() - files
@@ -391,45 +381,25 @@ fn write_atomically(path: &Path, data: &[u8]) -> Result<(), Fail> {
     })
 }
 
-/// An image file's littlefs, its block size read from the superblock.
-fn open_image(path: &str) -> Result<Fs<RamStorage>, Fail> {
+/// The filesystem in an image file.
+fn open_image(path: &str) -> Result<Box<dyn ImageFs>, Fail> {
     let data = std::fs::read(path).map_err(|e| Fail(format!("cannot read {path}: {e}")))?;
-    let block_size = superblock_block_size(&data)
-        .ok_or_else(|| Fail(format!("{path}: no littlefs v2 superblock in its first two blocks")))?;
-    let blocks = u32::try_from(data.len() / block_size as usize).unwrap_or(u32::MAX);
-    let cfg = Config::micropython(block_size, blocks, 32, 32, 32);
-    let ram = RamStorage { block_size, data };
-    lfs2::mount(ram, &cfg).map_err(|(_, e)| lfs_err(path, e))
+    image::open(data).map_err(|e| fs_err(path, e))
 }
 
-/// littlefs v2 keeps its superblock in blocks 0 and 1: a revision count, a tag, "littlefs",
-/// a tag and then version, block size and block count, little-endian.
-fn superblock_block_size(data: &[u8]) -> Option<u32> {
-    let at = |o: usize| data.get(o..o + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
-    let mut candidates = vec![0usize];
-    candidates.extend((7..=20).map(|k| 1usize << k));
-    candidates.into_iter().find_map(|start| {
-        let bs = at(start + 24)?;
-        let ok = data.get(start + 8..start + 16) == Some(b"littlefs")
-            && bs.is_power_of_two()
-            && bs >= 128
-            && (start == 0 || start == bs as usize);
-        ok.then_some(bs)
-    })
-}
-
-fn walk_image(fs: &mut Fs<RamStorage>, path: &str) -> Result<Vec<(String, lfs2::Stat)>, Fail> {
-    fs.walk("/").map_err(|e| lfs_err(&format!("{path}: listing"), e))
+fn walk_image(fs: &mut dyn ImageFs, path: &str) -> Result<Vec<image::Entry>, Fail> {
+    fs.walk().map_err(|e| fs_err(&format!("{path}: listing"), e))
 }
 
 fn ls(args: &[String]) -> Result<(), Fail> {
     let a = parse(args, &[])?;
     let [image] = a.paths("IMAGE")?;
     let mut fs = open_image(image)?;
-    for (path, st) in walk_image(&mut fs, image)? {
-        match st.kind {
-            Kind::Dir => println!("{:>10}  {path}/", ""),
-            Kind::File => println!("{:>10}  {path}", st.size),
+    for e in walk_image(&mut *fs, image)? {
+        if e.is_dir {
+            println!("{:>10}  {}/", "", e.path);
+        } else {
+            println!("{:>10}  {}", e.size, e.path);
         }
     }
     Ok(())
@@ -443,19 +413,16 @@ fn extract(args: &[String]) -> Result<(), Fail> {
         return Err(Fail(format!("{} is not empty", dir.display())));
     }
     let mut fs = open_image(image)?;
-    let entries = walk_image(&mut fs, image)?;
+    let entries = walk_image(&mut *fs, image)?;
     std::fs::create_dir_all(dir).map_err(|e| Fail(format!("cannot create {}: {e}", dir.display())))?;
-    for (path, st) in entries {
-        // littlefs names hold no '/', and "." and ".." are not listed: each stays inside DIR.
-        let host = dir.join(path.trim_start_matches('/'));
-        match st.kind {
-            Kind::Dir => {
-                std::fs::create_dir(&host).map_err(|e| Fail(format!("cannot create {}: {e}", host.display())))?
-            }
-            Kind::File => {
-                let data = fs.read_file(&path).map_err(|e| lfs_err(&path, e))?;
-                std::fs::write(&host, data).map_err(|e| Fail(format!("cannot write {}: {e}", host.display())))?;
-            }
+    for e in entries {
+        // Names hold no '/', and "." and ".." are not listed: each path stays inside DIR.
+        let host = dir.join(e.path.trim_start_matches('/'));
+        if e.is_dir {
+            std::fs::create_dir(&host).map_err(|err| Fail(format!("cannot create {}: {err}", host.display())))?;
+        } else {
+            let data = fs.read_file(&e.path).map_err(|err| fs_err(&e.path, err))?;
+            std::fs::write(&host, data).map_err(|err| Fail(format!("cannot write {}: {err}", host.display())))?;
         }
     }
     Ok(())
@@ -465,21 +432,27 @@ fn check(args: &[String]) -> Result<(), Fail> {
     let a = parse(args, &[])?;
     let [image] = a.paths("IMAGE")?;
     let mut fs = open_image(image)?;
-    let entries = walk_image(&mut fs, image)?;
+    let entries = walk_image(&mut *fs, image)?;
     let (mut files, mut bytes) = (0, 0u64);
-    for (path, st) in &entries {
-        if st.kind == Kind::File {
-            let data = fs.read_file(path).map_err(|e| lfs_err(path, e))?;
-            if data.len() != st.size as usize {
-                return Err(Fail(format!("{path}: {} bytes read, {} listed", data.len(), st.size)));
+    for e in &entries {
+        if !e.is_dir {
+            let data = fs.read_file(&e.path).map_err(|err| fs_err(&e.path, err))?;
+            if data.len() as u64 != e.size {
+                return Err(Fail(format!(
+                    "{}: {} bytes read, {} listed",
+                    e.path,
+                    data.len(),
+                    e.size
+                )));
             }
             files += 1;
             bytes += data.len() as u64;
         }
     }
-    let used = fs.used_blocks().map_err(|e| lfs_err("walking the blocks", e))?;
+    let (_, _, used) = fs.usage().map_err(|e| fs_err("walking the blocks", e))?;
     println!(
-        "{image}: ok: {files} files ({bytes} bytes), {} directories, {used} blocks in use",
+        "{image}: ok: {}, {files} files ({bytes} bytes), {} directories, {used} blocks in use",
+        fs.describe(),
         entries.len() - files
     );
     Ok(())
@@ -489,18 +462,13 @@ fn info(args: &[String]) -> Result<(), Fail> {
     let a = parse(args, &[])?;
     let [image] = a.paths("IMAGE")?;
     let mut fs = open_image(image)?;
-    let used = fs.used_blocks().map_err(|e| lfs_err("walking the blocks", e))?;
-    let bs = fs.storage().block_size;
-    let blocks = (fs.storage().data.len() / bs as usize) as u32;
-    println!("kind: littlefs v2");
+    let (bs, blocks, used) = fs.usage().map_err(|e| fs_err("walking the blocks", e))?;
+    let free = blocks.saturating_sub(used);
+    println!("kind: {}", fs.describe());
     println!("block size: {bs}");
     println!("blocks: {blocks}");
     println!("used: {used} blocks ({} bytes)", u64::from(used) * u64::from(bs));
-    println!(
-        "free: {} blocks ({} bytes)",
-        blocks.saturating_sub(used),
-        u64::from(blocks.saturating_sub(used)) * u64::from(bs)
-    );
+    println!("free: {free} blocks ({} bytes)", u64::from(free) * u64::from(bs));
     Ok(())
 }
 

@@ -1,5 +1,5 @@
-//! littlefs v2 over RAM storage, on the host: the safe API, its errors, and what reaches
-//! the storage.
+//! littlefs over RAM storage, on the host: the safe API, its errors, and what reaches the
+//! storage; v2 throughout, v1 where it differs.
 use super::*;
 use alloc::vec;
 
@@ -9,16 +9,20 @@ fn cfg(blocks: u32) -> Config {
     Config::micropython(BS, blocks, 32, 32, 32)
 }
 
-fn fresh(blocks: u32) -> Fs<RamStorage> {
-    let (ram, r) = format(RamStorage::new(BS, blocks), &cfg(blocks));
+fn fresh_v<V: Version>(blocks: u32) -> Fs<V, RamStorage> {
+    let (ram, r) = format::<V, _>(RamStorage::new(BS, blocks), &cfg(blocks));
     r.unwrap();
-    mount(ram, &cfg(blocks)).map_err(|(_, e)| e).unwrap()
+    mount::<V, _>(ram, &cfg(blocks)).map_err(|(_, e)| e).unwrap()
 }
 
-fn remount(fs: Fs<RamStorage>, blocks: u32) -> Fs<RamStorage> {
+fn fresh(blocks: u32) -> Fs<V2, RamStorage> {
+    fresh_v::<V2>(blocks)
+}
+
+fn remount<V: Version>(fs: Fs<V, RamStorage>, blocks: u32) -> Fs<V, RamStorage> {
     let (ram, r) = fs.unmount();
     r.unwrap();
-    mount(ram, &cfg(blocks)).map_err(|(_, e)| e).unwrap()
+    mount::<V, _>(ram, &cfg(blocks)).map_err(|(_, e)| e).unwrap()
 }
 
 fn pattern(n: usize, seed: u32) -> Vec<u8> {
@@ -33,9 +37,8 @@ fn pattern(n: usize, seed: u32) -> Vec<u8> {
         .collect()
 }
 
-#[test]
-fn files_read_back_what_was_written_after_a_remount() {
-    let mut fs = fresh(128);
+fn round_trip<V: Version>() {
+    let mut fs = fresh_v::<V>(128);
     let sizes = [0usize, 1, 31, 32, 511, 512, 513, 4096, 10_000];
     for (i, n) in sizes.iter().enumerate() {
         fs.write_file(&alloc::format!("/f{i}"), &pattern(*n, i as u32), None)
@@ -47,6 +50,43 @@ fn files_read_back_what_was_written_after_a_remount() {
         assert_eq!(fs.read_file(&path).unwrap(), pattern(*n, i as u32), "{path}");
         assert_eq!(fs.stat(&path).unwrap().size as usize, *n);
     }
+}
+
+#[test]
+fn files_read_back_what_was_written_after_a_remount() {
+    round_trip::<V2>();
+}
+
+#[test]
+fn v1_files_read_back_what_was_written_after_a_remount() {
+    round_trip::<V1>();
+}
+
+#[test]
+fn v1_directories_errors_and_block_counts() {
+    let mut fs = fresh_v::<V1>(64);
+    let empty = fs.used_blocks().unwrap();
+    fs.mkdir("/d").unwrap();
+    fs.write_file("/d/f", &pattern(3000, 5), Some(1)).unwrap();
+    assert_eq!(fs.mkdir("/d"), Err(Error::Exist));
+    assert_eq!(fs.remove("/d"), Err(Error::NotEmpty));
+    assert_eq!(fs.stat("/nope").map(drop), Err(Error::NoEnt));
+    assert_eq!(fs.get_attr("/d/f", ATTR_MTIME, &mut [0; 8]), Err(Error::NoAttr));
+    assert!(fs.used_blocks().unwrap() > empty);
+    let walk: Vec<_> = fs.walk("/").unwrap().into_iter().map(|(p, s)| (p, s.kind)).collect();
+    assert_eq!(walk, [("/d".into(), Kind::Dir), ("/d/f".into(), Kind::File)]);
+    // v1's corrupt code (-52) is still Error::Corrupt
+    let blank = RamStorage::new(BS, 64);
+    assert_eq!(
+        mount::<V1, _>(blank, &cfg(64)).err().map(|(_, e)| e),
+        Some(Error::Corrupt)
+    );
+    // and v2 does not take a v1 filesystem
+    let (ram, _) = fs.unmount();
+    assert_eq!(
+        mount::<V2, _>(ram, &cfg(64)).err().map(|(_, e)| e),
+        Some(Error::Corrupt)
+    );
 }
 
 #[test]
@@ -82,7 +122,7 @@ fn errors_come_back_as_values() {
     assert_eq!(fs.stat("/nope").map(drop), Err(Error::NoEnt));
     assert_eq!(fs.read_file("/d").map(drop), Err(Error::IsDir));
     assert_eq!(fs.mkdir("/d/f/g"), Err(Error::NotDir));
-    let long = alloc::format!("/{}", "n".repeat(NAME_MAX + 1));
+    let long = alloc::format!("/{}", "n".repeat(V2::NAME_MAX + 1));
     assert_eq!(fs.write_file(&long, b"", None), Err(Error::NameTooLong));
     assert_eq!(fs.mkdir("/a\0b"), Err(Error::Inval));
     assert_eq!(fs.read(7, &mut [0; 4]), Err(Error::Badf));
@@ -143,7 +183,7 @@ fn mtime_is_littlefs_attribute_1_in_nanoseconds() {
 #[test]
 fn seek_truncate_and_append() {
     let mut fs = fresh(64);
-    let id = fs.open("/f", O_RDWR | O_CREAT, 128, None).unwrap();
+    let id = fs.open("/f", O_RDWR | O_CREAT, None).unwrap();
     assert_eq!(fs.write(id, b"hello world").unwrap(), 11);
     assert_eq!(fs.seek(id, 6, SEEK_SET).unwrap(), 6);
     let mut buf = [0u8; 5];
@@ -154,7 +194,7 @@ fn seek_truncate_and_append() {
     fs.truncate(id, 8).unwrap();
     fs.close(id).unwrap();
     assert_eq!(fs.read_file("/f").unwrap(), b"hello\0\0\0");
-    let id = fs.open("/f", O_WRONLY | O_APPEND, 128, None).unwrap();
+    let id = fs.open("/f", O_WRONLY | O_APPEND, None).unwrap();
     fs.write(id, b"!").unwrap();
     fs.close(id).unwrap();
     assert_eq!(fs.read_file("/f").unwrap(), b"hello\0\0\0!");
@@ -164,8 +204,8 @@ fn seek_truncate_and_append() {
 #[test]
 fn files_left_open_are_committed_at_unmount() {
     let mut fs = fresh(64);
-    let a = fs.open("/a", O_WRONLY | O_CREAT, 128, None).unwrap();
-    let b = fs.open("/b", O_WRONLY | O_CREAT, 128, None).unwrap();
+    let a = fs.open("/a", O_WRONLY | O_CREAT, None).unwrap();
+    let b = fs.open("/b", O_WRONLY | O_CREAT, None).unwrap();
     fs.write(a, b"first").unwrap();
     fs.write(b, b"second").unwrap();
     let mut fs = remount(fs, 64);
@@ -197,15 +237,27 @@ fn bad_configurations_and_blank_storage_are_refused() {
             ..cfg(64)
         },
     ] {
-        let (_, r) = format(RamStorage::new(BS, 64), &bad);
+        let (_, r) = format::<V2, _>(RamStorage::new(BS, 64), &bad);
         assert_eq!(r, Err(Error::Inval), "{bad:?}");
     }
     let blank = RamStorage::new(BS, 64);
-    assert_eq!(mount(blank, &cfg(64)).err().map(|(_, e)| e), Some(Error::Corrupt));
+    assert_eq!(
+        mount::<V2, _>(blank, &cfg(64)).err().map(|(_, e)| e),
+        Some(Error::Corrupt)
+    );
+    // v1 wants a lookahead of a multiple of 32 bits
+    let (_, r) = format::<V1, _>(
+        RamStorage::new(BS, 64),
+        &Config {
+            lookahead_size: 16,
+            ..cfg(64)
+        },
+    );
+    assert_eq!(r, Err(Error::Inval));
     // littlefs takes the block count from the superblock when given 0
     let fs = fresh(64);
     let (ram, _) = fs.unmount();
-    let mut fs = mount(
+    let mut fs = mount::<V2, _>(
         ram,
         &Config {
             block_count: 0,
@@ -270,13 +322,13 @@ fn a_failing_device_gives_errors_and_loses_nothing_committed() {
             budget: Some(budget),
             calls: 0,
         };
-        let mut fs = mount(dev, &cfg(blocks)).map_err(|(_, e)| e).unwrap();
+        let mut fs = mount::<V2, _>(dev, &cfg(blocks)).map_err(|(_, e)| e).unwrap();
         let r = fs
             .write_file("/old", &pattern(3000, 2), None)
             .and_then(|()| fs.write_file("/new", &pattern(700, 3), None));
         fs.storage().budget = None;
         let (dev, _) = fs.unmount();
-        let mut fs = mount(dev.ram, &cfg(blocks)).map_err(|(_, e)| e).unwrap();
+        let mut fs = mount::<V2, _>(dev.ram, &cfg(blocks)).map_err(|(_, e)| e).unwrap();
         let old = fs.read_file("/old").unwrap();
         match r {
             Ok(()) => {
@@ -314,9 +366,9 @@ fn storage_sees_whole_programs_inside_blocks() {
             Ok(())
         }
     }
-    let (dev, r) = format(Checked(RamStorage::new(BS, 64), 0), &cfg(64));
+    let (dev, r) = format::<V2, _>(Checked(RamStorage::new(BS, 64), 0), &cfg(64));
     r.unwrap();
-    let mut fs = mount(dev, &cfg(64)).map_err(|(_, e)| e).unwrap();
+    let mut fs = mount::<V2, _>(dev, &cfg(64)).map_err(|(_, e)| e).unwrap();
     fs.write_file("/f", &pattern(5000, 4), None).unwrap();
     assert!(fs.storage().1 > 0);
     assert_eq!(fs.read_file("/f").unwrap(), pattern(5000, 4));

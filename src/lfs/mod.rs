@@ -1,10 +1,11 @@
-//! littlefs v2 as a safe Rust API over the MicroPython tree's own `lib/littlefs/lfs2.c`:
-//! storage is a trait, errors are values, and nothing here knows MicroPython.  Every call
-//! into C is in `raw`; this module and its users stay in safe code.
+//! littlefs v1 and v2 as a safe Rust API over the MicroPython tree's own
+//! `lib/littlefs/lfs1.c` and `lfs2.c`: storage is a trait, errors are values, and nothing
+//! here knows MicroPython.  Every call into C is in `raw`; this module and its users stay
+//! in safe code.
 //!
-//! Host builds compile the C code with stock's options (build.rs, `host_lfs2`); the
-//! firmware's `vfs.VfsLfs2` binding (src/littlefs.rs) still makes its own calls and is to
-//! move onto this API.
+//! Host builds compile the C code with stock's options (build.rs, `host_lfs`); the
+//! firmware's `vfs.VfsLfs1`/`VfsLfs2` binding (src/littlefs.rs) still makes its own calls
+//! and is to move onto this API.
 #![deny(unsafe_op_in_unsafe_fn)]
 
 mod raw;
@@ -12,35 +13,57 @@ mod raw;
 mod tests;
 
 #[allow(non_camel_case_types, non_upper_case_globals, non_snake_case, dead_code, clippy::all)]
-mod bindings {
+mod v1_sys {
+    include!(concat!(env!("OUT_DIR"), "/lfs1_bindings.rs"));
+}
+#[allow(non_camel_case_types, non_upper_case_globals, non_snake_case, dead_code, clippy::all)]
+mod v2_sys {
     include!(concat!(env!("OUT_DIR"), "/lfs2_bindings.rs"));
 }
 
 use alloc::string::String;
 use alloc::vec::Vec;
 
-pub use raw::Mounted as Fs;
+pub use raw::Version;
 
-/// littlefs's flags for `Fs::open`.
-pub const O_RDONLY: i32 = bindings::lfs2_open_flags_LFS2_O_RDONLY as i32;
-pub const O_WRONLY: i32 = bindings::lfs2_open_flags_LFS2_O_WRONLY as i32;
-pub const O_RDWR: i32 = bindings::lfs2_open_flags_LFS2_O_RDWR as i32;
-pub const O_CREAT: i32 = bindings::lfs2_open_flags_LFS2_O_CREAT as i32;
-pub const O_EXCL: i32 = bindings::lfs2_open_flags_LFS2_O_EXCL as i32;
-pub const O_TRUNC: i32 = bindings::lfs2_open_flags_LFS2_O_TRUNC as i32;
-pub const O_APPEND: i32 = bindings::lfs2_open_flags_LFS2_O_APPEND as i32;
-pub const SEEK_SET: i32 = bindings::lfs2_whence_flags_LFS2_SEEK_SET as i32;
-pub const SEEK_CUR: i32 = bindings::lfs2_whence_flags_LFS2_SEEK_CUR as i32;
-pub const SEEK_END: i32 = bindings::lfs2_whence_flags_LFS2_SEEK_END as i32;
+/// A mounted littlefs of version `V` (`V1` or `V2`) over storage `S`.
+pub type Fs<V, S> = raw::Mounted<V, S>;
+
+/// littlefs v1 (its on-disk format and C code).
+pub enum V1 {}
+/// littlefs v2.
+pub enum V2 {}
+
+/// littlefs's flags for `Fs::open`: both versions use the same values.
+pub const O_RDONLY: i32 = v2_sys::lfs2_open_flags_LFS2_O_RDONLY as i32;
+pub const O_WRONLY: i32 = v2_sys::lfs2_open_flags_LFS2_O_WRONLY as i32;
+pub const O_RDWR: i32 = v2_sys::lfs2_open_flags_LFS2_O_RDWR as i32;
+pub const O_CREAT: i32 = v2_sys::lfs2_open_flags_LFS2_O_CREAT as i32;
+pub const O_EXCL: i32 = v2_sys::lfs2_open_flags_LFS2_O_EXCL as i32;
+pub const O_TRUNC: i32 = v2_sys::lfs2_open_flags_LFS2_O_TRUNC as i32;
+pub const O_APPEND: i32 = v2_sys::lfs2_open_flags_LFS2_O_APPEND as i32;
+pub const SEEK_SET: i32 = v2_sys::lfs2_whence_flags_LFS2_SEEK_SET as i32;
+pub const SEEK_CUR: i32 = v2_sys::lfs2_whence_flags_LFS2_SEEK_CUR as i32;
+pub const SEEK_END: i32 = v2_sys::lfs2_whence_flags_LFS2_SEEK_END as i32;
+const _: () = assert!(
+    O_RDONLY == v1_sys::lfs1_open_flags_LFS1_O_RDONLY as i32
+        && O_WRONLY == v1_sys::lfs1_open_flags_LFS1_O_WRONLY as i32
+        && O_RDWR == v1_sys::lfs1_open_flags_LFS1_O_RDWR as i32
+        && O_CREAT == v1_sys::lfs1_open_flags_LFS1_O_CREAT as i32
+        && O_EXCL == v1_sys::lfs1_open_flags_LFS1_O_EXCL as i32
+        && O_TRUNC == v1_sys::lfs1_open_flags_LFS1_O_TRUNC as i32
+        && O_APPEND == v1_sys::lfs1_open_flags_LFS1_O_APPEND as i32
+        && SEEK_SET == v1_sys::lfs1_whence_flags_LFS1_SEEK_SET as i32
+        && SEEK_CUR == v1_sys::lfs1_whence_flags_LFS1_SEEK_CUR as i32
+        && SEEK_END == v1_sys::lfs1_whence_flags_LFS1_SEEK_END as i32
+);
 
 /// The attribute MicroPython keeps a file's modification time in: 8 bytes, little-endian
 /// nanoseconds since 1970 (extmod/vfs_lfs.c's LFS_ATTR_MTIME).
 pub const ATTR_MTIME: u8 = 1;
 
-/// Longest name littlefs stores, in bytes.
-pub const NAME_MAX: usize = bindings::LFS2_NAME_MAX as usize;
-
-/// A littlefs error, or one the storage reports.  Each is an errno but `Corrupt`.
+/// A littlefs error, or one the storage reports.  Each is an errno but `Corrupt`
+/// (littlefs v2's code for it, also for v1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Error {
     Io,
@@ -62,24 +85,28 @@ pub enum Error {
 }
 
 const CODES: [(Error, i32); 14] = [
-    (Error::Io, bindings::lfs2_error_LFS2_ERR_IO),
-    (Error::Corrupt, bindings::lfs2_error_LFS2_ERR_CORRUPT),
-    (Error::NoEnt, bindings::lfs2_error_LFS2_ERR_NOENT),
-    (Error::Exist, bindings::lfs2_error_LFS2_ERR_EXIST),
-    (Error::NotDir, bindings::lfs2_error_LFS2_ERR_NOTDIR),
-    (Error::IsDir, bindings::lfs2_error_LFS2_ERR_ISDIR),
-    (Error::NotEmpty, bindings::lfs2_error_LFS2_ERR_NOTEMPTY),
-    (Error::Badf, bindings::lfs2_error_LFS2_ERR_BADF),
-    (Error::FBig, bindings::lfs2_error_LFS2_ERR_FBIG),
-    (Error::Inval, bindings::lfs2_error_LFS2_ERR_INVAL),
-    (Error::NoSpc, bindings::lfs2_error_LFS2_ERR_NOSPC),
-    (Error::NoMem, bindings::lfs2_error_LFS2_ERR_NOMEM),
-    (Error::NoAttr, bindings::lfs2_error_LFS2_ERR_NOATTR),
-    (Error::NameTooLong, bindings::lfs2_error_LFS2_ERR_NAMETOOLONG),
+    (Error::Io, v2_sys::lfs2_error_LFS2_ERR_IO),
+    (Error::Corrupt, v2_sys::lfs2_error_LFS2_ERR_CORRUPT),
+    (Error::NoEnt, v2_sys::lfs2_error_LFS2_ERR_NOENT),
+    (Error::Exist, v2_sys::lfs2_error_LFS2_ERR_EXIST),
+    (Error::NotDir, v2_sys::lfs2_error_LFS2_ERR_NOTDIR),
+    (Error::IsDir, v2_sys::lfs2_error_LFS2_ERR_ISDIR),
+    (Error::NotEmpty, v2_sys::lfs2_error_LFS2_ERR_NOTEMPTY),
+    (Error::Badf, v2_sys::lfs2_error_LFS2_ERR_BADF),
+    (Error::FBig, v2_sys::lfs2_error_LFS2_ERR_FBIG),
+    (Error::Inval, v2_sys::lfs2_error_LFS2_ERR_INVAL),
+    (Error::NoSpc, v2_sys::lfs2_error_LFS2_ERR_NOSPC),
+    (Error::NoMem, v2_sys::lfs2_error_LFS2_ERR_NOMEM),
+    (Error::NoAttr, v2_sys::lfs2_error_LFS2_ERR_NOATTR),
+    (Error::NameTooLong, v2_sys::lfs2_error_LFS2_ERR_NAMETOOLONG),
 ];
 
 impl Error {
-    fn from_code(code: i32) -> Error {
+    /// The error of littlefs's `code`, in a version whose corrupt code is `corrupt`.
+    fn from_code(code: i32, corrupt: i32) -> Error {
+        if code == corrupt {
+            return Error::Corrupt;
+        }
         CODES
             .iter()
             .find(|(_, c)| *c == code)
@@ -141,20 +168,9 @@ impl Config {
             .min(self.read_size.max(self.prog_size).saturating_mul(4))
     }
 
-    /// What littlefs asserts of a configuration (its asserts are compiled out, as in the
-    /// firmware, so a bad one is refused here instead): EINVAL.
-    pub fn check(&self) -> Result<(), Error> {
-        let cache = self.cache_size();
-        let ok = self.read_size > 0
-            && self.prog_size > 0
-            && self.block_size >= 128
-            && cache.is_multiple_of(self.read_size)
-            && cache.is_multiple_of(self.prog_size)
-            && self.block_size.is_multiple_of(cache)
-            && self.lookahead_size > 0
-            && self.lookahead_size.is_multiple_of(8)
-            && self.block_count != 1;
-        if ok {
+    /// EINVAL unless littlefs `V` takes this configuration.
+    pub fn check<V: Version>(&self) -> Result<(), Error> {
+        if self.block_count != 1 && V::accepts(self) {
             Ok(())
         } else {
             Err(Error::Inval)
@@ -176,26 +192,26 @@ pub enum Kind {
     Dir,
 }
 
-/// Format `storage`, checking `cfg` first.
-pub fn format<S: Storage>(storage: S, cfg: &Config) -> (S, Result<(), Error>) {
-    match cfg.check() {
-        Ok(()) => Fs::format(storage, cfg),
+/// Format `storage` as littlefs `V`, checking `cfg` first.
+pub fn format<V: Version, S: Storage>(storage: S, cfg: &Config) -> (S, Result<(), Error>) {
+    match cfg.check::<V>() {
+        Ok(()) => Fs::<V, S>::format(storage, cfg),
         Err(e) => (storage, Err(e)),
     }
 }
 
-/// Mount `storage`, checking `cfg` first.
-pub fn mount<S: Storage>(storage: S, cfg: &Config) -> Result<Fs<S>, (S, Error)> {
-    match cfg.check() {
-        Ok(()) => Fs::mount(storage, cfg),
+/// Mount `storage` as littlefs `V`, checking `cfg` first.
+pub fn mount<V: Version, S: Storage>(storage: S, cfg: &Config) -> Result<Fs<V, S>, (S, Error)> {
+    match cfg.check::<V>() {
+        Ok(()) => Fs::<V, S>::mount(storage, cfg),
         Err(e) => Err((storage, e)),
     }
 }
 
-impl<S: Storage> Fs<S> {
+impl<V: Version, S: Storage> Fs<V, S> {
     /// A whole file's contents.
     pub fn read_file(&mut self, path: &str) -> Result<Vec<u8>, Error> {
-        let id = self.open(path, O_RDONLY, self.file_cache(), None)?;
+        let id = self.open(path, O_RDONLY, None)?;
         let r = self.size(id).and_then(|n| {
             let mut out = alloc::vec![0; n as usize];
             let mut done = 0;
@@ -211,9 +227,9 @@ impl<S: Storage> Fs<S> {
         r.and_then(|v| closed.map(|()| v))
     }
 
-    /// Create or replace a file with `data`, with an mtime attribute when given.
+    /// Create or replace a file with `data`, with an mtime attribute when given (v2).
     pub fn write_file(&mut self, path: &str, data: &[u8], mtime: Option<u64>) -> Result<(), Error> {
-        let id = self.open(path, O_WRONLY | O_CREAT | O_TRUNC, self.file_cache(), mtime)?;
+        let id = self.open(path, O_WRONLY | O_CREAT | O_TRUNC, mtime)?;
         let mut r = Ok(());
         let mut done = 0;
         while done < data.len() {
@@ -247,11 +263,6 @@ impl<S: Storage> Fs<S> {
         }
         out.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(out)
-    }
-
-    fn file_cache(&self) -> usize {
-        // A file's cache is the filesystem's (lfs2_file_open's default).
-        self.cache_size() as usize
     }
 }
 
