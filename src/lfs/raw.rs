@@ -19,7 +19,7 @@ pub struct Buffers {
 }
 
 /// What differs between littlefs v1 and v2: their types and C functions.  Each `unsafe fn`
-/// is the C call of the same name, with its contract.
+/// is the C call of the same name, with its contract; only `Mounted` calls them.
 pub trait Version: Sized + 'static {
     type Lfs: Default;
     type Config: Default;
@@ -38,25 +38,61 @@ pub trait Version: Sized + 'static {
     fn accepts(cfg: &Config) -> bool;
     /// Fill the C config: geometry, our callbacks for storage `S`, `ctx` and the buffers.
     fn setup<S: Storage>(c: &mut Self::Config, ctx: *mut c_void, cfg: &Config, bufs: [*mut c_void; 3]);
-    fn context(c: *const Self::Config) -> *mut c_void;
+    /// # Safety
+    /// `c` is a config of ours, alive.
+    unsafe fn context(c: *const Self::Config) -> *mut c_void;
     /// A file's config: its buffer, and an mtime attribute where the version has them.
-    fn setup_file(fc: &mut Self::FileConfig, buffer: *mut c_void, mtime: Option<(*mut Self::Attr, *mut [u8; 8])>);
+    /// # Safety
+    /// `mtime`'s pointers are the file's own attribute and value, alive while it is open.
+    unsafe fn setup_file(
+        fc: &mut Self::FileConfig,
+        buffer: *mut c_void,
+        mtime: Option<(*mut Self::Attr, *mut [u8; 8])>,
+    );
     fn stat(info: &Self::Info) -> Stat;
 
+    /// # Safety
+    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
     unsafe fn format(l: *mut Self::Lfs, c: *const Self::Config) -> c_int;
+    /// # Safety
+    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
     unsafe fn mount(l: *mut Self::Lfs, c: *const Self::Config) -> c_int;
+    /// # Safety
+    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
     unsafe fn unmount(l: *mut Self::Lfs) -> c_int;
+    /// # Safety
+    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
     unsafe fn mkdir(l: *mut Self::Lfs, p: *const c_char) -> c_int;
+    /// # Safety
+    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
     unsafe fn remove(l: *mut Self::Lfs, p: *const c_char) -> c_int;
+    /// # Safety
+    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
     unsafe fn rename(l: *mut Self::Lfs, a: *const c_char, b: *const c_char) -> c_int;
+    /// # Safety
+    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
     unsafe fn stat_path(l: *mut Self::Lfs, p: *const c_char, i: *mut Self::Info) -> c_int;
     /// The attribute's length, or a negative code (v1: no attributes).
+    ///
+    /// # Safety
+    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
     unsafe fn getattr(l: *mut Self::Lfs, p: *const c_char, kind: u8, buf: *mut c_void, n: u32) -> c_int;
     /// Blocks in use, by a walk of the whole filesystem.
+    ///
+    /// # Safety
+    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
     unsafe fn used_blocks(l: *mut Self::Lfs) -> c_int;
+    /// # Safety
+    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
     unsafe fn dir_open(l: *mut Self::Lfs, d: *mut Self::Dir, p: *const c_char) -> c_int;
+    /// # Safety
+    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
     unsafe fn dir_read(l: *mut Self::Lfs, d: *mut Self::Dir, i: *mut Self::Info) -> c_int;
+    /// # Safety
+    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
     unsafe fn dir_close(l: *mut Self::Lfs, d: *mut Self::Dir) -> c_int;
+    /// # Safety
+    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
     unsafe fn file_open(
         l: *mut Self::Lfs,
         f: *mut Self::File,
@@ -64,12 +100,26 @@ pub trait Version: Sized + 'static {
         flags: c_int,
         fc: *const Self::FileConfig,
     ) -> c_int;
+    /// # Safety
+    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
     unsafe fn file_read(l: *mut Self::Lfs, f: *mut Self::File, b: *mut c_void, n: u32) -> c_int;
+    /// # Safety
+    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
     unsafe fn file_write(l: *mut Self::Lfs, f: *mut Self::File, b: *const c_void, n: u32) -> c_int;
+    /// # Safety
+    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
     unsafe fn file_seek(l: *mut Self::Lfs, f: *mut Self::File, off: i32, whence: c_int) -> c_int;
+    /// # Safety
+    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
     unsafe fn file_size(l: *mut Self::Lfs, f: *mut Self::File) -> c_int;
+    /// # Safety
+    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
     unsafe fn file_truncate(l: *mut Self::Lfs, f: *mut Self::File, size: u32) -> c_int;
+    /// # Safety
+    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
     unsafe fn file_sync(l: *mut Self::Lfs, f: *mut Self::File) -> c_int;
+    /// # Safety
+    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
     unsafe fn file_close(l: *mut Self::Lfs, f: *mut Self::File) -> c_int;
 }
 
@@ -240,15 +290,19 @@ impl Version for V2 {
         [c.read_buffer, c.prog_buffer, c.lookahead_buffer] = bufs;
     }
 
-    fn context(c: *const Self::Config) -> *mut c_void {
-        // SAFETY: littlefs passes back the config it was given, inside our live state.
+    unsafe fn context(c: *const Self::Config) -> *mut c_void {
+        // SAFETY: the caller's contract.
         unsafe { (*c).context }
     }
 
-    fn setup_file(fc: &mut Self::FileConfig, buffer: *mut c_void, mtime: Option<(*mut Self::Attr, *mut [u8; 8])>) {
+    unsafe fn setup_file(
+        fc: &mut Self::FileConfig,
+        buffer: *mut c_void,
+        mtime: Option<(*mut Self::Attr, *mut [u8; 8])>,
+    ) {
         fc.buffer = buffer;
         if let Some((attr, value)) = mtime {
-            // SAFETY: both point into the file's own fixed allocation, being set up.
+            // SAFETY: the caller's contract.
             unsafe {
                 (*attr).type_ = super::ATTR_MTIME;
                 (*attr).buffer = value as *mut c_void;
@@ -325,13 +379,13 @@ impl Version for V1 {
         [c.read_buffer, c.prog_buffer, c.lookahead_buffer] = bufs;
     }
 
-    fn context(c: *const Self::Config) -> *mut c_void {
-        // SAFETY: as V2's.
+    unsafe fn context(c: *const Self::Config) -> *mut c_void {
+        // SAFETY: the caller's contract.
         unsafe { (*c).context }
     }
 
     /// v1 keeps no attributes: no mtime.
-    fn setup_file(fc: &mut Self::FileConfig, buffer: *mut c_void, _mtime: Option<(*mut (), *mut [u8; 8])>) {
+    unsafe fn setup_file(fc: &mut Self::FileConfig, buffer: *mut c_void, _mtime: Option<(*mut (), *mut [u8; 8])>) {
         fc.buffer = buffer;
     }
 
