@@ -51,184 +51,35 @@ pub trait Version: Sized + 'static {
     );
     fn stat(info: &Self::Info) -> Stat;
 
-    /// # Safety
-    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
-    unsafe fn format(l: *mut Self::Lfs, c: *const Self::Config) -> c_int;
-    /// # Safety
-    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
-    unsafe fn mount(l: *mut Self::Lfs, c: *const Self::Config) -> c_int;
-    /// # Safety
-    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
-    unsafe fn unmount(l: *mut Self::Lfs) -> c_int;
-    /// # Safety
-    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
-    unsafe fn mkdir(l: *mut Self::Lfs, p: *const c_char) -> c_int;
-    /// # Safety
-    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
-    unsafe fn remove(l: *mut Self::Lfs, p: *const c_char) -> c_int;
-    /// # Safety
-    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
-    unsafe fn rename(l: *mut Self::Lfs, a: *const c_char, b: *const c_char) -> c_int;
-    /// # Safety
-    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
-    unsafe fn stat_path(l: *mut Self::Lfs, p: *const c_char, i: *mut Self::Info) -> c_int;
+    /// The version's C functions.
+    const API: Api<Self>;
+}
+
+/// One version's C functions, called as `(V::API.name)(...)`: each call is unsafe with the
+/// C function's contract.
+pub struct Api<V: Version> {
+    format: unsafe extern "C" fn(*mut V::Lfs, *const V::Config) -> c_int,
+    mount: unsafe extern "C" fn(*mut V::Lfs, *const V::Config) -> c_int,
+    unmount: unsafe extern "C" fn(*mut V::Lfs) -> c_int,
+    mkdir: unsafe extern "C" fn(*mut V::Lfs, *const c_char) -> c_int,
+    remove: unsafe extern "C" fn(*mut V::Lfs, *const c_char) -> c_int,
+    rename: unsafe extern "C" fn(*mut V::Lfs, *const c_char, *const c_char) -> c_int,
+    stat: unsafe extern "C" fn(*mut V::Lfs, *const c_char, *mut V::Info) -> c_int,
     /// The attribute's length, or a negative code (v1: no attributes).
-    ///
-    /// # Safety
-    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
-    unsafe fn getattr(l: *mut Self::Lfs, p: *const c_char, kind: u8, buf: *mut c_void, n: u32) -> c_int;
+    getattr: unsafe extern "C" fn(*mut V::Lfs, *const c_char, u8, *mut c_void, u32) -> c_int,
     /// Blocks in use, by a walk of the whole filesystem.
-    ///
-    /// # Safety
-    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
-    unsafe fn used_blocks(l: *mut Self::Lfs) -> c_int;
-    /// # Safety
-    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
-    unsafe fn dir_open(l: *mut Self::Lfs, d: *mut Self::Dir, p: *const c_char) -> c_int;
-    /// # Safety
-    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
-    unsafe fn dir_read(l: *mut Self::Lfs, d: *mut Self::Dir, i: *mut Self::Info) -> c_int;
-    /// # Safety
-    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
-    unsafe fn dir_close(l: *mut Self::Lfs, d: *mut Self::Dir) -> c_int;
-    /// # Safety
-    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
-    unsafe fn file_open(
-        l: *mut Self::Lfs,
-        f: *mut Self::File,
-        p: *const c_char,
-        flags: c_int,
-        fc: *const Self::FileConfig,
-    ) -> c_int;
-    /// # Safety
-    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
-    unsafe fn file_read(l: *mut Self::Lfs, f: *mut Self::File, b: *mut c_void, n: u32) -> c_int;
-    /// # Safety
-    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
-    unsafe fn file_write(l: *mut Self::Lfs, f: *mut Self::File, b: *const c_void, n: u32) -> c_int;
-    /// # Safety
-    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
-    unsafe fn file_seek(l: *mut Self::Lfs, f: *mut Self::File, off: i32, whence: c_int) -> c_int;
-    /// # Safety
-    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
-    unsafe fn file_size(l: *mut Self::Lfs, f: *mut Self::File) -> c_int;
-    /// # Safety
-    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
-    unsafe fn file_truncate(l: *mut Self::Lfs, f: *mut Self::File, size: u32) -> c_int;
-    /// # Safety
-    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
-    unsafe fn file_sync(l: *mut Self::Lfs, f: *mut Self::File) -> c_int;
-    /// # Safety
-    /// As the C call: a mounted (or, for format/mount, set-up) littlefs of ours.
-    unsafe fn file_close(l: *mut Self::Lfs, f: *mut Self::File) -> c_int;
-}
-
-/// The C names of one version's functions, for the trait's thin forwarding bodies.
-macro_rules! forward {
-    ($sys:ident, $prefix:ident) => {
-        unsafe fn format(l: *mut Self::Lfs, c: *const Self::Config) -> c_int {
-            // SAFETY: the caller's contract is the C call's.
-            unsafe { $sys::$prefix::format(l, c) }
-        }
-        unsafe fn mount(l: *mut Self::Lfs, c: *const Self::Config) -> c_int {
-            // SAFETY: as format.
-            unsafe { $sys::$prefix::mount(l, c) }
-        }
-        unsafe fn unmount(l: *mut Self::Lfs) -> c_int {
-            // SAFETY: as format.
-            unsafe { $sys::$prefix::unmount(l) }
-        }
-        unsafe fn mkdir(l: *mut Self::Lfs, p: *const c_char) -> c_int {
-            // SAFETY: as format.
-            unsafe { $sys::$prefix::mkdir(l, p) }
-        }
-        unsafe fn remove(l: *mut Self::Lfs, p: *const c_char) -> c_int {
-            // SAFETY: as format.
-            unsafe { $sys::$prefix::remove(l, p) }
-        }
-        unsafe fn rename(l: *mut Self::Lfs, a: *const c_char, b: *const c_char) -> c_int {
-            // SAFETY: as format.
-            unsafe { $sys::$prefix::rename(l, a, b) }
-        }
-        unsafe fn stat_path(l: *mut Self::Lfs, p: *const c_char, i: *mut Self::Info) -> c_int {
-            // SAFETY: as format.
-            unsafe { $sys::$prefix::stat(l, p, i) }
-        }
-        unsafe fn dir_open(l: *mut Self::Lfs, d: *mut Self::Dir, p: *const c_char) -> c_int {
-            // SAFETY: as format.
-            unsafe { $sys::$prefix::dir_open(l, d, p) }
-        }
-        unsafe fn dir_read(l: *mut Self::Lfs, d: *mut Self::Dir, i: *mut Self::Info) -> c_int {
-            // SAFETY: as format.
-            unsafe { $sys::$prefix::dir_read(l, d, i) }
-        }
-        unsafe fn dir_close(l: *mut Self::Lfs, d: *mut Self::Dir) -> c_int {
-            // SAFETY: as format.
-            unsafe { $sys::$prefix::dir_close(l, d) }
-        }
-        unsafe fn file_open(
-            l: *mut Self::Lfs,
-            f: *mut Self::File,
-            p: *const c_char,
-            flags: c_int,
-            fc: *const Self::FileConfig,
-        ) -> c_int {
-            // SAFETY: as format.
-            unsafe { $sys::$prefix::file_opencfg(l, f, p, flags, fc) }
-        }
-        unsafe fn file_read(l: *mut Self::Lfs, f: *mut Self::File, b: *mut c_void, n: u32) -> c_int {
-            // SAFETY: as format.
-            unsafe { $sys::$prefix::file_read(l, f, b, n) }
-        }
-        unsafe fn file_write(l: *mut Self::Lfs, f: *mut Self::File, b: *const c_void, n: u32) -> c_int {
-            // SAFETY: as format.
-            unsafe { $sys::$prefix::file_write(l, f, b, n) }
-        }
-        unsafe fn file_seek(l: *mut Self::Lfs, f: *mut Self::File, off: i32, whence: c_int) -> c_int {
-            // SAFETY: as format.
-            unsafe { $sys::$prefix::file_seek(l, f, off, whence) }
-        }
-        unsafe fn file_size(l: *mut Self::Lfs, f: *mut Self::File) -> c_int {
-            // SAFETY: as format.
-            unsafe { $sys::$prefix::file_size(l, f) }
-        }
-        unsafe fn file_truncate(l: *mut Self::Lfs, f: *mut Self::File, size: u32) -> c_int {
-            // SAFETY: as format.
-            unsafe { $sys::$prefix::file_truncate(l, f, size) }
-        }
-        unsafe fn file_sync(l: *mut Self::Lfs, f: *mut Self::File) -> c_int {
-            // SAFETY: as format.
-            unsafe { $sys::$prefix::file_sync(l, f) }
-        }
-        unsafe fn file_close(l: *mut Self::Lfs, f: *mut Self::File) -> c_int {
-            // SAFETY: as format.
-            unsafe { $sys::$prefix::file_close(l, f) }
-        }
-    };
-}
-
-/// The C functions of each version under one set of names, so `forward!` serves both.
-mod names {
-    pub mod v1 {
-        pub use super::super::v1_sys::{
-            lfs1_dir_close as dir_close, lfs1_dir_open as dir_open, lfs1_dir_read as dir_read,
-            lfs1_file_close as file_close, lfs1_file_opencfg as file_opencfg, lfs1_file_read as file_read,
-            lfs1_file_seek as file_seek, lfs1_file_size as file_size, lfs1_file_sync as file_sync,
-            lfs1_file_truncate as file_truncate, lfs1_file_write as file_write, lfs1_format as format,
-            lfs1_mkdir as mkdir, lfs1_mount as mount, lfs1_remove as remove, lfs1_rename as rename, lfs1_stat as stat,
-            lfs1_unmount as unmount,
-        };
-    }
-    pub mod v2 {
-        pub use super::super::v2_sys::{
-            lfs2_dir_close as dir_close, lfs2_dir_open as dir_open, lfs2_dir_read as dir_read,
-            lfs2_file_close as file_close, lfs2_file_opencfg as file_opencfg, lfs2_file_read as file_read,
-            lfs2_file_seek as file_seek, lfs2_file_size as file_size, lfs2_file_sync as file_sync,
-            lfs2_file_truncate as file_truncate, lfs2_file_write as file_write, lfs2_format as format,
-            lfs2_mkdir as mkdir, lfs2_mount as mount, lfs2_remove as remove, lfs2_rename as rename, lfs2_stat as stat,
-            lfs2_unmount as unmount,
-        };
-    }
+    used_blocks: unsafe extern "C" fn(*mut V::Lfs) -> c_int,
+    dir_open: unsafe extern "C" fn(*mut V::Lfs, *mut V::Dir, *const c_char) -> c_int,
+    dir_read: unsafe extern "C" fn(*mut V::Lfs, *mut V::Dir, *mut V::Info) -> c_int,
+    dir_close: unsafe extern "C" fn(*mut V::Lfs, *mut V::Dir) -> c_int,
+    file_open: unsafe extern "C" fn(*mut V::Lfs, *mut V::File, *const c_char, c_int, *const V::FileConfig) -> c_int,
+    file_read: unsafe extern "C" fn(*mut V::Lfs, *mut V::File, *mut c_void, u32) -> c_int,
+    file_write: unsafe extern "C" fn(*mut V::Lfs, *mut V::File, *const c_void, u32) -> c_int,
+    file_seek: unsafe extern "C" fn(*mut V::Lfs, *mut V::File, i32, c_int) -> c_int,
+    file_size: unsafe extern "C" fn(*mut V::Lfs, *mut V::File) -> c_int,
+    file_truncate: unsafe extern "C" fn(*mut V::Lfs, *mut V::File, u32) -> c_int,
+    file_sync: unsafe extern "C" fn(*mut V::Lfs, *mut V::File) -> c_int,
+    file_close: unsafe extern "C" fn(*mut V::Lfs, *mut V::File) -> c_int,
 }
 
 fn stat_from(kind_dir: bool, size: u32, name: &[c_char]) -> Stat {
@@ -321,17 +172,31 @@ impl Version for V2 {
         )
     }
 
-    unsafe fn getattr(l: *mut Self::Lfs, p: *const c_char, kind: u8, buf: *mut c_void, n: u32) -> c_int {
-        // SAFETY: the caller's contract is the C call's.
-        unsafe { v2_sys::lfs2_getattr(l, p, kind, buf, n) }
-    }
-
-    unsafe fn used_blocks(l: *mut Self::Lfs) -> c_int {
-        // SAFETY: as getattr.
-        unsafe { v2_sys::lfs2_fs_size(l) }
-    }
-
-    forward!(names, v2);
+    const API: Api<V2> = {
+        use v2_sys::*;
+        Api {
+            format: lfs2_format,
+            mount: lfs2_mount,
+            unmount: lfs2_unmount,
+            mkdir: lfs2_mkdir,
+            remove: lfs2_remove,
+            rename: lfs2_rename,
+            stat: lfs2_stat,
+            getattr: lfs2_getattr,
+            used_blocks: lfs2_fs_size,
+            dir_open: lfs2_dir_open,
+            dir_read: lfs2_dir_read,
+            dir_close: lfs2_dir_close,
+            file_open: lfs2_file_opencfg,
+            file_read: lfs2_file_read,
+            file_write: lfs2_file_write,
+            file_seek: lfs2_file_seek,
+            file_size: lfs2_file_size,
+            file_truncate: lfs2_file_truncate,
+            file_sync: lfs2_file_sync,
+            file_close: lfs2_file_close,
+        }
+    };
 }
 
 impl Version for V1 {
@@ -397,22 +262,50 @@ impl Version for V1 {
         )
     }
 
-    unsafe fn getattr(_l: *mut Self::Lfs, _p: *const c_char, _kind: u8, _buf: *mut c_void, _n: u32) -> c_int {
-        Error::NoAttr.code()
-    }
-
-    unsafe fn used_blocks(l: *mut Self::Lfs) -> c_int {
-        let mut used: u32 = 0;
-        // SAFETY: the caller's contract; count_block gets our counter for the walk only.
-        let r = unsafe { v1_sys::lfs1_traverse(l, Some(count_block), &mut used as *mut u32 as *mut c_void) };
-        if r < 0 {
-            r
-        } else {
-            c_int::try_from(used).unwrap_or(c_int::MAX)
+    const API: Api<V1> = {
+        use v1_sys::*;
+        Api {
+            format: lfs1_format,
+            mount: lfs1_mount,
+            unmount: lfs1_unmount,
+            mkdir: lfs1_mkdir,
+            remove: lfs1_remove,
+            rename: lfs1_rename,
+            stat: lfs1_stat,
+            getattr: v1_getattr,
+            used_blocks: v1_used_blocks,
+            dir_open: lfs1_dir_open,
+            dir_read: lfs1_dir_read,
+            dir_close: lfs1_dir_close,
+            file_open: lfs1_file_opencfg,
+            file_read: lfs1_file_read,
+            file_write: lfs1_file_write,
+            file_seek: lfs1_file_seek,
+            file_size: lfs1_file_size,
+            file_truncate: lfs1_file_truncate,
+            file_sync: lfs1_file_sync,
+            file_close: lfs1_file_close,
         }
-    }
+    };
+}
 
-    forward!(names, v1);
+/// v1 keeps no attributes.
+extern "C" fn v1_getattr(_l: *mut v1_sys::lfs1_t, _p: *const c_char, _kind: u8, _buf: *mut c_void, _n: u32) -> c_int {
+    Error::NoAttr.code()
+}
+
+/// v1 has no lfs1_fs_size: its blocks in use are counted by a traverse, as stock's
+/// VfsLfs1 statvfs does.
+unsafe extern "C" fn v1_used_blocks(l: *mut v1_sys::lfs1_t) -> c_int {
+    let mut used: u32 = 0;
+    // SAFETY: the caller's contract (a mounted littlefs); count_block gets our counter
+    // for the walk only.
+    let r = unsafe { v1_sys::lfs1_traverse(l, Some(count_block), &mut used as *mut u32 as *mut c_void) };
+    if r < 0 {
+        r
+    } else {
+        c_int::try_from(used).unwrap_or(c_int::MAX)
+    }
 }
 
 unsafe extern "C" fn count_block(data: *mut c_void, _block: u32) -> c_int {
@@ -558,7 +451,7 @@ impl<V: Version, S: Storage> Mounted<V, S> {
     pub fn format(storage: S, cfg: &Config) -> (S, Result<(), Error>) {
         let st = Self::new_state(storage, cfg);
         // SAFETY: st is a fresh, fixed state whose config points at its own buffers.
-        let r = unsafe { V::format(addr_of_mut!((*st).lfs), addr_of_mut!((*st).cfg)) };
+        let r = unsafe { (V::API.format)(addr_of_mut!((*st).lfs), addr_of_mut!((*st).cfg)) };
         // SAFETY: back from Box::into_raw; littlefs keeps no pointer after format.
         let st = unsafe { Box::from_raw(st) };
         (st.storage, code::<V>(r).map(drop))
@@ -568,7 +461,7 @@ impl<V: Version, S: Storage> Mounted<V, S> {
     pub fn mount(storage: S, cfg: &Config) -> Result<Self, (S, Error)> {
         let st = Self::new_state(storage, cfg);
         // SAFETY: as format; on success the state stays where it is until unmounted.
-        let r = unsafe { V::mount(addr_of_mut!((*st).lfs), addr_of_mut!((*st).cfg)) };
+        let r = unsafe { (V::API.mount)(addr_of_mut!((*st).lfs), addr_of_mut!((*st).cfg)) };
         match code::<V>(r) {
             // SAFETY: st came from Box::into_raw, so it is not null.
             Ok(_) => Ok(Mounted {
@@ -589,7 +482,7 @@ impl<V: Version, S: Storage> Mounted<V, S> {
         core::mem::forget(self);
         // SAFETY: st is our mounted state with no file open; after unmount littlefs
         // keeps no pointer into it, so it is released as the Box it was made from.
-        let r = unsafe { V::unmount(addr_of_mut!((*st).lfs)) };
+        let r = unsafe { (V::API.unmount)(addr_of_mut!((*st).lfs)) };
         // SAFETY: as above.
         let st = unsafe { Box::from_raw(st) };
         (st.storage, first.and(code::<V>(r).map(drop)))
@@ -625,19 +518,19 @@ impl<V: Version, S: Storage> Mounted<V, S> {
     pub fn mkdir(&mut self, path: &str) -> Result<(), Error> {
         let p = c_path(path)?;
         // SAFETY: a mounted littlefs and a NUL-terminated path.
-        code::<V>(unsafe { V::mkdir(self.lfs(), p.as_ptr() as *const c_char) }).map(drop)
+        code::<V>(unsafe { (V::API.mkdir)(self.lfs(), p.as_ptr() as *const c_char) }).map(drop)
     }
 
     pub fn remove(&mut self, path: &str) -> Result<(), Error> {
         let p = c_path(path)?;
         // SAFETY: as mkdir.
-        code::<V>(unsafe { V::remove(self.lfs(), p.as_ptr() as *const c_char) }).map(drop)
+        code::<V>(unsafe { (V::API.remove)(self.lfs(), p.as_ptr() as *const c_char) }).map(drop)
     }
 
     pub fn rename(&mut self, from: &str, to: &str) -> Result<(), Error> {
         let (a, b) = (c_path(from)?, c_path(to)?);
         // SAFETY: as mkdir, two paths.
-        let r = unsafe { V::rename(self.lfs(), a.as_ptr() as *const c_char, b.as_ptr() as *const c_char) };
+        let r = unsafe { (V::API.rename)(self.lfs(), a.as_ptr() as *const c_char, b.as_ptr() as *const c_char) };
         code::<V>(r).map(drop)
     }
 
@@ -645,7 +538,7 @@ impl<V: Version, S: Storage> Mounted<V, S> {
         let p = c_path(path)?;
         let mut info = V::Info::default();
         // SAFETY: as mkdir; info is ours to fill.
-        code::<V>(unsafe { V::stat_path(self.lfs(), p.as_ptr() as *const c_char, &mut info) })?;
+        code::<V>(unsafe { (V::API.stat)(self.lfs(), p.as_ptr() as *const c_char, &mut info) })?;
         Ok(V::stat(&info))
     }
 
@@ -655,12 +548,12 @@ impl<V: Version, S: Storage> Mounted<V, S> {
         let mut dir = V::Dir::default();
         // SAFETY: as mkdir; `dir` is linked into littlefs's list until closed below, in
         // this frame, on every path.
-        code::<V>(unsafe { V::dir_open(self.lfs(), &mut dir, p.as_ptr() as *const c_char) })?;
+        code::<V>(unsafe { (V::API.dir_open)(self.lfs(), &mut dir, p.as_ptr() as *const c_char) })?;
         let mut out = Vec::new();
         let r = loop {
             let mut info = V::Info::default();
             // SAFETY: an open directory of ours.
-            match unsafe { V::dir_read(self.lfs(), &mut dir, &mut info) } {
+            match unsafe { (V::API.dir_read)(self.lfs(), &mut dir, &mut info) } {
                 0 => break Ok(()),
                 n if n < 0 => break Err(Error::from_code(n, V::CORRUPT)),
                 _ => {
@@ -672,14 +565,14 @@ impl<V: Version, S: Storage> Mounted<V, S> {
             }
         };
         // SAFETY: closes what was opened above.
-        let closed = code::<V>(unsafe { V::dir_close(self.lfs(), &mut dir) });
+        let closed = code::<V>(unsafe { (V::API.dir_close)(self.lfs(), &mut dir) });
         r.and(closed).map(|_| out)
     }
 
     /// Blocks in use, by a walk of the whole filesystem.
     pub fn used_blocks(&mut self) -> Result<u32, Error> {
         // SAFETY: a mounted littlefs.
-        code::<V>(unsafe { V::used_blocks(self.lfs()) })
+        code::<V>(unsafe { (V::API.used_blocks)(self.lfs()) })
     }
 
     /// Read attribute `kind` of `path` into `buf`: its length (v1: no attributes, NoAttr).
@@ -688,7 +581,7 @@ impl<V: Version, S: Storage> Mounted<V, S> {
         let len = u32::try_from(buf.len()).unwrap_or(u32::MAX);
         // SAFETY: as mkdir; buf holds len bytes.
         let r = unsafe {
-            V::getattr(
+            (V::API.getattr)(
                 self.lfs(),
                 p.as_ptr() as *const c_char,
                 kind,
@@ -718,7 +611,7 @@ impl<V: Version, S: Storage> Mounted<V, S> {
             let attr = mtime.map(|_| (addr_of_mut!((*fp).attr), addr_of_mut!((*fp).attr_value)));
             let buffer = (*fp).buffer.as_mut_ptr() as *mut c_void;
             V::setup_file(&mut (*fp).cfg, buffer, attr);
-            V::file_open(
+            (V::API.file_open)(
                 self.lfs(),
                 addr_of_mut!((*fp).file),
                 p.as_ptr() as *const c_char,
@@ -750,7 +643,7 @@ impl<V: Version, S: Storage> Mounted<V, S> {
         let len = u32::try_from(buf.len()).unwrap_or(u32::MAX);
         // SAFETY: an open file of ours; buf holds len bytes.
         let r = unsafe {
-            V::file_read(
+            (V::API.file_read)(
                 self.lfs(),
                 addr_of_mut!((*f).file),
                 buf.as_mut_ptr() as *mut c_void,
@@ -764,7 +657,8 @@ impl<V: Version, S: Storage> Mounted<V, S> {
         let f = self.file(id)?;
         let len = u32::try_from(data.len()).unwrap_or(u32::MAX);
         // SAFETY: as read.
-        let r = unsafe { V::file_write(self.lfs(), addr_of_mut!((*f).file), data.as_ptr() as *const c_void, len) };
+        let r =
+            unsafe { (V::API.file_write)(self.lfs(), addr_of_mut!((*f).file), data.as_ptr() as *const c_void, len) };
         code::<V>(r).map(|n| n as usize)
     }
 
@@ -772,25 +666,25 @@ impl<V: Version, S: Storage> Mounted<V, S> {
     pub fn seek(&mut self, id: usize, off: i32, whence: c_int) -> Result<u32, Error> {
         let f = self.file(id)?;
         // SAFETY: an open file of ours.
-        code::<V>(unsafe { V::file_seek(self.lfs(), addr_of_mut!((*f).file), off, whence) })
+        code::<V>(unsafe { (V::API.file_seek)(self.lfs(), addr_of_mut!((*f).file), off, whence) })
     }
 
     pub fn size(&mut self, id: usize) -> Result<u32, Error> {
         let f = self.file(id)?;
         // SAFETY: as seek.
-        code::<V>(unsafe { V::file_size(self.lfs(), addr_of_mut!((*f).file)) })
+        code::<V>(unsafe { (V::API.file_size)(self.lfs(), addr_of_mut!((*f).file)) })
     }
 
     pub fn truncate(&mut self, id: usize, size: u32) -> Result<(), Error> {
         let f = self.file(id)?;
         // SAFETY: as seek.
-        code::<V>(unsafe { V::file_truncate(self.lfs(), addr_of_mut!((*f).file), size) }).map(drop)
+        code::<V>(unsafe { (V::API.file_truncate)(self.lfs(), addr_of_mut!((*f).file), size) }).map(drop)
     }
 
     pub fn sync(&mut self, id: usize) -> Result<(), Error> {
         let f = self.file(id)?;
         // SAFETY: as seek.
-        code::<V>(unsafe { V::file_sync(self.lfs(), addr_of_mut!((*f).file)) }).map(drop)
+        code::<V>(unsafe { (V::API.file_sync)(self.lfs(), addr_of_mut!((*f).file)) }).map(drop)
     }
 
     /// Close (commit) an open file; its index is free again, also when closing failed
@@ -800,7 +694,7 @@ impl<V: Version, S: Storage> Mounted<V, S> {
         // SAFETY: an open file of ours, unlisted by littlefs whatever close returns; then
         // out of our table and freed as the Box it was made from.
         let r = unsafe {
-            let r = V::file_close(self.lfs(), addr_of_mut!((*f).file));
+            let r = (V::API.file_close)(self.lfs(), addr_of_mut!((*f).file));
             let files: &mut Vec<_> = &mut (*self.state.as_ptr()).files;
             files[id] = None;
             drop(Box::from_raw(f));
@@ -824,7 +718,7 @@ impl<V: Version, S: Storage> Drop for Mounted<V, S> {
         let st = self.state.as_ptr();
         // SAFETY: as unmount.
         unsafe {
-            V::unmount(addr_of_mut!((*st).lfs));
+            (V::API.unmount)(addr_of_mut!((*st).lfs));
             drop(Box::from_raw(st));
         }
     }
