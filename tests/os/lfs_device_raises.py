@@ -43,7 +43,7 @@ class RAM:
 
 
 def fresh():
-    dev = RAM(64, 512)
+    dev = RAM(24, 512)
     vfs.VfsLfs2.mkfs(dev)
     fs = vfs.VfsLfs2(dev)
     vfs.mount(fs, "/m")

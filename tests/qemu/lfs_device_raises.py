@@ -1,0 +1,1 @@
+../os/lfs_device_raises.py
