@@ -21,10 +21,13 @@
 //! * [`path_lookup`]: `path::lookup` against stock `mp_vfs_lookup_path` (transcribed).
 //! * [`normalize_dir`]: `path::normalize_dir` against stock littlefs `chdir`'s loop
 //!   (transcribed) and a plain component-stack model; idempotent.
+//! * [`lfs_image`]: littlefs v1 and v2 through `rustos::lfs` on corrupt images: every call
+//!   ends, nothing panics.
 //! * [`romfs`]: the ROMFS reader (`romfs.rs`, for vfs.VfsRom) on any image: no panic, every
 //!   span inside the image, listings that end.
 
 pub mod layout;
+pub mod lfs_image;
 pub mod names;
 pub mod oracle;
 pub mod paths;
@@ -32,18 +35,20 @@ pub mod romfs;
 pub mod sparse;
 
 pub use layout::fat_layout;
+pub use lfs_image::lfs_image;
 pub use names::{fat_names, short_name};
 pub use paths::{normalize_dir, path_lookup};
 pub use romfs::romfs;
 
 /// The names of the fuzz targets, as in Cargo.toml and fuzz/regressions/.
-pub const TARGETS: [&str; 6] = [
+pub const TARGETS: [&str; 7] = [
     "fat_layout",
     "fat_names",
     "short_name",
     "path_lookup",
     "normalize_dir",
     "romfs",
+    "lfs_image",
 ];
 
 /// Run the target called `name` on `data`.
@@ -55,6 +60,7 @@ pub fn run(name: &str, data: &[u8]) {
         "path_lookup" => path_lookup(data),
         "normalize_dir" => normalize_dir(data),
         "romfs" => romfs(data),
+        "lfs_image" => lfs_image(data),
         _ => panic!("no fuzz target {name}"),
     }
 }

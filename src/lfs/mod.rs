@@ -58,6 +58,10 @@ const _: () = assert!(
         && SEEK_END == v1_sys::lfs1_whence_flags_LFS1_SEEK_END as i32
 );
 
+/// How deep `Fs::walk` goes before it calls a tree corrupt: littlefs sets no limit, but a
+/// directory that contains itself (a corrupt image) would otherwise never end.
+pub const MAX_DEPTH: usize = 1024;
+
 /// The attribute MicroPython keeps a file's modification time in: 8 bytes, little-endian
 /// nanoseconds since 1970 (extmod/vfs_lfs.c's LFS_ATTR_MTIME).
 pub const ATTR_MTIME: u8 = 1;
@@ -209,22 +213,21 @@ pub fn mount<V: Version, S: Storage>(storage: S, cfg: &Config) -> Result<Fs<V, S
 }
 
 impl<V: Version, S: Storage> Fs<V, S> {
-    /// A whole file's contents.
+    /// A whole file's contents, read to its end: nothing is allocated from the size the
+    /// metadata claims, which a corrupt image may make anything.
     pub fn read_file(&mut self, path: &str) -> Result<Vec<u8>, Error> {
         let id = self.open(path, O_RDONLY, None)?;
-        let r = self.size(id).and_then(|n| {
-            let mut out = alloc::vec![0; n as usize];
-            let mut done = 0;
-            while done < out.len() {
-                match self.read(id, &mut out[done..])? {
-                    0 => return Err(Error::Corrupt),
-                    k => done += k,
-                }
+        let mut out = Vec::new();
+        let mut chunk = [0u8; 512];
+        let r = loop {
+            match self.read(id, &mut chunk) {
+                Ok(0) => break Ok(()),
+                Ok(k) => out.extend_from_slice(&chunk[..k]),
+                Err(e) => break Err(e),
             }
-            Ok(out)
-        });
+        };
         let closed = self.close(id);
-        r.and_then(|v| closed.map(|()| v))
+        r.and(closed).map(|()| out)
     }
 
     /// Create or replace a file with `data`, with an mtime attribute when given (v2).
@@ -247,16 +250,20 @@ impl<V: Version, S: Storage> Fs<V, S> {
     }
 
     /// Every path under `dir` ("/" for all), parents before children, with its entry.
+    /// A tree deeper than `MAX_DEPTH` is taken for a corrupt one that loops.
     pub fn walk(&mut self, dir: &str) -> Result<Vec<(String, Stat)>, Error> {
         let mut out = Vec::new();
-        let mut todo = alloc::vec![String::from(dir.trim_end_matches('/'))];
-        while let Some(d) = todo.pop() {
+        let mut todo = alloc::vec![(String::from(dir.trim_end_matches('/')), 0usize)];
+        while let Some((d, depth)) = todo.pop() {
+            if depth > MAX_DEPTH {
+                return Err(Error::Corrupt);
+            }
             let mut entries = self.read_dir(if d.is_empty() { "/" } else { &d })?;
             entries.sort_by(|a, b| a.name.cmp(&b.name));
             for e in entries.into_iter().rev() {
                 let path = alloc::format!("{}/{}", d, String::from_utf8_lossy(&e.name));
                 if e.kind == Kind::Dir {
-                    todo.push(path.clone());
+                    todo.push((path.clone(), depth + 1));
                 }
                 out.push((path, e));
             }
