@@ -289,7 +289,10 @@ rustos_try_t rustos_try_new_posix(const char *dir, size_t dir_len, const char *r
         char *copy = m_new(char, len + 1);
         memcpy(copy, dir, dir_len);
         memcpy(copy + dir_len, root, root_len);
-        copy[len - 1] = '/';
+        if (slash) {
+            // (without the test, no root wrote '/' one byte before the copy)
+            copy[len - 1] = '/';
+        }
         copy[len] = '\0';
         vfs->root = copy;
         vfs->root_len = len;
