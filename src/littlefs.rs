@@ -1408,8 +1408,11 @@ fn truncate<F: Flavor>(vfs: *mut Vfs<F>, path: Obj, length: Obj) -> Result<Obj> 
     // The size is checked before the file is opened: bad input changes nothing.
     let size = truncate_size(vfs, Some(length), || Err(Errno::EINVAL.into()))?;
     let file = open_path(vfs, &p, F::O_WRONLY, false)?;
-    let truncated = truncate_handle(file.0 as *mut File<F>, vfs, size);
-    let closed = match file_ioctl::<F>(file.0, ffi::RUSTOS_STREAM_CLOSE, 0)? {
+    let f = file.0 as *mut File<F>;
+    let truncated = truncate_handle(f, vfs, size);
+    // A truncate that failed part way (ENOSPC while filling zeros) leaves the handle erred:
+    // littlefs 2 then closes it without committing, and the file stays as it was.
+    let closed = match close_file(f, truncated.is_ok())? {
         Io::Errno(e) => Err(Error::OsRaw(e)),
         _ => Ok(()),
     };
@@ -1519,46 +1522,53 @@ fn file_write<F: Flavor>(o: ffi::mp_obj_t, buf: *const c_void, size: usize) -> R
     io_result(r)
 }
 
+/// Close a file object once.  `commit_erred`: a handle littlefs gave up on after a failed
+/// write is written again first, so what earlier writes reported done is committed (a
+/// stream's close); without it littlefs 2 closes such a handle committing nothing (what
+/// os.truncate wants after a truncate that failed part way: the file as it was).
+fn close_file<F: Flavor>(f: *mut File<F>, commit_erred: bool) -> Result<Io> {
+    // SAFETY: f is one of our file objects.
+    let vfs = unsafe { (*f).vfs };
+    if vfs.is_null() {
+        return Ok(Io::Done(0));
+    }
+    // Closed even when the lock cannot be had in a finaliser (see lock_for_close):
+    // littlefs keeps every open file on a list, and this object's memory is about to
+    // be reused; that is what stock does, with no lock at all.
+    // SAFETY: a raw projection to the lock inside a live object.
+    let g = crate::lock::lock_for_close(unsafe { addr_of_mut!((*vfs).lock) })?;
+    // SAFETY: closing the open file once (a shielded one without committing its
+    // stale view), then keeping the blocks of handles the close made stale, then
+    // marking it closed.
+    let mut gave_up = false;
+    let r = run_locked(vfs, |l| unsafe {
+        let file = addr_of_mut!((*f).file);
+        let shielded = (*f).shielded;
+        if shielded {
+            F::unshield(file);
+        }
+        // littlefs would close an erred file without committing: try again first
+        gave_up = commit_erred && F::erred(file) && F::retry(l, file) < 0;
+        let r = F::file_close(l, file);
+        if !shielded {
+            F::shield(l, file);
+        }
+        r
+    });
+    drop(g);
+    // SAFETY: as above.
+    unsafe { (*f).vfs = core::ptr::null_mut() };
+    io_result(r).map(|r| match r {
+        Io::Errno(e) => Io::Errno(e),
+        // littlefs closed without committing what the failure dropped
+        _ if gave_up => Io::Errno(erred_errno(f)),
+        _ => Io::Done(0),
+    })
+}
+
 fn file_ioctl<F: Flavor>(o: ffi::mp_obj_t, request: u32, arg: usize) -> Result<Io> {
     if request == ffi::RUSTOS_STREAM_CLOSE {
-        let f = o as *mut File<F>;
-        // SAFETY: the stream shims pass only our file objects.
-        let vfs = unsafe { (*f).vfs };
-        if vfs.is_null() {
-            return Ok(Io::Done(0));
-        }
-        // Closed even when the lock cannot be had in a finaliser (see lock_for_close):
-        // littlefs keeps every open file on a list, and this object's memory is about to
-        // be reused; that is what stock does, with no lock at all.
-        // SAFETY: a raw projection to the lock inside a live object.
-        let g = crate::lock::lock_for_close(unsafe { addr_of_mut!((*vfs).lock) })?;
-        // SAFETY: closing the open file once (a shielded one without committing its
-        // stale view), then keeping the blocks of handles the close made stale, then
-        // marking it closed.
-        let mut gave_up = false;
-        let r = run_locked(vfs, |l| unsafe {
-            let file = addr_of_mut!((*f).file);
-            let shielded = (*f).shielded;
-            if shielded {
-                F::unshield(file);
-            }
-            // littlefs would close an erred file without committing: try again first
-            gave_up = F::erred(file) && F::retry(l, file) < 0;
-            let r = F::file_close(l, file);
-            if !shielded {
-                F::shield(l, file);
-            }
-            r
-        });
-        drop(g);
-        // SAFETY: as above.
-        unsafe { (*f).vfs = core::ptr::null_mut() };
-        return io_result(r).map(|r| match r {
-            Io::Errno(e) => Io::Errno(e),
-            // littlefs closed without committing what the failure dropped
-            _ if gave_up => Io::Errno(erred_errno(f)),
-            _ => Io::Done(0),
-        });
+        return close_file(o as *mut File<F>, true);
     }
     let (f, vfs) = open_file::<F>(o)?;
     let einval = Io::Errno(errno_number(Errno::EINVAL));
