@@ -11,6 +11,7 @@ extern crate alloc;
 
 pub mod errno;
 pub mod fatlayout;
+pub mod lfsctz;
 pub mod path;
 pub mod romfs;
 

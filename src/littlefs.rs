@@ -15,6 +15,7 @@ use core::ptr::addr_of_mut;
 use crate::blockdev::{self, BlockDev};
 use crate::errno::Errno;
 use crate::ffi;
+use crate::lfsctz;
 use crate::mp::error::errno_number;
 use crate::mp::{self, check, entry, io_entry, Error, Io, Obj, Qstr, Result};
 use crate::msg;
@@ -115,6 +116,10 @@ pub trait Flavor {
     /// # Safety
     /// As the C call.
     unsafe fn file_tell(l: *mut Self::Lfs, f: *mut Self::File) -> c_int;
+    /// The handle's size (what it would commit).
+    /// # Safety
+    /// As the C call.
+    unsafe fn file_size(l: *mut Self::Lfs, f: *mut Self::File) -> c_int;
     /// Set the size (zeros fill a gap); the position stays where it was.
     /// # Safety
     /// As the C call; the file is open for writing.
@@ -498,6 +503,10 @@ impl Flavor for V1 {
         // SAFETY: the C call.
         unsafe { ffi::lfs1_file_tell(l, f) }
     }
+    unsafe fn file_size(l: *mut Self::Lfs, f: *mut Self::File) -> c_int {
+        // SAFETY: the C call.
+        unsafe { ffi::lfs1_file_size(l, f) }
+    }
     unsafe fn file_truncate(l: *mut Self::Lfs, f: *mut Self::File, size: u32) -> c_int {
         // SAFETY: the C call.
         unsafe { ffi::lfs1_file_truncate(l, f, size) }
@@ -696,6 +705,10 @@ impl Flavor for V2 {
     unsafe fn file_tell(l: *mut Self::Lfs, f: *mut Self::File) -> c_int {
         // SAFETY: the C call.
         unsafe { ffi::lfs2_file_tell(l, f) }
+    }
+    unsafe fn file_size(l: *mut Self::Lfs, f: *mut Self::File) -> c_int {
+        // SAFETY: the C call.
+        unsafe { ffi::lfs2_file_size(l, f) }
     }
     unsafe fn file_truncate(l: *mut Self::Lfs, f: *mut Self::File, size: u32) -> c_int {
         // SAFETY: the C call.
@@ -1387,6 +1400,19 @@ fn file_truncate<F: Flavor>(o: Obj, size: Option<Obj>) -> Result<Obj> {
 
 /// Truncate an open, writable handle to `size` (checked by truncate_size).
 fn truncate_handle<F: Flavor>(f: *mut File<F>, vfs: *mut Vfs<F>, size: u32) -> Result<()> {
+    // Growing writes zeros one byte at a time until littlefs runs out of blocks: a size
+    // whose data blocks alone are more than the free ones is ENOSPC before any is written
+    // (a lower bound, so a size that fits is never refused; the walk is the statvfs one).
+    // SAFETY: the file is open on vfs.
+    let old = run_ro(vfs, |l| unsafe { F::file_size(l, addr_of_mut!((*f).file)) })? as u32;
+    // SAFETY: reading our own config.
+    let (bs, bc) = unsafe { F::geometry(config(vfs)) };
+    if size > old && bs >= 128 {
+        let more = lfsctz::data_blocks(bs, size).saturating_sub(lfsctz::data_blocks(bs, old));
+        if more > bc.saturating_sub(used_blocks(vfs)?) {
+            return Err(Errno::ENOSPC.into());
+        }
+    }
     // SAFETY: as file_write: the handle becomes a writer, with a new timestamp.
     unsafe {
         if (*vfs).enable_mtime {

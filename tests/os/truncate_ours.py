@@ -121,10 +121,9 @@ for cls in ("VfsLfs2", "VfsLfs1"):
     print("  size:", os.stat("/m/g")[6])
     vfs.umount("/m")
 
-# A device too full for the new size: os.truncate raises ENOSPC and the file stays as it
-# was (littlefs 2 closes the failed handle without committing).  Through a handle, what
-# was filled before the failure is committed at close, as a write's would be (the handle
-# is the caller's: truncate it back if that is not wanted).
+# A device too full for the new size: ENOSPC and the file stays as it was, by path and
+# through a handle (a size whose data blocks alone are more than the free ones is refused
+# before anything is written; by path, a fill that fails later is not committed either).
 for cls in ("VfsLfs2", "VfsLfs1"):
     dev = RAM(64, 512)
     getattr(vfs, cls).mkfs(dev)
