@@ -59,9 +59,9 @@ fn main() {
         .generate_comments(false)
         .derive_default(true)
         .allowlist_function(
-            "mp_.*|rustos_.*|gc_.*|vstr_.*|qstr_.*|lfs1_.*|lfs2_.*|statvfs|poll|open|read|write|close|lseek|fsync",
+            "mp_.*|rustos_.*|gc_.*|vstr_.*|qstr_.*|lfs1_.*|lfs2_.*|statvfs|poll|open|read|write|close|lseek|fsync|ftruncate|truncate|utimensat|uname",
         )
-        .allowlist_type("mp_.*|rustos_.*|vstr_t|qstr|lfs1_.*|lfs2_.*|statvfs|pollfd")
+        .allowlist_type("mp_.*|rustos_.*|vstr_t|qstr|lfs1_.*|lfs2_.*|statvfs|pollfd|timespec|utsname")
         .allowlist_var("mp_.*|MP_.*|RUSTOS_.*|MICROPY_.*|rustos_.*|LFS1_.*|LFS2_.*")
         .generate()
         .unwrap_or_else(|e| panic!("bindgen failed on the MicroPython headers: {e}\nclang args: {args:?}"));

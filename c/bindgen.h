@@ -14,10 +14,16 @@
 #include "lfs2_options.h"
 #include "lib/littlefs/lfs2.h"
 #if MICROPY_VFS_POSIX
+#include "extmod/vfs_posix.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+// Negative: an enum of its own, or it makes every constant of its enum signed.
+enum { RUSTOS_AT_FDCWD = AT_FDCWD };
 enum {
     RUSTOS_O_RDONLY = O_RDONLY, RUSTOS_O_WRONLY = O_WRONLY, RUSTOS_O_RDWR = O_RDWR,
     RUSTOS_O_CREAT = O_CREAT, RUSTOS_O_TRUNC = O_TRUNC, RUSTOS_O_APPEND = O_APPEND,

@@ -65,6 +65,8 @@ RUSTOS_FUN_1(vfs_rmdir);
 RUSTOS_FUN_1(vfs_stat);
 RUSTOS_FUN_1(vfs_statvfs);
 RUSTOS_FUN_0(vfs_sync);
+RUSTOS_FUN_2(vfs_truncate);
+RUSTOS_FUN_KW(vfs_utime, 1);
 
 #ifdef __unix__
 RUSTOS_FUN_VAR(os_getenv, 1, 2);
@@ -74,8 +76,17 @@ RUSTOS_FUN_1(os_system);
 RUSTOS_FUN_VAR(os_errno, 0, 1);
 #endif
 
+#if MICROPY_VFS_POSIX && MICROPY_MODULE_BUILTIN_INIT
+// First import of os or vfs: our VfsPosix replaces stock's at "/" (src/vfs.rs says why).
+RUSTOS_FUN_0(vfs_adopt_posix_root);
+#define RUSTOS_INIT { MP_ROM_QSTR(MP_QSTR___init__), MP_ROM_PTR(&vfs_adopt_posix_root_obj) },
+#else
+#define RUSTOS_INIT
+#endif
+
 static const mp_rom_map_elem_t os_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR_os) },
+    RUSTOS_INIT
     { MP_ROM_QSTR(MP_QSTR_sep), MP_ROM_QSTR(MP_QSTR__slash_) },
     { MP_ROM_QSTR(MP_QSTR_uname), MP_ROM_PTR(&os_uname_obj) },
     { MP_ROM_QSTR(MP_QSTR_urandom), MP_ROM_PTR(&os_urandom_obj) },
@@ -91,6 +102,8 @@ static const mp_rom_map_elem_t os_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR_stat), MP_ROM_PTR(&vfs_stat_obj) },
     { MP_ROM_QSTR(MP_QSTR_statvfs), MP_ROM_PTR(&vfs_statvfs_obj) },
     { MP_ROM_QSTR(MP_QSTR_sync), MP_ROM_PTR(&vfs_sync_obj) },
+    { MP_ROM_QSTR(MP_QSTR_truncate), MP_ROM_PTR(&vfs_truncate_obj) },
+    { MP_ROM_QSTR(MP_QSTR_utime), MP_ROM_PTR(&vfs_utime_obj) },
     { MP_ROM_QSTR(MP_QSTR_mount), MP_ROM_PTR(&vfs_mount_obj) },
     { MP_ROM_QSTR(MP_QSTR_umount), MP_ROM_PTR(&vfs_umount_obj) },
     // Deprecated in stock (use the vfs module) but still there.
@@ -135,6 +148,7 @@ static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(vfs_rom_ioctl_obj, 1, 4, mp_vfs_rom_i
 
 static const mp_rom_map_elem_t vfs_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR_vfs) },
+    RUSTOS_INIT
     { MP_ROM_QSTR(MP_QSTR_mount), MP_ROM_PTR(&vfs_mount_obj) },
     { MP_ROM_QSTR(MP_QSTR_umount), MP_ROM_PTR(&vfs_umount_obj) },
     #if RUSTOS_VFS_ROM_IOCTL

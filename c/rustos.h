@@ -103,6 +103,16 @@ rustos_try_t rustos_try_new_obj(const mp_obj_type_t *type, size_t size, bool fin
 rustos_try_t rustos_try_new_iter(size_t size, mp_fun_1_t iternext, mp_fun_1_t finaliser);
 uint64_t rustos_time_ns_1970(void);
 int64_t rustos_seconds_from_ns_1970(uint64_t ns);
+// The port's epoch (1970 or 2000) in ns since 1970: os.utime's times are in the port's epoch.
+int64_t rustos_epoch_ns_1970(void);
+// An int as int64 (*fits false if it does not fit), TypeError for a non-int, as
+// mp_obj_get_int raises it.  A bool is an int.
+rustos_try_t rustos_try_get_int64(mp_obj_t o, int64_t *out, bool *fits);
+rustos_try_t rustos_try_new_int64(int64_t v);
+// A float's value into *out, or false (nothing written) for any other object.
+bool rustos_obj_float(mp_obj_t o, double *out);
+// The two items of a 2-tuple (false for anything else: a list, another length).
+bool rustos_tuple2(mp_obj_t o, mp_obj_t *a, mp_obj_t *b);
 extern const mp_obj_type_t rustos_type_lfs1;
 extern const mp_obj_type_t rustos_type_lfs1_fileio;
 extern const mp_obj_type_t rustos_type_lfs1_textio;

@@ -11,6 +11,8 @@
 #include "py/gc.h"
 #include "py/binary.h"
 #include "py/objarray.h"
+#include "py/objint.h"
+#include "py/objtuple.h"
 #include "py/smallint.h"
 #include "py/mphal.h"
 #include "shared/timeutils/timeutils.h"
@@ -263,6 +265,66 @@ int64_t rustos_seconds_from_ns_1970(uint64_t ns) {
     return timeutils_seconds_since_epoch_from_nanoseconds_since_1970(ns);
 }
 
+int64_t rustos_epoch_ns_1970(void) {
+    return timeutils_nanoseconds_since_epoch_to_nanoseconds_since_1970(0);
+}
+
+rustos_try_t rustos_try_get_int64(mp_obj_t o, int64_t *out, bool *fits) {
+    TRY({
+        *fits = true;
+        #if MICROPY_LONGINT_IMPL != MICROPY_LONGINT_IMPL_NONE
+        if (!mp_obj_is_small_int(o) && mp_obj_is_exact_type(o, &mp_type_int)) {
+            // Two's complement, little-endian, twice as wide as needed: it fits when the
+            // upper half is the sign extension of the lower.
+            uint8_t b[16];
+            mp_obj_int_to_bytes_impl(o, false, sizeof(b), b);
+            uint64_t v = 0;
+            for (int i = 7; i >= 0; --i) {
+                v = v << 8 | b[i];
+            }
+            uint8_t ext = (b[7] & 0x80) ? 0xff : 0;
+            for (size_t i = 8; i < sizeof(b); ++i) {
+                *fits = *fits && b[i] == ext;
+            }
+            *out = (int64_t)v;
+        } else
+        #endif
+        {
+            *out = mp_obj_get_int(o);
+        }
+    });
+}
+
+rustos_try_t rustos_try_new_int64(int64_t v) {
+    TRY(r.obj = mp_obj_new_int_from_ll(v));
+}
+
+bool rustos_obj_float(mp_obj_t o, double *out) {
+    #if MICROPY_PY_BUILTINS_FLOAT
+    if (mp_obj_is_float(o)) {
+        *out = (double)mp_obj_get_float(o);
+        return true;
+    }
+    #else
+    (void)o;
+    (void)out;
+    #endif
+    return false;
+}
+
+bool rustos_tuple2(mp_obj_t o, mp_obj_t *a, mp_obj_t *b) {
+    if (!mp_obj_is_exact_type(o, &mp_type_tuple)) {
+        return false;
+    }
+    mp_obj_tuple_t *t = MP_OBJ_TO_PTR(o);
+    if (t->len != 2) {
+        return false;
+    }
+    *a = t->items[0];
+    *b = t->items[1];
+    return true;
+}
+
 uint32_t get_fattime(void);
 
 uint32_t rustos_fattime(void) {
@@ -289,7 +351,10 @@ rustos_try_t rustos_try_new_posix(const char *dir, size_t dir_len, const char *r
         char *copy = m_new(char, len + 1);
         memcpy(copy, dir, dir_len);
         memcpy(copy + dir_len, root, root_len);
-        copy[len - 1] = '/';
+        if (slash) {
+            // (without the test, no root wrote '/' one byte before the copy)
+            copy[len - 1] = '/';
+        }
         copy[len] = '\0';
         vfs->root = copy;
         vfs->root_len = len;

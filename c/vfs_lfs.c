@@ -20,6 +20,8 @@ rustos_ret_t rustos_lfs_rename(uint8_t v, mp_obj_t self, mp_obj_t old, mp_obj_t 
 rustos_ret_t rustos_lfs_stat(uint8_t v, mp_obj_t self, mp_obj_t path);
 rustos_ret_t rustos_lfs_statvfs(uint8_t v, mp_obj_t self, mp_obj_t path);
 rustos_ret_t rustos_lfs_ilistdir(uint8_t v, size_t n, const mp_obj_t *args);
+rustos_ret_t rustos_lfs_truncate(uint8_t v, mp_obj_t self, mp_obj_t path, mp_obj_t length);
+rustos_ret_t rustos_lfs_utime(uint8_t v, mp_obj_t self, mp_obj_t path, mp_obj_t ns);
 mp_import_stat_t rustos_lfs_import_stat(uint8_t v, void *self, const char *path);
 rustos_ret_t rustos_lfs_dir_iternext(uint8_t v, mp_obj_t self);
 rustos_ret_t rustos_lfs_dir_del(uint8_t v, mp_obj_t self);
@@ -34,9 +36,11 @@ static void lfs_file_print(const mp_print_t *print, mp_obj_t self_in, mp_print_k
     mp_printf(print, "<io.%s>", mp_obj_get_type_str(self_in));
 }
 
-// The file locals are the same generic stream methods for both versions (and for FAT's
-// files, c/vfs_fat.c).
+// The generic stream methods serve FAT's files (c/vfs_fat.c); littlefs files of both
+// versions have them and truncate.
+RUSTOS_FUN_VAR(lfs_file_truncate, 1, 2);
 static const mp_rom_map_elem_t lfs_file_locals_table[] = {
+    { MP_ROM_QSTR(MP_QSTR_truncate), MP_ROM_PTR(&lfs_file_truncate_obj) },
     { MP_ROM_QSTR(MP_QSTR_read), MP_ROM_PTR(&mp_stream_read_obj) },
     { MP_ROM_QSTR(MP_QSTR_readinto), MP_ROM_PTR(&mp_stream_readinto_obj) },
     { MP_ROM_QSTR(MP_QSTR_readline), MP_ROM_PTR(&mp_stream_unbuffered_readline_obj) },
@@ -50,7 +54,9 @@ static const mp_rom_map_elem_t lfs_file_locals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___enter__), MP_ROM_PTR(&mp_identity_obj) },
     { MP_ROM_QSTR(MP_QSTR___exit__), MP_ROM_PTR(&mp_stream___exit___obj) },
 };
-MP_DEFINE_CONST_DICT(rustos_file_locals, lfs_file_locals_table);
+static MP_DEFINE_CONST_DICT(lfs_file_locals, lfs_file_locals_table);
+// FAT's files: the same without truncate (its engine has none yet).
+MP_DEFINE_CONST_DICT_WITH_SIZE(rustos_file_locals, lfs_file_locals_table + 1, MP_ARRAY_SIZE(lfs_file_locals_table) - 1);
 
 #define RUSTOS_LFS_TYPES(V, NAME) \
     static mp_obj_t lfs##V##_make_new(const mp_obj_type_t *t, size_t n, size_t k, const mp_obj_t *a) { \
@@ -80,6 +86,10 @@ MP_DEFINE_CONST_DICT(rustos_file_locals, lfs_file_locals_table);
     static MP_DEFINE_CONST_FUN_OBJ_2(lfs##V##_statvfs_obj, lfs##V##_statvfs); \
     static mp_obj_t lfs##V##_ilistdir(size_t n, const mp_obj_t *a) { return R(rustos_lfs_ilistdir(V, n, a)); } \
     static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(lfs##V##_ilistdir_obj, 1, 2, lfs##V##_ilistdir); \
+    static mp_obj_t lfs##V##_truncate(mp_obj_t s, mp_obj_t p, mp_obj_t n) { return R(rustos_lfs_truncate(V, s, p, n)); } \
+    static MP_DEFINE_CONST_FUN_OBJ_3(lfs##V##_truncate_obj, lfs##V##_truncate); \
+    static mp_obj_t lfs##V##_utime(mp_obj_t s, mp_obj_t p, mp_obj_t n) { return R(rustos_lfs_utime(V, s, p, n)); } \
+    static MP_DEFINE_CONST_FUN_OBJ_3(lfs##V##_utime_obj, lfs##V##_utime); \
     static mp_import_stat_t lfs##V##_import_stat(void *s, const char *p) { return rustos_lfs_import_stat(V, s, p); } \
     mp_obj_t rustos_lfs##V##_dir_iternext_shim(mp_obj_t s) { return R(rustos_lfs_dir_iternext(V, s)); } \
     mp_obj_t rustos_lfs##V##_dir_del_shim(mp_obj_t s) { return R(rustos_lfs_dir_del(V, s)); } \
@@ -95,6 +105,8 @@ MP_DEFINE_CONST_DICT(rustos_file_locals, lfs_file_locals_table);
         { MP_ROM_QSTR(MP_QSTR_rename), MP_ROM_PTR(&lfs##V##_rename_obj) }, \
         { MP_ROM_QSTR(MP_QSTR_stat), MP_ROM_PTR(&lfs##V##_stat_obj) }, \
         { MP_ROM_QSTR(MP_QSTR_statvfs), MP_ROM_PTR(&lfs##V##_statvfs_obj) }, \
+        { MP_ROM_QSTR(MP_QSTR_truncate), MP_ROM_PTR(&lfs##V##_truncate_obj) }, \
+        { MP_ROM_QSTR(MP_QSTR_utime), MP_ROM_PTR(&lfs##V##_utime_obj) }, \
         { MP_ROM_QSTR(MP_QSTR_mount), MP_ROM_PTR(&lfs##V##_mount_obj) }, \
         { MP_ROM_QSTR(MP_QSTR_umount), MP_ROM_PTR(&lfs##V##_umount_obj) }, \
     }; \
@@ -113,9 +125,9 @@ MP_DEFINE_CONST_DICT(rustos_file_locals, lfs_file_locals_table);
     static const mp_stream_p_t lfs##V##_textio_stream = { \
         .read = lfs##V##_file_read, .write = lfs##V##_file_write, .ioctl = lfs##V##_file_ioctl, .is_text = true }; \
     MP_DEFINE_CONST_OBJ_TYPE(rustos_type_lfs##V##_fileio, MP_QSTR_FileIO, MP_TYPE_FLAG_ITER_IS_STREAM, \
-        print, lfs_file_print, protocol, &lfs##V##_fileio_stream, locals_dict, &rustos_file_locals); \
+        print, lfs_file_print, protocol, &lfs##V##_fileio_stream, locals_dict, &lfs_file_locals); \
     MP_DEFINE_CONST_OBJ_TYPE(rustos_type_lfs##V##_textio, MP_QSTR_TextIOWrapper, MP_TYPE_FLAG_ITER_IS_STREAM, \
-        print, lfs_file_print, protocol, &lfs##V##_textio_stream, locals_dict, &rustos_file_locals)
+        print, lfs_file_print, protocol, &lfs##V##_textio_stream, locals_dict, &lfs_file_locals)
 
 #if RUSTOS_VFS_LFS1
 RUSTOS_LFS_TYPES(1, MP_QSTR_VfsLfs1);

@@ -20,6 +20,9 @@ RUSTOS_FUN_2(posix_rmdir);
 RUSTOS_FUN_2(posix_stat);
 RUSTOS_FUN_2(posix_statvfs);
 RUSTOS_FUN_1(posix_file_fileno);
+RUSTOS_FUN_3(posix_truncate);
+RUSTOS_FUN_3(posix_utime);
+RUSTOS_FUN_VAR(posix_file_truncate, 1, 2);
 
 rustos_ret_t rustos_posix_make_new(size_t n_args, size_t n_kw, const mp_obj_t *args);
 static mp_obj_t posix_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
@@ -45,6 +48,8 @@ static const mp_rom_map_elem_t posix_locals_table[] = {
     { MP_ROM_QSTR(MP_QSTR_rmdir), MP_ROM_PTR(&posix_rmdir_obj) },
     { MP_ROM_QSTR(MP_QSTR_stat), MP_ROM_PTR(&posix_stat_obj) },
     { MP_ROM_QSTR(MP_QSTR_statvfs), MP_ROM_PTR(&posix_statvfs_obj) },
+    { MP_ROM_QSTR(MP_QSTR_truncate), MP_ROM_PTR(&posix_truncate_obj) },
+    { MP_ROM_QSTR(MP_QSTR_utime), MP_ROM_PTR(&posix_utime_obj) },
 };
 static MP_DEFINE_CONST_DICT(posix_locals, posix_locals_table);
 
@@ -95,6 +100,7 @@ static const mp_rom_map_elem_t posix_file_locals_table[] = {
     { MP_ROM_QSTR(MP_QSTR_write), MP_ROM_PTR(&mp_stream_write_obj) },
     { MP_ROM_QSTR(MP_QSTR_seek), MP_ROM_PTR(&mp_stream_seek_obj) },
     { MP_ROM_QSTR(MP_QSTR_tell), MP_ROM_PTR(&mp_stream_tell_obj) },
+    { MP_ROM_QSTR(MP_QSTR_truncate), MP_ROM_PTR(&posix_file_truncate_obj) },
     { MP_ROM_QSTR(MP_QSTR_flush), MP_ROM_PTR(&mp_stream_flush_obj) },
     { MP_ROM_QSTR(MP_QSTR_close), MP_ROM_PTR(&mp_stream_close_obj) },
     { MP_ROM_QSTR(MP_QSTR___del__), MP_ROM_PTR(&mp_stream_close_obj) },

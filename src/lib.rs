@@ -13,6 +13,7 @@ pub mod errno;
 pub mod fatlayout;
 #[cfg(host_lfs)]
 pub mod lfs;
+pub mod lfsctz;
 pub mod path;
 pub mod romfs;
 

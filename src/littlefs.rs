@@ -15,6 +15,7 @@ use core::ptr::addr_of_mut;
 use crate::blockdev::{self, BlockDev};
 use crate::errno::Errno;
 use crate::ffi;
+use crate::lfsctz;
 use crate::mp::error::errno_number;
 use crate::mp::{self, check, entry, io_entry, Error, Io, Obj, Qstr, Result};
 use crate::msg;
@@ -115,6 +116,23 @@ pub trait Flavor {
     /// # Safety
     /// As the C call.
     unsafe fn file_tell(l: *mut Self::Lfs, f: *mut Self::File) -> c_int;
+    /// The handle's size (what it would commit).
+    /// # Safety
+    /// As the C call.
+    unsafe fn file_size(l: *mut Self::Lfs, f: *mut Self::File) -> c_int;
+    /// Set the size (zeros fill a gap); the position stays where it was.
+    /// # Safety
+    /// As the C call; the file is open for writing.
+    unsafe fn file_truncate(l: *mut Self::Lfs, f: *mut Self::File, size: u32) -> c_int;
+    /// Whether the handle was opened for writing (littlefs 2 only asserts it on truncate,
+    /// and its asserts are compiled out).
+    /// # Safety
+    /// `f` is an open handle.
+    unsafe fn file_writable(f: *const Self::File) -> bool;
+    /// Write the v2 mtime attribute of a path; v1 has none (HAS_MTIME is false).
+    /// # Safety
+    /// As the C call.
+    unsafe fn set_mtime(l: *mut Self::Lfs, p: *const c_char, buf: *const [u8; 8]) -> c_int;
     /// # Safety
     /// As the C call.
     unsafe fn file_sync(l: *mut Self::Lfs, f: *mut Self::File) -> c_int;
@@ -187,6 +205,10 @@ pub struct Vfs<F: Flavor> {
     /// The current directory as a str: "/" or "/a/b/" (always with a trailing '/').
     cur_dir: ffi::mp_obj_t,
     enable_mtime: bool,
+    /// What a full traversal counted as used, while `used_known`: every littlefs call
+    /// that may write clears it (`run`), so statvfs walks again only after a change.
+    used_known: bool,
+    used_blocks: u32,
     file_buffer: usize,
     lfs: F::Lfs,
     config: F::Config,
@@ -481,6 +503,21 @@ impl Flavor for V1 {
         // SAFETY: the C call.
         unsafe { ffi::lfs1_file_tell(l, f) }
     }
+    unsafe fn file_size(l: *mut Self::Lfs, f: *mut Self::File) -> c_int {
+        // SAFETY: the C call.
+        unsafe { ffi::lfs1_file_size(l, f) }
+    }
+    unsafe fn file_truncate(l: *mut Self::Lfs, f: *mut Self::File, size: u32) -> c_int {
+        // SAFETY: the C call.
+        unsafe { ffi::lfs1_file_truncate(l, f, size) }
+    }
+    unsafe fn file_writable(f: *const Self::File) -> bool {
+        // SAFETY: by the caller's guarantee.
+        unsafe { (*f).flags & 3 != ffi::lfs1_open_flags_LFS1_O_RDONLY }
+    }
+    unsafe fn set_mtime(_l: *mut Self::Lfs, _p: *const c_char, _buf: *const [u8; 8]) -> c_int {
+        ffi::lfs1_error_LFS1_ERR_INVAL
+    }
     unsafe fn file_sync(l: *mut Self::Lfs, f: *mut Self::File) -> c_int {
         // SAFETY: the C call.
         unsafe { ffi::lfs1_file_sync(l, f) }
@@ -669,6 +706,22 @@ impl Flavor for V2 {
         // SAFETY: the C call.
         unsafe { ffi::lfs2_file_tell(l, f) }
     }
+    unsafe fn file_size(l: *mut Self::Lfs, f: *mut Self::File) -> c_int {
+        // SAFETY: the C call.
+        unsafe { ffi::lfs2_file_size(l, f) }
+    }
+    unsafe fn file_truncate(l: *mut Self::Lfs, f: *mut Self::File, size: u32) -> c_int {
+        // SAFETY: the C call.
+        unsafe { ffi::lfs2_file_truncate(l, f, size) }
+    }
+    unsafe fn file_writable(f: *const Self::File) -> bool {
+        // SAFETY: by the caller's guarantee (O_RDWR includes the O_WRONLY bit).
+        unsafe { (*f).flags & ffi::lfs2_open_flags_LFS2_O_WRONLY != 0 }
+    }
+    unsafe fn set_mtime(l: *mut Self::Lfs, p: *const c_char, buf: *const [u8; 8]) -> c_int {
+        // SAFETY: the C call, reading 8 bytes from buf.
+        unsafe { ffi::lfs2_setattr(l, p, ATTR_MTIME, buf as *const c_void, 8) }
+    }
     unsafe fn file_sync(l: *mut Self::Lfs, f: *mut Self::File) -> c_int {
         // SAFETY: the C call.
         unsafe { ffi::lfs2_file_sync(l, f) }
@@ -761,14 +814,31 @@ impl Flavor for V2 {
 
 /// Run one littlefs call and turn its outcome into a Result: the device's exception if
 /// it raised one, OSError(-code) for a littlefs error, else the (non-negative) value.
+/// The call may write: the cached used-block count is dropped.
 fn run<F: Flavor>(vfs: *mut Vfs<F>, f: impl FnOnce(*mut F::Lfs) -> c_int) -> Result<c_int> {
     // SAFETY: a raw projection to the lock inside a live object.
     let _g = crate::lock::lock(unsafe { addr_of_mut!((*vfs).lock) })?;
     run_locked(vfs, f)
 }
 
+/// `run` for a call that never writes (stat, getattr, directory reads, traversal): the
+/// cached used-block count stays.
+fn run_ro<F: Flavor>(vfs: *mut Vfs<F>, f: impl FnOnce(*mut F::Lfs) -> c_int) -> Result<c_int> {
+    // SAFETY: a raw projection to the lock inside a live object.
+    let _g = crate::lock::lock(unsafe { addr_of_mut!((*vfs).lock) })?;
+    run_locked_ro(vfs, f)
+}
+
 /// `run`, with the lock already dealt with by the caller.
 fn run_locked<F: Flavor>(vfs: *mut Vfs<F>, f: impl FnOnce(*mut F::Lfs) -> c_int) -> Result<c_int> {
+    // SAFETY: our own field, under the caller's lock; cleared before the call so that
+    // nothing counted before it survives, whatever the outcome.
+    unsafe { *addr_of_mut!((*vfs).used_known) = false };
+    run_locked_ro(vfs, f)
+}
+
+/// `run_ro`, with the lock already dealt with by the caller.
+fn run_locked_ro<F: Flavor>(vfs: *mut Vfs<F>, f: impl FnOnce(*mut F::Lfs) -> c_int) -> Result<c_int> {
     // SAFETY: vfs is a live object; fields are reached through raw projections so the
     // littlefs callbacks may touch `pending` and `bdev` meanwhile.
     unsafe {
@@ -963,7 +1033,7 @@ fn cstr(p: &[u8]) -> *const c_char {
 fn stat_info<F: Flavor>(vfs: *mut Vfs<F>, p: &[u8]) -> Result<F::Info> {
     let mut info = F::Info::default();
     // SAFETY: p is NUL-terminated; info is filled by littlefs.
-    run(vfs, |l| unsafe { F::stat(l, cstr(p), &mut info) })?;
+    run_ro(vfs, |l| unsafe { F::stat(l, cstr(p), &mut info) })?;
     Ok(info)
 }
 
@@ -1043,7 +1113,7 @@ fn stat<F: Flavor>(vfs: *mut Vfs<F>, path: Obj) -> Result<Obj> {
     let mut buf = [0u8; 8];
     // SAFETY: p is NUL-terminated; buf receives at most 8 bytes.  A missing attribute is
     // not an error here: the file simply has no timestamp.
-    let n = run(vfs, |l| unsafe { F::get_mtime(l, cstr(&p), &mut buf).max(0) })?;
+    let n = run_ro(vfs, |l| unsafe { F::get_mtime(l, cstr(&p), &mut buf).max(0) })?;
     let mtime = if n == 8 {
         // SAFETY: a pure conversion in C (to the port's epoch).
         unsafe { ffi::rustos_seconds_from_ns_1970(u64::from_le_bytes(buf)) as isize }
@@ -1074,12 +1144,33 @@ unsafe extern "C" fn count_block(data: *mut c_void, _block: u32) -> c_int {
     0
 }
 
-fn statvfs<F: Flavor>(vfs: *mut Vfs<F>) -> Result<Obj> {
+/// The used-block count: a full traversal, or what the last one counted if no call that
+/// may write has run since.  Checked and stored under the lock, so a write from another
+/// thread cannot slip between the walk and the store.
+fn used_blocks<F: Flavor>(vfs: *mut Vfs<F>) -> Result<u32> {
+    // SAFETY: a raw projection to the lock inside a live object.
+    let _g = crate::lock::lock(unsafe { addr_of_mut!((*vfs).lock) })?;
+    // SAFETY: our own fields, under the lock.
+    unsafe {
+        if *addr_of_mut!((*vfs).used_known) {
+            return Ok(*addr_of_mut!((*vfs).used_blocks));
+        }
+    }
     let mut used: u32 = 0;
     // SAFETY: the callback only counts into `used`.
-    run(vfs, |l| unsafe {
+    run_locked_ro(vfs, |l| unsafe {
         F::traverse(l, count_block, &mut used as *mut u32 as *mut c_void)
     })?;
+    // SAFETY: our own fields, under the lock.
+    unsafe {
+        *addr_of_mut!((*vfs).used_blocks) = used;
+        *addr_of_mut!((*vfs).used_known) = true;
+    }
+    Ok(used)
+}
+
+fn statvfs<F: Flavor>(vfs: *mut Vfs<F>) -> Result<Obj> {
+    let used = used_blocks(vfs)?;
     // SAFETY: reading our own config.
     let (bs, bc) = unsafe { F::geometry(config(vfs)) };
     let bsize = Obj::from_uint(bs as u64)?;
@@ -1124,7 +1215,7 @@ fn ilistdir<F: Flavor>(vfs: *mut Vfs<F>, path: Option<Obj>) -> Result<Obj> {
     // SAFETY: d is the fresh iterator; dir lives inside it, p is NUL-terminated.
     unsafe {
         (*d).is_str = is_str;
-        run(vfs, |l| F::dir_open(l, addr_of_mut!((*d).dir), cstr(&p)))?;
+        run_ro(vfs, |l| F::dir_open(l, addr_of_mut!((*d).dir), cstr(&p)))?;
         (*d).vfs = vfs;
     }
     Ok(it)
@@ -1139,7 +1230,7 @@ fn dir_next<F: Flavor>(d: *mut Dir<F>) -> Result<Obj> {
     let mut info = F::Info::default();
     loop {
         // SAFETY: the directory is open on this vfs; info is filled by littlefs.
-        let r = run(vfs, |l| unsafe { F::dir_read(l, addr_of_mut!((*d).dir), &mut info) })?;
+        let r = run_ro(vfs, |l| unsafe { F::dir_read(l, addr_of_mut!((*d).dir), &mut info) })?;
         if r == 0 {
             dir_close(d);
             return Ok(Obj::STOP_ITERATION);
@@ -1213,6 +1304,11 @@ fn open_flags<F: Flavor>(mode: &[u8]) -> Result<(u32, bool)> {
 fn open<F: Flavor>(vfs: *mut Vfs<F>, path: Obj, mode: Obj) -> Result<Obj> {
     let (flags, text) = open_flags::<F>(mode.str_bytes()?)?;
     let p = make_path(vfs, path)?;
+    open_path(vfs, &p, flags, text)
+}
+
+/// A file object for the NUL-terminated littlefs path `p`, opened with `flags`.
+fn open_path<F: Flavor>(vfs: *mut Vfs<F>, p: &[u8], flags: u32, text: bool) -> Result<Obj> {
     // SAFETY: reading our own field.
     let buffer = unsafe { (*vfs).file_buffer };
     let head = align8(core::mem::size_of::<File<F>>());
@@ -1238,7 +1334,7 @@ fn open<F: Flavor>(vfs: *mut Vfs<F>, path: Obj, mode: Obj) -> Result<Obj> {
             F::file_open(
                 l,
                 addr_of_mut!((*f).file),
-                cstr(&p),
+                cstr(p),
                 flags as c_int,
                 addr_of_mut!((*f).cfg),
             )
@@ -1246,6 +1342,139 @@ fn open<F: Flavor>(vfs: *mut Vfs<F>, path: Obj, mode: Obj) -> Result<Obj> {
         (*f).vfs = vfs;
     }
     Ok(o)
+}
+
+/// A new size for truncate: None is the position `pos`; negative is EINVAL and more than
+/// the device holds EFBIG (littlefs 2 would fill zeros one byte at a time until ENOSPC,
+/// littlefs 1 past 2 GiB too), as CPython's os.truncate reports them.
+fn truncate_size<F: Flavor>(vfs: *mut Vfs<F>, size: Option<Obj>, pos: impl FnOnce() -> Result<u32>) -> Result<u32> {
+    let Some(size) = size.filter(|s| !s.is_none()) else {
+        return pos();
+    };
+    let size = size.get_i64()?;
+    if size < 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    // SAFETY: reading our own config.
+    let (bs, bc) = unsafe { F::geometry(config(vfs)) };
+    let capacity = u64::from(bs) * u64::from(bc);
+    match u32::try_from(size) {
+        Ok(s) if u64::from(s) <= capacity && s <= i32::MAX as u32 => Ok(s),
+        _ => Err(Errno::EFBIG.into()),
+    }
+}
+
+/// Writes are refused on a readonly mount before littlefs is asked (it would only find
+/// out at the commit, after changing its state in RAM).
+fn require_writable<F: Flavor>(vfs: *mut Vfs<F>) -> Result<()> {
+    // SAFETY: reading our own field.
+    if unsafe { (*vfs).bdev.is_readonly() } {
+        return Err(Errno::EROFS.into());
+    }
+    Ok(())
+}
+
+/// f.truncate(size=None): the new size (the position if None); the position does not
+/// move; a larger size fills with zeros.  Only the handle changes: the file on the
+/// filesystem follows at flush or close, as after a write.
+fn file_truncate<F: Flavor>(o: Obj, size: Option<Obj>) -> Result<Obj> {
+    let f = o.0 as *mut File<F>;
+    // SAFETY: the entry point checked that o is one of this version's file objects.
+    let vfs = unsafe { (*f).vfs };
+    if vfs.is_null() {
+        return Err(Error::Value(msg!("I/O operation on closed file")));
+    }
+    // SAFETY: the file is open on vfs.
+    if !unsafe { F::file_writable(addr_of_mut!((*f).file)) } {
+        // What Linux's ftruncate() says of a descriptor not open for writing (VfsPosix).
+        return Err(Errno::EINVAL.into());
+    }
+    require_writable(vfs)?;
+    let size = truncate_size(vfs, size, || {
+        // SAFETY: the file is open on vfs.
+        run_ro(vfs, |l| unsafe { F::file_tell(l, addr_of_mut!((*f).file)) }).map(|p| p as u32)
+    })?;
+    truncate_handle(f, vfs, size)?;
+    Obj::from_uint(u64::from(size))
+}
+
+/// Truncate an open, writable handle to `size` (checked by truncate_size).
+fn truncate_handle<F: Flavor>(f: *mut File<F>, vfs: *mut Vfs<F>, size: u32) -> Result<()> {
+    // Growing writes zeros one byte at a time until littlefs runs out of blocks: a size
+    // whose data blocks alone are more than the free ones is ENOSPC before any is written
+    // (a lower bound, so a size that fits is never refused; the walk is the statvfs one).
+    // SAFETY: the file is open on vfs.
+    let old = run_ro(vfs, |l| unsafe { F::file_size(l, addr_of_mut!((*f).file)) })? as u32;
+    // SAFETY: reading our own config.
+    let (bs, bc) = unsafe { F::geometry(config(vfs)) };
+    if size > old && bs >= 128 {
+        let more = lfsctz::data_blocks(bs, size).saturating_sub(lfsctz::data_blocks(bs, old));
+        if more > bc.saturating_sub(used_blocks(vfs)?) {
+            return Err(Errno::ENOSPC.into());
+        }
+    }
+    // SAFETY: as file_write: the handle becomes a writer, with a new timestamp.
+    unsafe {
+        if (*vfs).enable_mtime {
+            (*f).mtime = now_mtime();
+        }
+        (*f).shielded = false;
+    }
+    // SAFETY: the file is open for writing on vfs.
+    let r = run(vfs, |l| unsafe { F::file_truncate(l, addr_of_mut!((*f).file), size) });
+    note_error(f, &r);
+    r.map(|_| ())
+}
+
+/// The filesystem's truncate(path, length) (os.truncate): open, truncate, close; the
+/// close commits and reports any failure.
+fn truncate<F: Flavor>(vfs: *mut Vfs<F>, path: Obj, length: Obj) -> Result<Obj> {
+    let p = make_path(vfs, path)?;
+    require_writable(vfs)?;
+    // The size is checked before the file is opened: bad input changes nothing.
+    let size = truncate_size(vfs, Some(length), || Err(Errno::EINVAL.into()))?;
+    let file = open_path(vfs, &p, F::O_WRONLY, false)?;
+    let f = file.0 as *mut File<F>;
+    let truncated = truncate_handle(f, vfs, size);
+    // A truncate that failed part way (ENOSPC while filling zeros) leaves the handle erred:
+    // littlefs 2 then closes it without committing, and the file stays as it was.
+    let closed = match close_file(f, truncated.is_ok())? {
+        Io::Errno(e) => Err(Error::OsRaw(e)),
+        _ => Ok(()),
+    };
+    truncated?;
+    closed?;
+    Ok(Obj::NONE)
+}
+
+/// The filesystem's utime(path, ns): ns is None (now) or (atime_ns, mtime_ns) in the
+/// port's epoch.  littlefs keeps one timestamp, the mtime (attribute 1, as stock writes
+/// it): only littlefs 2 mounted with mtime=True has it; elsewhere this is EOPNOTSUPP, not
+/// a call that silently does nothing.
+fn utime<F: Flavor>(vfs: *mut Vfs<F>, path: Obj, ns: Obj) -> Result<Obj> {
+    let p = make_path(vfs, path)?;
+    // The path must exist whatever else is wrong, as on any filesystem.
+    stat_info(vfs, &p)?;
+    // SAFETY: reading our own field.
+    if !unsafe { (*vfs).enable_mtime } {
+        return Err(Errno::EOPNOTSUPP.into());
+    }
+    require_writable(vfs)?;
+    let mtime = match ns.tuple2() {
+        None if ns.is_none() => now_mtime(),
+        None => return Err(Error::Type(msg!("utime: ns must be None or a tuple of 2 ints"))),
+        Some((a, m)) => {
+            a.get_i64()?;
+            // SAFETY: a pure conversion in C: where the port's epoch lies after 1970.
+            let epoch = unsafe { ffi::rustos_epoch_ns_1970() };
+            let m = m.get_i64()?.checked_add(epoch).and_then(|m| u64::try_from(m).ok());
+            m.ok_or(Error::Overflow(msg!("timestamp out of range for littlefs")))?
+                .to_le_bytes()
+        }
+    };
+    // SAFETY: p is NUL-terminated; littlefs reads the 8 bytes of mtime.
+    run(vfs, |l| unsafe { F::set_mtime(l, cstr(&p), &mtime) })?;
+    Ok(Obj::NONE)
 }
 
 /// A littlefs result as a stream outcome: a device exception propagates, a littlefs
@@ -1319,46 +1548,53 @@ fn file_write<F: Flavor>(o: ffi::mp_obj_t, buf: *const c_void, size: usize) -> R
     io_result(r)
 }
 
+/// Close a file object once.  `commit_erred`: a handle littlefs gave up on after a failed
+/// write is written again first, so what earlier writes reported done is committed (a
+/// stream's close); without it littlefs 2 closes such a handle committing nothing (what
+/// os.truncate wants after a truncate that failed part way: the file as it was).
+fn close_file<F: Flavor>(f: *mut File<F>, commit_erred: bool) -> Result<Io> {
+    // SAFETY: f is one of our file objects.
+    let vfs = unsafe { (*f).vfs };
+    if vfs.is_null() {
+        return Ok(Io::Done(0));
+    }
+    // Closed even when the lock cannot be had in a finaliser (see lock_for_close):
+    // littlefs keeps every open file on a list, and this object's memory is about to
+    // be reused; that is what stock does, with no lock at all.
+    // SAFETY: a raw projection to the lock inside a live object.
+    let g = crate::lock::lock_for_close(unsafe { addr_of_mut!((*vfs).lock) })?;
+    // SAFETY: closing the open file once (a shielded one without committing its
+    // stale view), then keeping the blocks of handles the close made stale, then
+    // marking it closed.
+    let mut gave_up = false;
+    let r = run_locked(vfs, |l| unsafe {
+        let file = addr_of_mut!((*f).file);
+        let shielded = (*f).shielded;
+        if shielded {
+            F::unshield(file);
+        }
+        // littlefs would close an erred file without committing: try again first
+        gave_up = commit_erred && F::erred(file) && F::retry(l, file) < 0;
+        let r = F::file_close(l, file);
+        if !shielded {
+            F::shield(l, file);
+        }
+        r
+    });
+    drop(g);
+    // SAFETY: as above.
+    unsafe { (*f).vfs = core::ptr::null_mut() };
+    io_result(r).map(|r| match r {
+        Io::Errno(e) => Io::Errno(e),
+        // littlefs closed without committing what the failure dropped
+        _ if gave_up => Io::Errno(erred_errno(f)),
+        _ => Io::Done(0),
+    })
+}
+
 fn file_ioctl<F: Flavor>(o: ffi::mp_obj_t, request: u32, arg: usize) -> Result<Io> {
     if request == ffi::RUSTOS_STREAM_CLOSE {
-        let f = o as *mut File<F>;
-        // SAFETY: the stream shims pass only our file objects.
-        let vfs = unsafe { (*f).vfs };
-        if vfs.is_null() {
-            return Ok(Io::Done(0));
-        }
-        // Closed even when the lock cannot be had in a finaliser (see lock_for_close):
-        // littlefs keeps every open file on a list, and this object's memory is about to
-        // be reused; that is what stock does, with no lock at all.
-        // SAFETY: a raw projection to the lock inside a live object.
-        let g = crate::lock::lock_for_close(unsafe { addr_of_mut!((*vfs).lock) })?;
-        // SAFETY: closing the open file once (a shielded one without committing its
-        // stale view), then keeping the blocks of handles the close made stale, then
-        // marking it closed.
-        let mut gave_up = false;
-        let r = run_locked(vfs, |l| unsafe {
-            let file = addr_of_mut!((*f).file);
-            let shielded = (*f).shielded;
-            if shielded {
-                F::unshield(file);
-            }
-            // littlefs would close an erred file without committing: try again first
-            gave_up = F::erred(file) && F::retry(l, file) < 0;
-            let r = F::file_close(l, file);
-            if !shielded {
-                F::shield(l, file);
-            }
-            r
-        });
-        drop(g);
-        // SAFETY: as above.
-        unsafe { (*f).vfs = core::ptr::null_mut() };
-        return io_result(r).map(|r| match r {
-            Io::Errno(e) => Io::Errno(e),
-            // littlefs closed without committing what the failure dropped
-            _ if gave_up => Io::Errno(erred_errno(f)),
-            _ => Io::Done(0),
-        });
+        return close_file(o as *mut File<F>, true);
     }
     let (f, vfs) = open_file::<F>(o)?;
     let einval = Io::Errno(errno_number(Errno::EINVAL));
@@ -1378,7 +1614,7 @@ fn file_ioctl<F: Flavor>(o: ffi::mp_obj_t, request: u32, arg: usize) -> Result<I
                 return Ok(Io::Errno(e));
             }
             // SAFETY: the file is open on vfs.
-            match io_result(run(vfs, |l| unsafe { F::file_tell(l, addr_of_mut!((*f).file)) }))? {
+            match io_result(run_ro(vfs, |l| unsafe { F::file_tell(l, addr_of_mut!((*f).file)) }))? {
                 Io::Done(pos) => {
                     s.offset = pos as _;
                     Ok(Io::Done(0))
@@ -1558,6 +1794,51 @@ pub extern "C" fn rustos_lfs_stat(v: u8, s: ffi::mp_obj_t, path: ffi::mp_obj_t) 
 #[no_mangle]
 pub extern "C" fn rustos_lfs_statvfs(v: u8, s: ffi::mp_obj_t, _path: ffi::mp_obj_t) -> ffi::rustos_ret_t {
     entry(|| dispatch!(v, statvfs(s as _)))
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_lfs_truncate(
+    v: u8,
+    s: ffi::mp_obj_t,
+    path: ffi::mp_obj_t,
+    length: ffi::mp_obj_t,
+) -> ffi::rustos_ret_t {
+    entry(|| dispatch!(v, truncate(s as _, Obj(path), Obj(length))))
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_lfs_utime(
+    v: u8,
+    s: ffi::mp_obj_t,
+    path: ffi::mp_obj_t,
+    ns: ffi::mp_obj_t,
+) -> ffi::rustos_ret_t {
+    entry(|| dispatch!(v, utime(s as _, Obj(path), Obj(ns))))
+}
+
+/// The version of a littlefs file object (exactly), else None.
+fn file_version(o: Obj) -> Option<u8> {
+    #[cfg(vfs_lfs2)]
+    if o.is_type(&raw const ffi::rustos_type_lfs2_fileio) || o.is_type(&raw const ffi::rustos_type_lfs2_textio) {
+        return Some(2);
+    }
+    #[cfg(vfs_lfs1)]
+    if o.is_type(&raw const ffi::rustos_type_lfs1_fileio) || o.is_type(&raw const ffi::rustos_type_lfs1_textio) {
+        return Some(1);
+    }
+    None
+}
+
+/// f.truncate([size]) of a littlefs file of either version (one method object serves
+/// both types, so the version comes from self's type).
+#[no_mangle]
+pub extern "C" fn rustos_lfs_file_truncate(n: usize, args: *const ffi::mp_obj_t) -> ffi::rustos_ret_t {
+    entry(|| {
+        let args = mp::args(n, args);
+        let f = *args.first().ok_or(Error::Type(msg!("truncate needs self")))?;
+        let v = file_version(f).ok_or(Error::Type(msg!("truncate needs a littlefs file")))?;
+        dispatch!(v, file_truncate(f, args.get(1).copied()))
+    })
 }
 
 #[no_mangle]

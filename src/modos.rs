@@ -5,8 +5,7 @@ use crate::mp::{self, entry, Error, Obj, Result, Vstr};
 use crate::msg;
 use crate::qstr;
 
-/// os.uname(): (sysname, nodename, release, version, machine), built from the same
-/// firmware macros stock MicroPython uses (exported as strings by c/modos.c).
+/// os.uname(): (sysname, nodename, release, version, machine).
 #[no_mangle]
 pub extern "C" fn rustos_os_uname() -> ffi::rustos_ret_t {
     entry(uname)
@@ -20,12 +19,41 @@ static UNAME_FIELDS: [mp::Qstr; 5] = [
     qstr!(MP_QSTR_machine),
 ];
 
+#[cfg(not(feature = "unix"))]
 fn c_string_obj(s: *const core::ffi::c_char) -> Result<Obj> {
     // SAFETY: the uname strings are NUL-terminated C string constants in c/modos.c.
     let s = unsafe { core::ffi::CStr::from_ptr(s) };
     Obj::new_str(s.to_bytes())
 }
 
+/// On unix, the host's uname(), as CPython's os.uname(): the kernel's name, release and
+/// version, the host name and machine ("x86_64").
+#[cfg(feature = "unix")]
+fn uname() -> Result<Obj> {
+    let mut u = ffi::utsname::default();
+    // SAFETY: u is a utsname for the call to fill in.
+    if unsafe { ffi::uname(&mut u) } != 0 {
+        // SAFETY: reads the C library's thread-local errno.
+        return Err(Error::OsRaw(unsafe { ffi::rustos_errno_get() }));
+    }
+    let field = |f: &[core::ffi::c_char]| {
+        // Each field is NUL-terminated within its array (POSIX); stop at the end anyway.
+        let bytes = f.iter().map(|&c| c as u8).take_while(|&c| c != 0).count();
+        // SAFETY: `bytes` bytes of the array, reinterpreted from c_char to u8.
+        Obj::new_str(unsafe { core::slice::from_raw_parts(f.as_ptr() as *const u8, bytes) })
+    };
+    let items = [
+        field(&u.sysname)?,
+        field(&u.nodename)?,
+        field(&u.release)?,
+        field(&u.version)?,
+        field(&u.machine)?,
+    ];
+    Obj::new_attrtuple(&UNAME_FIELDS, &items)
+}
+
+/// Bare metal: the firmware's own strings, as stock.
+#[cfg(not(feature = "unix"))]
 fn uname() -> Result<Obj> {
     // SAFETY: taking the address of extern C arrays; nothing is read here.
     let (sys, rel, ver, mach) = unsafe {

@@ -99,6 +99,13 @@ pub extern "C" fn rustos_posix_make_new(n_args: usize, n_kw: usize, args: *const
     })
 }
 
+/// A VfsPosix with no root, as `vfs.VfsPosix()` makes it.
+pub fn new_unrooted() -> Result<Obj> {
+    let none = b"".as_ptr() as *const core::ffi::c_char;
+    // SAFETY: a trampoline that copies the (empty) pieces into the GC heap.
+    mp::check(unsafe { ffi::rustos_try_new_posix(none, 0, none, 0, false) })
+}
+
 #[no_mangle]
 pub extern "C" fn rustos_posix_mount(
     s: ffi::mp_obj_t,
@@ -279,6 +286,8 @@ pub extern "C" fn rustos_posix_getcwd(s: ffi::mp_obj_t) -> ffi::rustos_ret_t {
 }
 
 /// A directory being listed: the host reader, dropped when listing ends or on finalise.
+/// DirEntry::metadata is lstat; the size is stat's (through a symlink), as upstream's
+/// VfsPosix gives it (PR 19275), so the entry's path is kept to stat it.
 type Reader = fs::ReadDir;
 
 #[no_mangle]
@@ -363,7 +372,10 @@ pub extern "C" fn rustos_posix_dir_iternext(it: ffi::mp_obj_t) -> ffi::rustos_re
                 let name = e.file_name();
                 let mode = nogil(|| e.file_type()).map(file_type_mode).unwrap_or(0);
                 let ino = std::os::unix::fs::DirEntryExt::ino(&e);
-                let rest = [Obj::from_int(mode)?, Obj::from_uint(ino)?];
+                // The 4th item, as every other filesystem lists it: the size, 0 if the
+                // entry cannot be stat'ed (a dangling link, a race with a remove).
+                let size = nogil(|| fs::metadata(e.path())).map(|m| m.size()).unwrap_or(0);
+                let rest = [Obj::from_int(mode)?, Obj::from_uint(ino)?, Obj::from_uint(size)?];
                 Obj::new_listing(name.as_bytes(), d.is_str, &rest)
             }
             // A read error ends the listing, as readdir() returning NULL does in stock.
@@ -466,6 +478,60 @@ pub extern "C" fn rustos_posix_statvfs(s: ffi::mp_obj_t, path: ffi::mp_obj_t) ->
         ];
         Obj::new_tuple(&items)
     })
+}
+
+/// The filesystem's truncate(path, length) (os.truncate): the host's truncate().
+#[no_mangle]
+pub extern "C" fn rustos_posix_truncate(
+    s: ffi::mp_obj_t,
+    path: ffi::mp_obj_t,
+    length: ffi::mp_obj_t,
+) -> ffi::rustos_ret_t {
+    entry(|| {
+        // SAFETY: self of the VfsPosix method.
+        let p = unsafe { posix(s) };
+        require_writable(p)?;
+        let length = Obj(length).get_i64()?;
+        let mut hp = host_path(p, Obj(path))?;
+        hp.push(0);
+        // SAFETY: hp is NUL-terminated.
+        let r = retry(|| unsafe { ffi::truncate(hp.as_ptr() as *const core::ffi::c_char, length as _) })?;
+        r.map_err(Error::OsRaw)?;
+        Ok(Obj::NONE)
+    })
+}
+
+/// The filesystem's utime(path, ns): ns is None (now) or (atime_ns, mtime_ns); the
+/// host's utimensat() sets both, following a symlink as CPython does.
+#[no_mangle]
+pub extern "C" fn rustos_posix_utime(s: ffi::mp_obj_t, path: ffi::mp_obj_t, ns: ffi::mp_obj_t) -> ffi::rustos_ret_t {
+    entry(|| {
+        // SAFETY: self of the VfsPosix method.
+        let p = unsafe { posix(s) };
+        require_writable(p)?;
+        let ns = Obj(ns);
+        let times = match ns.tuple2() {
+            None if ns.is_none() => None,
+            None => return Err(Error::Type(msg!("utime: ns must be None or a tuple of 2 ints"))),
+            Some((a, m)) => Some([timespec(a.get_i64()?), timespec(m.get_i64()?)]),
+        };
+        let mut hp = host_path(p, Obj(path))?;
+        hp.push(0);
+        let tp = times.as_ref().map_or(core::ptr::null(), |t| t.as_ptr());
+        // SAFETY: hp is NUL-terminated; tp is null (now) or two timespecs.
+        let r =
+            retry(|| unsafe { ffi::utimensat(ffi::RUSTOS_AT_FDCWD, hp.as_ptr() as *const core::ffi::c_char, tp, 0) })?;
+        r.map_err(Error::OsRaw)?;
+        Ok(Obj::NONE)
+    })
+}
+
+/// ns since 1970 as a timespec (floor division: -1 ns is 1969-12-31 23:59:59.999999999).
+fn timespec(ns: i64) -> ffi::timespec {
+    ffi::timespec {
+        tv_sec: ns.div_euclid(1_000_000_000) as _,
+        tv_nsec: ns.rem_euclid(1_000_000_000) as _,
+    }
 }
 
 /// MicroPython's import machinery asks this whether a path is a file, a directory or
@@ -635,6 +701,35 @@ pub extern "C" fn rustos_posix_file_ioctl(
             }
             _ => Io::Errno(ffi::RUSTOS_HOST_EINVAL as i32),
         })
+    })
+}
+
+/// f.truncate(size=None): the host's ftruncate(); None is the current position, which
+/// does not move.  Returns the new size.
+#[no_mangle]
+pub extern "C" fn rustos_posix_file_truncate(n: usize, args: *const ffi::mp_obj_t) -> ffi::rustos_ret_t {
+    entry(|| {
+        let args = mp::args(n, args);
+        let f = *args.first().ok_or(Error::Type(msg!("truncate needs self")))?;
+        if !f.is_type(&raw const ffi::rustos_type_posix_fileio) && !f.is_type(&raw const ffi::rustos_type_posix_textio)
+        {
+            return Err(Error::Type(msg!("truncate needs a VfsPosix file")));
+        }
+        let fd = open_fd(f.0)?;
+        let size = match args.get(1).copied().filter(|s| !s.is_none()) {
+            Some(size) => size.get_i64()?,
+            None => {
+                // SAFETY: lseek on our descriptor, which does not move it.
+                let pos = nogil(|| unsafe { ffi::lseek(fd, 0, 1) });
+                if pos == -1 {
+                    return Err(Error::OsRaw(host_errno()));
+                }
+                pos
+            }
+        };
+        // SAFETY: ftruncate on our descriptor.
+        retry(|| unsafe { ffi::ftruncate(fd, size as _) })?.map_err(Error::OsRaw)?;
+        Obj::from_int(size as isize)
     })
 }
 

@@ -7,7 +7,8 @@
 //! and whatever it raises reaches the caller unchanged.
 use crate::errno::Errno;
 use crate::ffi;
-use crate::mp::{self, check, entry, Obj, Qstr, Result};
+use crate::mp::{self, check, entry, Error, Obj, Qstr, Result};
+use crate::msg;
 use crate::path::{lookup, Lookup};
 use crate::qstr;
 
@@ -202,6 +203,16 @@ pub extern "C" fn rustos_vfs_rename(old: ffi::mp_obj_t, new: ffi::mp_obj_t) -> f
 #[no_mangle]
 pub extern "C" fn rustos_vfs_sync() -> ffi::rustos_ret_t {
     entry(sync)
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_vfs_truncate(path: ffi::mp_obj_t, length: ffi::mp_obj_t) -> ffi::rustos_ret_t {
+    entry(|| truncate(Obj(path), Obj(length)))
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_vfs_utime(n: usize, pos: *const ffi::mp_obj_t, kw: *mut ffi::mp_map_t) -> ffi::rustos_ret_t {
+    entry(|| utime(n, pos, kw))
 }
 
 const MOUNT_ARGS: [ffi::mp_arg_t; 4] = [
@@ -519,4 +530,120 @@ fn sync() -> Result<Obj> {
         }
     }
     Ok(Obj::NONE)
+}
+
+/// A filesystem method that not every filesystem has (truncate, utime): the mounted
+/// filesystem's own, or EOPNOTSUPP where it has none.  VfsFat has neither yet (its
+/// engine is being moved; they come after), and says so rather than raise AttributeError.
+fn optional_method(path: Obj, meth: Qstr, rest: Obj) -> Result<Obj> {
+    let t = resolve(path)?;
+    let Target::Mount(m, p) = t else {
+        return proxy(&t, meth, &[]);
+    };
+    let fs = mount_obj(m);
+    #[cfg(vfs_fat)]
+    if crate::fat::is_fat(fs) {
+        return Err(Errno::EOPNOTSUPP.into());
+    }
+    if !fs.has_method(meth)? {
+        return Err(Errno::EOPNOTSUPP.into());
+    }
+    call_fs(fs, meth, &[p, rest])
+}
+
+/// os.truncate(path, length): through the mount, as os.stat.
+fn truncate(path: Obj, length: Obj) -> Result<Obj> {
+    // An int, whatever the filesystem (TypeError first, as CPython).
+    length.get_i64()?;
+    optional_method(path, qstr!(MP_QSTR_truncate), length)
+}
+
+const UTIME_ARGS: [ffi::mp_arg_t; 3] = [
+    mp::arg(
+        qstr!(MP_QSTR_),
+        ffi::RUSTOS_ARG_REQUIRED | ffi::RUSTOS_ARG_OBJ,
+        Obj::NONE,
+    ),
+    mp::arg(qstr!(MP_QSTR_times), ffi::RUSTOS_ARG_OBJ, Obj::NONE),
+    // Not given is told apart from None: CPython's ns=None is a TypeError.
+    mp::arg(
+        qstr!(MP_QSTR_ns),
+        ffi::RUSTOS_ARG_KW_ONLY | ffi::RUSTOS_ARG_OBJ,
+        Obj::STOP_ITERATION,
+    ),
+];
+
+/// os.utime(path, times=None, *, ns=None), validated as CPython does; the filesystem's
+/// utime(path, ns) gets None (now) or (atime_ns, mtime_ns), in the port's epoch as
+/// os.stat reports times.
+fn utime(n: usize, pos: *const ffi::mp_obj_t, kw: *mut ffi::mp_map_t) -> Result<Obj> {
+    let [path, times, ns] = mp::parse_args(n, pos, kw, &UTIME_ARGS)?;
+    let ns_given = ns != Obj::STOP_ITERATION;
+    let pair = if ns_given {
+        if !times.is_none() {
+            return Err(Error::Value(msg!(
+                "utime: you may specify either 'times' or 'ns' but not both"
+            )));
+        }
+        let (a, m) = ns
+            .tuple2()
+            .ok_or(Error::Type(msg!("utime: 'ns' must be a tuple of two ints")))?;
+        Some((a.get_i64()?, m.get_i64()?))
+    } else if times.is_none() {
+        None
+    } else {
+        let (a, m) = times.tuple2().ok_or(Error::Type(msg!(
+            "utime: 'times' must be either a tuple of two ints or None"
+        )))?;
+        Some((seconds_to_ns(a)?, seconds_to_ns(m)?))
+    };
+    let arg = match pair {
+        None => Obj::NONE,
+        Some((a, m)) => Obj::new_tuple(&[Obj::from_i64(a)?, Obj::from_i64(m)?])?,
+    };
+    optional_method(path, qstr!(MP_QSTR_utime), arg)
+}
+
+/// A time in seconds (int or float) as ns, rounded down as CPython rounds it.
+fn seconds_to_ns(t: Obj) -> Result<i64> {
+    const NS: i64 = 1_000_000_000;
+    let Some(f) = t.float_value() else {
+        let s = t.get_i64()?;
+        return s.checked_mul(NS).ok_or(Error::Overflow(msg!("timestamp out of range")));
+    };
+    if f.is_nan() {
+        return Err(Error::Value(msg!("Invalid value NaN (not a number)")));
+    }
+    let ns = f * NS as f64;
+    // i64's range as f64 is [-2**63, 2**63): outside it (infinities too) is an overflow.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0; // 2**63, exact in f64
+    if !(-LIMIT..LIMIT).contains(&ns) {
+        return Err(Error::Overflow(msg!("timestamp out of range")));
+    }
+    let truncated = ns as i64;
+    Ok(if (truncated as f64) > ns {
+        truncated - 1
+    } else {
+        truncated
+    })
+}
+
+/// The unix port's main.c mounts stock's C VfsPosix at "/" (no root, writable) before any
+/// Python runs.  The first import of os or vfs (their __init__) puts ours in its place,
+/// the same filesystem, so the root has what our VfsPosix has (4-tuple listings,
+/// truncate, utime) and `vfs.mount()` shows a `vfs.VfsPosix`.  Nothing can have made the
+/// stock one differ from main.c's before: reaching it takes one of these imports.
+#[cfg(feature = "unix")]
+#[no_mangle]
+pub extern "C" fn rustos_vfs_adopt_posix_root() -> ffi::rustos_ret_t {
+    entry(|| {
+        for (m, _) in mounts() {
+            if mount_obj(m).is_type(&raw const ffi::mp_type_vfs_posix) {
+                let ours = crate::posix::new_unrooted()?;
+                // SAFETY: m is a live table entry; the new object is reachable from it.
+                unsafe { (*m).obj = ours.0 };
+            }
+        }
+        Ok(Obj::NONE)
+    })
 }

@@ -58,6 +58,16 @@ impl Obj {
         check(unsafe { ffi::rustos_try_new_int(i as ffi::mp_int_t) })
     }
 
+    /// An i64 (a long int where it does not fit a small int; OverflowError on a port
+    /// without long ints).
+    pub fn from_i64(v: i64) -> Result<Obj> {
+        if let Ok(i) = isize::try_from(v) {
+            return Obj::from_int(i);
+        }
+        // SAFETY: trampoline call (allocating a long int may raise).
+        check(unsafe { ffi::rustos_try_new_int64(v) })
+    }
+
     /// An unsigned value (a long int when it does not fit a small int).
     pub fn from_uint(v: u64) -> Result<Obj> {
         match isize::try_from(v) {
@@ -97,6 +107,34 @@ impl Obj {
         // SAFETY: trampoline call; `out` is a valid place for the result.
         check(unsafe { ffi::rustos_try_get_int(self.0, &mut out) })?;
         Ok(out as isize)
+    }
+
+    /// An int as i64: TypeError for a non-int (as mp_obj_get_int), OverflowError past i64.
+    pub fn get_i64(self) -> Result<i64> {
+        if let Some(i) = self.small_int() {
+            return Ok(i as i64);
+        }
+        let (mut out, mut fits) = (0i64, false);
+        // SAFETY: trampoline call with valid out-pointers.
+        check(unsafe { ffi::rustos_try_get_int64(self.0, &mut out, &mut fits) })?;
+        if !fits {
+            return Err(Error::Overflow(msg!("int too big to convert")));
+        }
+        Ok(out)
+    }
+
+    /// A float's value, or None for any other object.
+    pub fn float_value(self) -> Option<f64> {
+        let mut out = 0f64;
+        // SAFETY: a non-raising C helper that writes `out` only for a float.
+        unsafe { ffi::rustos_obj_float(self.0, &mut out) }.then_some(out)
+    }
+
+    /// The two items of a tuple of length 2 (exactly a tuple), else None.
+    pub fn tuple2(self) -> Option<(Obj, Obj)> {
+        let (mut a, mut b) = (core::ptr::null_mut(), core::ptr::null_mut());
+        // SAFETY: a non-raising C helper that writes both items only for a 2-tuple.
+        unsafe { ffi::rustos_tuple2(self.0, &mut a, &mut b) }.then_some((Obj(a), Obj(b)))
     }
 
     /// The bytes of a str (TypeError otherwise, as mp_obj_str_get_data raises it).

@@ -13,13 +13,12 @@ def show(label, f, *args):
         print(label, "raised", type(e).__name__, e)
 
 
-# uname: five fields, attribute and index access, values from the firmware
+# uname: five fields, attribute and index access; on unix the host's values, as CPython
+# (tests/os/posix_ours.py compares them with the host's), not the firmware's
 u = os.uname()
 print(len(u), type(u).__name__)
-print(u.sysname == sys.platform, u.nodename == sys.platform)
-print(u.release == "%d.%d.%d" % sys.implementation.version[:3])
+print(u.sysname == sys.platform, u.release == "%d.%d.%d" % sys.implementation.version[:3])
 print(u[0] == u.sysname and u[4] == u.machine)
-print(u.version.startswith("v" + u.release), " on " in u.version)
 print(all(isinstance(x, str) and len(x) > 0 for x in u))
 show("uname arg", os.uname, 1)
 

@@ -367,6 +367,25 @@ def w_statvfs(b, kind):
     b.stop()
 
 
+MANY = 1000  # files under the filesystem whose statvfs is called
+
+
+def w_statvfs_many(b, kind):
+    """statvfs 1 + REPS times with 1,000 files in a directory: the first call walks the
+    filesystem; whether the later ones do again is what the row shows (device reads)."""
+    fs_setup(b, kind)
+    os.mkdir(MOUNT + "/many")
+    for i in range(MANY):
+        f = open(MOUNT + "/many/f%04d" % i, "wb")
+        f.write(SMALL)
+        f.close()
+    b.repeated()
+    for _ in range(1 + REPS):
+        b.start()
+        os.statvfs(MOUNT)
+        b.stop()
+
+
 def w_remove(b, kind):
     fs_setup(b, kind)
     names = small_names()
@@ -410,6 +429,7 @@ DEV_WORKLOADS = (
     ("listdir 200 files", w_listdir),
     ("stat 200 files", w_stat),
     ("statvfs", w_statvfs),
+    ("statvfs, 1000 files", w_statvfs_many),
     ("remove 200 files", w_remove),
     ("import .py", w_import(".py")),
     ("import .mpy", w_import(".mpy")),
