@@ -24,7 +24,12 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def run_fw(fw, path, timeout=60):
+def run_fw(fw, path, timeout=None):
+    """Run our test `path` on `fw`: its output and exit code.  The time limit is
+    run-tests.py's knob, MICROPY_TEST_TIMEOUT (60 s unless set; make sanitize sets it for
+    its valgrind runs, where a test runs tens of times slower)."""
+    if timeout is None:
+        timeout = int(os.environ.get("MICROPY_TEST_TIMEOUT", "60"))
     try:
         p = subprocess.run(
             [fw, os.path.basename(path)],
