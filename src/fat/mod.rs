@@ -6,6 +6,3 @@ pub mod engine;
 mod binding;
 #[cfg(all(mp, vfs_fat))]
 pub use binding::{call_direct, is_fat, names_iter, new_mounted, sync_if_fat};
-
-#[cfg(test)]
-mod tests;
