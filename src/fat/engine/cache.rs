@@ -39,18 +39,23 @@ impl<D: BlockDevice, C: Clock> Fs<'_, D, C> {
 
     /// Write cache slot `slot` to the device.
     fn dev_write_slot(&mut self, slot: usize, sector: u32) -> Result<()> {
-        let ss = self.ssize() as usize;
         self.check_range(sector, 1)?;
-        let r = self.dev.write(sector, &self.bufs[slot * ss..slot * ss + ss]);
+        let buf = if slot == 0 { &self.bufs[0] } else { &self.bufs[1] };
+        let r = self.dev.write(sector, buf);
         r.map_err(|e| {
             self.record(e);
             self.device_error()
         })
     }
 
+    /// The buffer of cache slot `slot` (constant indices: no bounds check).
     fn slot_buf(&mut self, slot: usize) -> &mut [u8] {
-        let ss = self.ssize() as usize;
-        &mut self.bufs[slot * ss..slot * ss + ss]
+        let [a, b] = &mut self.bufs;
+        if slot == 0 {
+            a
+        } else {
+            b
+        }
     }
 
     /// The buffer of the sector loaded last.
@@ -118,9 +123,13 @@ impl<D: BlockDevice, C: Clock> Fs<'_, D, C> {
         }
         let victim = self.take_slot()?;
         self.vol.cached[victim] = NO_SECTOR;
-        let ss = self.ssize() as usize;
         self.check_range(sector, 1)?;
-        let r = self.dev.read(sector, &mut self.bufs[victim * ss..victim * ss + ss]);
+        let buf = if victim == 0 {
+            &mut *self.bufs[0]
+        } else {
+            &mut *self.bufs[1]
+        };
+        let r = self.dev.read(sector, buf);
         if let Err(e) = r {
             self.record(e);
             // As oofatfs's window after a failed read: nothing clean is trusted.

@@ -135,6 +135,7 @@ impl<'a> EntryName<'a> {
 }
 
 /// Take the part of a long name an entry holds (oofatfs's pick_lfn).
+#[inline]
 fn pick_lfn(lfn: &mut LfnBuf, d: &[u8]) -> bool {
     if le16(d, 26) != 0 {
         return false;
@@ -165,9 +166,11 @@ fn pick_lfn(lfn: &mut LfnBuf, d: &[u8]) -> bool {
     true
 }
 
-/// An entry's part of a long name against a name (`unit(i)`: its units, 0 past the end),
-/// without case (oofatfs's cmp_lfn).
-fn cmp_lfn(unit: impl Fn(usize) -> u16, d: &[u8]) -> bool {
+/// An entry's part of a long name against the name `t` (as stock would have written it,
+/// when `stock`), without case (oofatfs's cmp_lfn).  Not generic over the name's units: one
+/// copy of the code for both.
+fn cmp_lfn(t: &EntryName, stock: bool, d: &[u8]) -> bool {
+    let unit = |i| if stock { t.stock_unit(i) } else { t.unit(i) };
     if le16(d, 26) != 0 {
         return false;
     }
@@ -206,6 +209,7 @@ fn up16(u: u16) -> u16 {
 }
 
 /// Write a long name's part into its entry (oofatfs's put_lfn).
+#[inline]
 fn put_lfn(unit: impl Fn(usize) -> u16, d: &mut [u8], ord: u8, sum: u8) {
     d[13] = sum;
     d[11] = 0x0F;
@@ -352,7 +356,10 @@ impl<D: BlockDevice, C: Clock> Fs<'_, D, C> {
 
     /// The 32 bytes of the cursor's entry, in the cache.
     pub(super) fn entry_bytes(&mut self, c: &Cursor) -> Result<&mut [u8]> {
-        self.load(c.sect)?;
+        // Entries are walked in order: most are in the sector loaded last.
+        if self.vol.cached.get(self.vol.cur as usize) != Some(&c.sect) {
+            self.load(c.sect)?;
+        }
         let off = self.smod(c.dptr) as usize;
         Ok(&mut self.cache()[off..off + 32])
     }
@@ -440,7 +447,6 @@ impl<D: BlockDevice, C: Clock> Fs<'_, D, C> {
         // The long-name sequence being matched, against the name (ord) and against the
         // name as stock would have written it (ord2, see EntryName).
         let (mut ord, mut ord2, mut sum, mut blk) = (0xFFu8, 0xFFu8, 0xFFu8, NO_BLK);
-        let unit = |i: usize| t.unit(i);
         let mask = self.ssize() - 1;
         loop {
             let d = self.entry_bytes(&c)?;
@@ -476,8 +482,8 @@ impl<D: BlockDevice, C: Clock> Fs<'_, D, C> {
                     }
                     let next = |o: u8, ok: bool| if ok { o.wrapping_sub(1) } else { 0xFF };
                     let here = sum == d[13];
-                    ord = next(ord, here && b == ord && cmp_lfn(unit, d));
-                    ord2 = next(ord2, here && t.stock && b == ord2 && cmp_lfn(|i| t.stock_unit(i), d));
+                    ord = next(ord, here && b == ord && cmp_lfn(t, false, d));
+                    ord2 = next(ord2, here && t.stock && b == ord2 && cmp_lfn(t, true, d));
                 }
             } else {
                 let mut n11 = [0u8; 11];

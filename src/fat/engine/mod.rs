@@ -159,6 +159,8 @@ const NO_SECTOR: u32 = u32::MAX;
 
 /// A volume's state between calls.
 pub struct Volume {
+    /// The sector size.
+    ss: u32,
     /// log2 of the sector size: sector arithmetic by shifts and masks (Cortex-M0+ has no
     /// divide instruction).
     shift: u8,
@@ -197,6 +199,7 @@ impl Volume {
             return None;
         }
         Some(Volume {
+            ss: sector_size as u32,
             shift: sector_size.trailing_zeros() as u8,
             mounted: false,
             fsi_flag: 0,
@@ -217,7 +220,7 @@ impl Volume {
     }
 
     pub fn sector_size(&self) -> usize {
-        1 << self.shift
+        self.ss as usize
     }
 
     pub fn is_mounted(&self) -> bool {
@@ -235,20 +238,33 @@ pub struct Fs<'a, D: BlockDevice, C: Clock> {
     vol: &'a mut Volume,
     dev: D,
     clock: C,
-    bufs: &'a mut [u8],
+    /// The cache slots' buffers, one sector each.
+    bufs: [&'a mut [u8]; SLOTS],
 }
 
 impl<'a, D: BlockDevice, C: Clock> Fs<'a, D, C> {
     /// None when `bufs` is shorter than `buffer_len` of the volume's sector size.
     pub fn new(vol: &'a mut Volume, dev: D, clock: C, bufs: &'a mut [u8]) -> Option<Self> {
-        if bufs.len() < buffer_len(vol.sector_size()) {
+        let ss = vol.sector_size();
+        if bufs.len() < buffer_len(ss) {
             return None;
         }
-        Some(Fs { vol, dev, clock, bufs })
+        let (a, b) = bufs.split_at_mut(ss);
+        Some(Fs {
+            vol,
+            dev,
+            clock,
+            bufs: [a, &mut b[..ss]],
+        })
     }
 
     pub fn volume(&self) -> &Volume {
         self.vol
+    }
+
+    /// The mounted volume's geometry.
+    pub fn geometry(&self) -> Bpb {
+        self.vol.geo
     }
 
     pub fn device(&mut self) -> &mut D {
@@ -256,7 +272,7 @@ impl<'a, D: BlockDevice, C: Clock> Fs<'a, D, C> {
     }
 
     fn ssize(&self) -> u32 {
-        1 << self.vol.shift
+        self.vol.ss
     }
 
     /// `x / ssize`.
@@ -318,14 +334,14 @@ impl<'a, D: BlockDevice, C: Clock> Fs<'a, D, C> {
     /// The start of a filesystem call: no device error yet, the time not read, the volume
     /// mounted (ENODEV when there is none).  Out of line: it is made once per caller.
     #[inline(never)]
-    pub fn begin(&mut self) -> Result<Bpb> {
+    pub fn begin(&mut self) -> Result<()> {
         self.vol.fault = Fault::None;
         self.vol.now = None;
         self.vol.hint.ok = false;
         if !self.vol.mounted && !self.mount()? {
             return Err(Errno::ENODEV.into());
         }
-        Ok(self.vol.geo)
+        Ok(())
     }
 
     /// The end of a filesystem call: the cache written back when `flush` (oofatfs syncs its
@@ -351,7 +367,8 @@ impl<'a, D: BlockDevice, C: Clock> Fs<'a, D, C> {
     /// Run `f` as one filesystem call: begin, `f`, end (writing the cache back when
     /// `flush`, or when `f` failed).
     pub fn call<T>(&mut self, flush: bool, f: impl FnOnce(&mut Self, &Bpb) -> Result<T>) -> Result<T> {
-        let geo = self.begin()?;
+        self.begin()?;
+        let geo = self.vol.geo;
         let r = f(self, &geo);
         let ended = self.end(flush || r.is_err());
         let v = r?;
@@ -391,11 +408,13 @@ impl<D: BlockDevice, C: Clock> OwnedFs<D, C> {
 
     /// This call's view of the volume.
     pub fn fs(&mut self) -> Fs<'_, &mut D, &C> {
+        let ss = self.vol.sector_size();
+        let (a, b) = self.bufs.split_at_mut(ss);
         Fs {
             vol: &mut self.vol,
             dev: &mut self.dev,
             clock: &self.clock,
-            bufs: &mut self.bufs,
+            bufs: [a, b],
         }
     }
 }

@@ -227,19 +227,20 @@ impl<D: BlockDevice, C: Clock> Fs<'_, D, C> {
                 }
             }
         } else {
+            // Sector by sector: the entries of each counted in one pass over its buffer.
             let w = if p.kind == FatKind::Fat16 { 2 } else { 4 };
-            let (mut sect, mut i) = (p.fat_start, 0usize);
-            for _ in 0..n {
-                if i == 0 {
-                    self.load(sect)?;
-                    sect += 1;
-                }
+            let per = self.ssize() / w;
+            let (mut sect, mut left) = (p.fat_start, n);
+            while left > 0 {
+                self.load(sect)?;
+                sect += 1;
+                let k = left.min(per);
                 let b = self.cache();
-                let v = if w == 2 { le16(b, i) } else { le32(b, i) & 0x0FFF_FFFF };
-                if v == 0 {
-                    nfree += 1;
+                for i in (0..(k * w) as usize).step_by(w as usize) {
+                    let v = if w == 2 { le16(b, i) } else { le32(b, i) & 0x0FFF_FFFF };
+                    nfree += u32::from(v == 0);
                 }
-                i = self.smod((i + w) as u32) as usize;
+                left -= k;
             }
         }
         self.vol.free_clst = nfree;

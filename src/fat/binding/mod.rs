@@ -15,16 +15,20 @@
 //! and the sector buffers follow it in the same allocation.  A lock per filesystem
 //! serialises calls from threads and refuses a re-entrant call (a block device calling
 //! back into its own filesystem) with EBUSY.
-use super::engine::{self, BlockDevice, Bpb, Clock, Cursor, DeviceError, FatPath, FileState, Fs, LfnBuf, Mode, Volume};
-use super::engine::{NameBuf, F_MODIFIED, F_READABLE, F_WRITABLE, SHORT_NAME};
+use super::engine::{
+    self, BlockDevice, Bpb, Clock, Cursor, DeviceError, FatPath, Fs, LfnBuf, NameBuf, Volume, SHORT_NAME,
+};
 use crate::blockdev::{self, BlockDev};
 use crate::errno::Errno;
 use crate::ffi;
-use crate::mp::{self, check, entry, error::errno_number, io_entry, Error, Io, Obj, Qstr, Result};
+use crate::mp::{self, check, error::errno_number, Error, Obj, Qstr, Result};
 use crate::msg;
 use crate::qstr;
 use core::ffi::{c_char, c_void};
 use core::ptr::{addr_of, addr_of_mut};
+
+mod exports;
+mod file;
 
 /// Largest sector size we accept: the port's FF_MAX_SS (c/rustos_config.h).
 const MAX_SS: usize = ffi::RUSTOS_FAT_MAX_SS as usize;
@@ -41,15 +45,6 @@ pub struct VfsFat {
     owner: crate::lock::FsLock,
     vol: Volume,
     // followed by the sector buffers (engine::buffer_len of the sector size)
-}
-
-/// An open file.
-#[repr(C)]
-struct File {
-    base: ffi::mp_obj_base_t,
-    /// The filesystem, or null once closed.
-    vfs: *mut VfsFat,
-    st: FileState,
 }
 
 #[repr(C)]
@@ -90,6 +85,7 @@ struct PyDevice<'a> {
 
 impl PyDevice<'_> {
     /// What a readblocks/writeblocks outcome means to the engine.
+    #[inline(never)]
     fn outcome(&mut self, r: Result<i32>) -> core::result::Result<(), DeviceError> {
         let code = match r {
             Ok(0) => return Ok(()),
@@ -161,6 +157,8 @@ fn sector_buf(vfs: *mut VfsFat) -> *mut u8 {
 }
 
 /// The engine over this object's state, device and buffers, for one call under its lock.
+/// Out of line, as mp_error: both are made once, not in each caller of with_fs.
+#[inline(never)]
 fn fs<'a>(vfs: *mut VfsFat) -> Result<PyFs<'a>> {
     // SAFETY: disjoint fields of a live object, used under its lock for one call; the
     // buffers of buffer_len(sector size) bytes follow the object (new_vfs).
@@ -177,6 +175,7 @@ fn fs<'a>(vfs: *mut VfsFat) -> Result<PyFs<'a>> {
 }
 
 /// An engine error as a MicroPython one: a device's exception is raised unchanged.
+#[inline(never)]
 fn mp_error(vfs: *mut VfsFat, e: engine::Error) -> Error {
     match e {
         engine::Error::Os(e) => Error::Os(e),
@@ -196,17 +195,46 @@ fn mp_error(vfs: *mut VfsFat, e: engine::Error) -> Error {
 /// since the constructor ran), else ENODEV as stock.  `flush` false leaves a changed
 /// cached sector for later (opening or writing a file: oofatfs keeps the sector in its
 /// window until the file is synced or closed, or another sector is needed).
+#[inline(always)]
 fn with_fs<T>(vfs: *mut VfsFat, flush: bool, f: impl FnOnce(&mut PyFs, &Bpb) -> engine::Result<T>) -> Result<T> {
     let _g = lock(vfs)?;
     with_fs_locked(vfs, flush, f)
 }
 
-/// with_fs with the lock already held by the caller.
+/// with_fs with the lock already held by the caller.  Inlined, so that `f` is too: the
+/// start and the end of the call are out of line (the end once per result type), and no
+/// function is made for each caller (Fs::call would be: 2.4 KB of Cortex-M3 code).
+#[inline(always)]
 fn with_fs_locked<T>(vfs: *mut VfsFat, flush: bool, f: impl FnOnce(&mut PyFs, &Bpb) -> engine::Result<T>) -> Result<T> {
+    let (mut fs, geo) = begin_call(vfs)?;
+    let r = f(&mut fs, &geo);
+    end_call(vfs, &mut fs, flush, r)
+}
+
+/// The start of a call under the lock: no exception yet, the volume mounted (Fs::begin),
+/// its geometry.
+#[inline(never)]
+fn begin_call<'a>(vfs: *mut VfsFat) -> Result<(PyFs<'a>, Bpb)> {
     // SAFETY: a field of a live object, under its lock: no exception yet in this call.
     unsafe { *addr_of_mut!((*vfs).pending) = core::ptr::null_mut() };
-    let r = fs(vfs)?.call(flush, f);
-    r.map_err(|e| mp_error(vfs, e))
+    let mut fs = fs(vfs)?;
+    if let Err(e) = fs.begin() {
+        return Err(mp_error(vfs, e));
+    }
+    let geo = fs.geometry();
+    Ok((fs, geo))
+}
+
+/// The end of a call (Fs::end: the cache written back when `flush` or when the call
+/// failed), and its outcome as a MicroPython one: the call's error first, else the
+/// write-back's.  Out of line: one copy per result type.
+#[inline(never)]
+fn end_call<T>(vfs: *mut VfsFat, fs: &mut PyFs, flush: bool, r: engine::Result<T>) -> Result<T> {
+    let ended = fs.end(flush || r.is_err());
+    match (r, ended) {
+        (Ok(v), Ok(())) => Ok(v),
+        (Err(e), _) | (Ok(_), Err(e)) => Err(mp_error(vfs, e)),
+    }
 }
 
 /// An engine step outside a call (mounting, formatting, writing the cache back), under
@@ -256,7 +284,13 @@ fn resolve_bytes<'a>(vfs: *mut VfsFat, p: &'a [u8]) -> Result<Resolved<'a>> {
     mp::no_nul(p)?;
     // SAFETY: cur_dir is the str object this vfs keeps.
     let keep = Obj(unsafe { (*vfs).cur_dir });
-    let p = engine::resolve(p, keep.str_bytes()?).map_err(|e| mp_error(vfs, e))?;
+    // An absolute path does not need the current directory's bytes.
+    let cwd = if p.first().is_some_and(|&c| c == b'/' || c == b'\\') {
+        b"/"
+    } else {
+        keep.str_bytes()?
+    };
+    let p = engine::resolve(p, cwd).map_err(|e| mp_error(vfs, e))?;
     Ok(Resolved { p, keep })
 }
 
@@ -624,329 +658,12 @@ fn import_stat(vfs: *mut VfsFat, path: &[u8]) -> ffi::mp_import_stat_t {
     }) as ffi::mp_import_stat_t
 }
 
-// ---------------------------------------------------------------------------------------
-// Files.
-
-fn open(vfs: *mut VfsFat, path: Obj, mode: Obj) -> Result<Obj> {
-    let m = Mode::parse(mode.str_bytes()?);
-    let ty = if m.text {
-        &raw const ffi::rustos_type_fat_textio
-    } else {
-        &raw const ffi::rustos_type_fat_fileio
-    };
-    // SAFETY: a trampoline allocating a zeroed file object with a finaliser.
-    let o = check(unsafe { ffi::rustos_try_new_obj(ty, core::mem::size_of::<File>(), true) })?;
-    let f = o.0 as *mut File;
-    // After the object, as stock: with the heap locked the allocation above is what fails.
-    let p = resolve(vfs, path)?;
-    let st = with_fs(vfs, false, |fs, bp| fs.open(bp, &p, &m))?;
-    // SAFETY: f is our fresh file object.
-    unsafe {
-        (*f).st = st;
-        (*f).vfs = vfs;
-    }
-    if m.append {
-        // oofatfs's FA_SEEKEND: to the end, along the chain.
-        // SAFETY: our fresh file object's state, not handed out yet.
-        let st = unsafe { &mut (*f).st };
-        let size = st.size();
-        if let Err(e) = with_fs(vfs, false, |fs, bp| fs.seek_to(bp, st, size)) {
-            // SAFETY: the file is not handed out: closed.
-            unsafe { (*f).vfs = core::ptr::null_mut() };
-            return Err(e);
-        }
-    }
-    Ok(o)
-}
-
-/// An open file's state and its filesystem; None once closed.
-fn open_file<'a>(o: ffi::mp_obj_t) -> Option<(&'a mut FileState, *mut VfsFat)> {
-    let f = o as *mut File;
-    // SAFETY: the stream shims pass only our file objects; their state is used under the
-    // filesystem's lock (or only read outside it).
-    let (vfs, st) = unsafe { ((*f).vfs, &mut *addr_of_mut!((*f).st)) };
-    (!vfs.is_null()).then_some((st, vfs))
-}
-
-fn close(o: ffi::mp_obj_t) {
-    // SAFETY: one of our file objects: closed from now on.
-    unsafe { (*(o as *mut File)).vfs = core::ptr::null_mut() };
-}
-
-fn einval() -> Io {
-    Io::Errno(errno_number(Errno::EINVAL))
-}
-
-/// A filesystem call's outcome as a stream outcome: device exceptions propagate, other
-/// errors become the stream's errno.
-fn io_result(r: Result<usize>) -> Result<Io> {
-    match r {
-        Ok(n) => Ok(Io::Done(n)),
-        Err(Error::Os(e)) => Ok(Io::Errno(errno_number(e))),
-        Err(Error::OsRaw(e)) => Ok(Io::Errno(e)),
-        Err(e) => Err(e),
-    }
-}
-
-fn file_read(o: ffi::mp_obj_t, buf: *mut c_void, size: usize) -> Result<Io> {
-    let Some((f, vfs)) = open_file(o) else {
-        return Ok(einval());
-    };
-    if !f.has(F_READABLE) {
-        return Ok(Io::Errno(errno_number(Errno::EACCES)));
-    }
-    // SAFETY: the stream layer hands us `size` writable bytes.
-    let out = unsafe { core::slice::from_raw_parts_mut(buf as *mut u8, size) };
-    io_result(with_fs(vfs, false, |fs, p| fs.read(p, f, out)))
-}
-
-fn file_write(o: ffi::mp_obj_t, buf: *const c_void, size: usize) -> Result<Io> {
-    let Some((f, vfs)) = open_file(o) else {
-        return Ok(einval());
-    };
-    if !f.has(F_WRITABLE) {
-        return Ok(Io::Errno(errno_number(Errno::EACCES)));
-    }
-    // SAFETY: the stream layer hands us `size` readable bytes.
-    let data = unsafe { core::slice::from_raw_parts(buf as *const u8, size) };
-    // The written sector stays in the cache (as in oofatfs's window) until another
-    // sector is needed, the file is flushed or closed, or the volume synced: a stream of
-    // small writes then costs one device write per sector, not one per call.
-    io_result(with_fs(vfs, false, |fs, p| fs.write_all(p, f, data)))
-}
-
-fn file_flush(f: &mut FileState, vfs: *mut VfsFat) -> Result<Io> {
-    if !f.has(F_MODIFIED) {
-        // oofatfs's f_sync does nothing for an unchanged file.
-        return Ok(Io::Done(0));
-    }
-    // In a finaliser (a collection is running) waiting for the lock could deadlock: the
-    // holder may be waiting for the collection, in its device's Python code.  Then the
-    // file is written back only if the filesystem is free, and without the device sync
-    // (which would call Python while the heap is locked).
-    // SAFETY: a non-raising query of the GC state.
-    if unsafe { ffi::rustos_gc_is_locked() } {
-        // SAFETY: a raw projection to the lock inside a live object.
-        let Some(_g) = crate::lock::try_lock(unsafe { addr_of_mut!((*vfs).owner) }) else {
-            return Ok(Io::Done(0));
-        };
-        return io_result(with_fs_locked(vfs, true, |fs, p| fs.flush_file(p, f).map(|()| 0)));
-    }
-    let r = io_result(with_fs(vfs, true, |fs, p| fs.flush_file(p, f).map(|()| 0)))?;
-    if let Io::Errno(e) = r {
-        return Ok(Io::Errno(e));
-    }
-    device_sync(vfs)?;
-    Ok(Io::Done(0))
-}
-
-fn file_ioctl(o: ffi::mp_obj_t, request: u32, arg: usize) -> Result<Io> {
-    let Some((f, vfs)) = open_file(o) else {
-        // Closing twice is allowed; anything else on a closed file is EINVAL.
-        return Ok(if request == ffi::RUSTOS_STREAM_CLOSE {
-            Io::Done(0)
-        } else {
-            einval()
-        });
-    };
-    match request {
-        ffi::RUSTOS_STREAM_CLOSE => {
-            let r = if f.has(F_WRITABLE) {
-                file_flush(f, vfs)
-            } else {
-                Ok(Io::Done(0))
-            };
-            // Closed from now on, whatever the flush said.
-            close(o);
-            r
-        }
-        ffi::RUSTOS_STREAM_GET_BUFFER_SIZE => Ok(crate::mp::READER_BUFFER),
-        ffi::RUSTOS_STREAM_FLUSH => {
-            if f.has(F_WRITABLE) {
-                file_flush(f, vfs)
-            } else {
-                Ok(Io::Done(0))
-            }
-        }
-        ffi::RUSTOS_STREAM_SEEK => {
-            // SAFETY: for MP_STREAM_SEEK, arg points at the caller's mp_stream_seek_t.
-            let s = unsafe { &mut *(arg as *mut ffi::mp_stream_seek_t) };
-            let (off, whence) = (crate::mp::off_to_i64(s.offset), s.whence);
-            let pos = with_fs(vfs, false, |fs, p| {
-                let target = match whence {
-                    0 => off,
-                    1 => i64::from(f.pos()).saturating_add(off),
-                    _ => i64::from(f.size()).saturating_add(off),
-                };
-                Ok(fs.seek(p, f, target)? as usize)
-            });
-            match io_result(pos)? {
-                Io::Done(p) => {
-                    s.offset = p as _;
-                    Ok(Io::Done(0))
-                }
-                e => Ok(e),
-            }
-        }
-        _ => Ok(einval()),
-    }
-}
-
 /// Stock keeps the volume mounted internally so the object stays usable; we also write
 /// back a sector still in the cache (files written and not yet closed).
 fn umount(vfs: *mut VfsFat) -> Result<Obj> {
     let _g = lock(vfs)?;
     with_engine(vfs, |fs| fs.flush_cache())?;
     Ok(Obj::NONE)
-}
-
-// ---------------------------------------------------------------------------------------
-// Entry points (c/vfs_fat.c).
-
-#[no_mangle]
-pub extern "C" fn rustos_fat_make_new(n_args: usize, n_kw: usize, args: *const ffi::mp_obj_t) -> ffi::rustos_ret_t {
-    entry(|| {
-        if n_kw != 0 {
-            return Err(Error::Type(msg!("function doesn't take keyword arguments")));
-        }
-        if n_args != 1 {
-            return Err(Error::Type(msg!("function takes 1 positional arguments")));
-        }
-        make_new(mp::args(n_args, args)[0])
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn rustos_fat_mkfs(dev: ffi::mp_obj_t) -> ffi::rustos_ret_t {
-    entry(|| mkfs(Obj(dev)))
-}
-
-#[no_mangle]
-pub extern "C" fn rustos_fat_mount(
-    s: ffi::mp_obj_t,
-    readonly: ffi::mp_obj_t,
-    mkfs: ffi::mp_obj_t,
-) -> ffi::rustos_ret_t {
-    entry(|| mount(s as _, Obj(readonly), Obj(mkfs)))
-}
-
-#[no_mangle]
-pub extern "C" fn rustos_fat_umount(s: ffi::mp_obj_t) -> ffi::rustos_ret_t {
-    entry(|| umount(s as _))
-}
-
-#[no_mangle]
-pub extern "C" fn rustos_fat_open(s: ffi::mp_obj_t, path: ffi::mp_obj_t, mode: ffi::mp_obj_t) -> ffi::rustos_ret_t {
-    entry(|| open(s as _, Obj(path), Obj(mode)))
-}
-
-#[no_mangle]
-pub extern "C" fn rustos_fat_ilistdir(n: usize, args: *const ffi::mp_obj_t) -> ffi::rustos_ret_t {
-    entry(|| {
-        let args = mp::args(n, args);
-        let s = args.first().ok_or(Error::Type(msg!("ilistdir needs self")))?.0;
-        ilistdir_as(s as _, args.get(1).copied(), false)
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn rustos_fat_mkdir(s: ffi::mp_obj_t, path: ffi::mp_obj_t) -> ffi::rustos_ret_t {
-    entry(|| mkdir(s as _, Obj(path)))
-}
-
-#[no_mangle]
-pub extern "C" fn rustos_fat_remove(s: ffi::mp_obj_t, path: ffi::mp_obj_t) -> ffi::rustos_ret_t {
-    entry(|| remove(s as _, Obj(path), false))
-}
-
-#[no_mangle]
-pub extern "C" fn rustos_fat_rmdir(s: ffi::mp_obj_t, path: ffi::mp_obj_t) -> ffi::rustos_ret_t {
-    entry(|| remove(s as _, Obj(path), true))
-}
-
-#[no_mangle]
-pub extern "C" fn rustos_fat_rename(s: ffi::mp_obj_t, old: ffi::mp_obj_t, new: ffi::mp_obj_t) -> ffi::rustos_ret_t {
-    entry(|| rename(s as _, Obj(old), Obj(new)))
-}
-
-#[no_mangle]
-pub extern "C" fn rustos_fat_chdir(s: ffi::mp_obj_t, path: ffi::mp_obj_t) -> ffi::rustos_ret_t {
-    entry(|| chdir(s as _, Obj(path)))
-}
-
-#[no_mangle]
-pub extern "C" fn rustos_fat_getcwd(s: ffi::mp_obj_t) -> ffi::rustos_ret_t {
-    entry(|| getcwd(s as _))
-}
-
-#[no_mangle]
-pub extern "C" fn rustos_fat_stat(s: ffi::mp_obj_t, path: ffi::mp_obj_t) -> ffi::rustos_ret_t {
-    entry(|| stat(s as _, Obj(path)))
-}
-
-#[no_mangle]
-pub extern "C" fn rustos_fat_statvfs(s: ffi::mp_obj_t, _path: ffi::mp_obj_t) -> ffi::rustos_ret_t {
-    entry(|| statvfs(s as _))
-}
-
-#[no_mangle]
-pub extern "C" fn rustos_fat_import_stat(s: *mut c_void, path: *const c_char) -> ffi::mp_import_stat_t {
-    // SAFETY: the VFS passes our object and a NUL-terminated path.
-    let path = unsafe { core::ffi::CStr::from_ptr(path) }.to_bytes();
-    #[cfg(feature = "std")]
-    {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| import_stat(s as _, path)))
-            .unwrap_or(ffi::RUSTOS_IMPORT_STAT_NO_EXIST as ffi::mp_import_stat_t)
-    }
-    #[cfg(not(feature = "std"))]
-    import_stat(s as _, path)
-}
-
-#[no_mangle]
-pub extern "C" fn rustos_fat_dir_iternext(it: ffi::mp_obj_t) -> ffi::rustos_ret_t {
-    entry(|| dir_next_entry(it as _))
-}
-
-#[no_mangle]
-pub extern "C" fn rustos_fat_dir_del(it: ffi::mp_obj_t) -> ffi::rustos_ret_t {
-    entry(|| {
-        // SAFETY: our iterator; nothing to release, only forget the filesystem.
-        unsafe { (*(it as *mut DirIt)).vfs = core::ptr::null_mut() };
-        Ok(Obj::NONE)
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn rustos_fat_file_read(
-    o: ffi::mp_obj_t,
-    buf: *mut c_void,
-    size: ffi::mp_uint_t,
-    errcode: *mut core::ffi::c_int,
-    exc: *mut ffi::rustos_ret_t,
-) -> ffi::mp_uint_t {
-    io_entry(errcode, exc, || file_read(o, buf, size as usize))
-}
-
-#[no_mangle]
-pub extern "C" fn rustos_fat_file_write(
-    o: ffi::mp_obj_t,
-    buf: *const c_void,
-    size: ffi::mp_uint_t,
-    errcode: *mut core::ffi::c_int,
-    exc: *mut ffi::rustos_ret_t,
-) -> ffi::mp_uint_t {
-    io_entry(errcode, exc, || file_write(o, buf, size as usize))
-}
-
-#[no_mangle]
-pub extern "C" fn rustos_fat_file_ioctl(
-    o: ffi::mp_obj_t,
-    request: ffi::mp_uint_t,
-    arg: usize,
-    errcode: *mut core::ffi::c_int,
-    exc: *mut ffi::rustos_ret_t,
-) -> ffi::mp_uint_t {
-    io_entry(errcode, exc, || file_ioctl(o, request as u32, arg))
 }
 
 /// `mount(readonly, mkfs)` or `umount()` on a VfsFat (exactly: a subclass may override
