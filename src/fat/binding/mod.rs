@@ -157,8 +157,7 @@ fn sector_buf(vfs: *mut VfsFat) -> *mut u8 {
 }
 
 /// The engine over this object's state, device and buffers, for one call under its lock.
-/// Out of line, as mp_error: both are made once, not in each caller of with_fs.
-#[inline(never)]
+#[inline(always)]
 fn fs<'a>(vfs: *mut VfsFat) -> Result<PyFs<'a>> {
     // SAFETY: disjoint fields of a live object, used under its lock for one call; the
     // buffers of buffer_len(sector size) bytes follow the object (new_vfs).
@@ -201,20 +200,11 @@ fn with_fs<T>(vfs: *mut VfsFat, flush: bool, f: impl FnOnce(&mut PyFs, &Bpb) -> 
     with_fs_locked(vfs, flush, f)
 }
 
-/// with_fs with the lock already held by the caller.  Inlined, so that `f` is too: the
-/// start and the end of the call are out of line (the end once per result type), and no
-/// function is made for each caller (Fs::call would be: 2.4 KB of Cortex-M3 code).
+/// with_fs with the lock already held by the caller.  Inlined, so that `f` is too: no
+/// function is made for each caller (as Fs::call would), and the end of the call is out
+/// of line, once per result type.
 #[inline(always)]
 fn with_fs_locked<T>(vfs: *mut VfsFat, flush: bool, f: impl FnOnce(&mut PyFs, &Bpb) -> engine::Result<T>) -> Result<T> {
-    let (mut fs, geo) = begin_call(vfs)?;
-    let r = f(&mut fs, &geo);
-    end_call(vfs, &mut fs, flush, r)
-}
-
-/// The start of a call under the lock: no exception yet, the volume mounted (Fs::begin),
-/// its geometry.
-#[inline(never)]
-fn begin_call<'a>(vfs: *mut VfsFat) -> Result<(PyFs<'a>, Bpb)> {
     // SAFETY: a field of a live object, under its lock: no exception yet in this call.
     unsafe { *addr_of_mut!((*vfs).pending) = core::ptr::null_mut() };
     let mut fs = fs(vfs)?;
@@ -222,7 +212,8 @@ fn begin_call<'a>(vfs: *mut VfsFat) -> Result<(PyFs<'a>, Bpb)> {
         return Err(mp_error(vfs, e));
     }
     let geo = fs.geometry();
-    Ok((fs, geo))
+    let r = f(&mut fs, &geo);
+    end_call(vfs, &mut fs, flush, r)
 }
 
 /// The end of a call (Fs::end: the cache written back when `flush` or when the call

@@ -7,34 +7,29 @@ impl<D: BlockDevice, C: Clock> Fs<'_, D, C> {
     fn check_range(&mut self, sector: u32, n: usize) -> Result<()> {
         let count = self.vol.count;
         if (sector as usize).checked_add(n).is_none_or(|end| end > count as usize) {
-            self.record(super::DeviceError::Failed);
-            return Err(self.device_error());
+            return Err(self.failed(super::DeviceError::Failed));
         }
         Ok(())
+    }
+
+    /// A device call failed: record it, and the error the call's failures amount to.
+    /// Out of line: every device call shares it.
+    #[inline(never)]
+    fn failed(&mut self, e: super::DeviceError) -> super::Error {
+        self.record(e);
+        self.device_error()
     }
 
     /// Read whole sectors from `sector` into `buf`, straight from the device.
     pub(super) fn dev_read(&mut self, sector: u32, buf: &mut [u8]) -> Result<()> {
         self.check_range(sector, buf.len() >> self.vol.shift)?;
-        match self.dev.read(sector, buf) {
-            Ok(()) => Ok(()),
-            Err(e) => {
-                self.record(e);
-                Err(self.device_error())
-            }
-        }
+        self.dev.read(sector, buf).map_err(|e| self.failed(e))
     }
 
     /// Write whole sectors from `buf` at `sector`, straight to the device.
     pub(super) fn dev_write(&mut self, sector: u32, buf: &[u8]) -> Result<()> {
         self.check_range(sector, buf.len() >> self.vol.shift)?;
-        match self.dev.write(sector, buf) {
-            Ok(()) => Ok(()),
-            Err(e) => {
-                self.record(e);
-                Err(self.device_error())
-            }
-        }
+        self.dev.write(sector, buf).map_err(|e| self.failed(e))
     }
 
     /// Write cache slot `slot` to the device.
@@ -42,10 +37,7 @@ impl<D: BlockDevice, C: Clock> Fs<'_, D, C> {
         self.check_range(sector, 1)?;
         let buf = if slot == 0 { &self.bufs[0] } else { &self.bufs[1] };
         let r = self.dev.write(sector, buf);
-        r.map_err(|e| {
-            self.record(e);
-            self.device_error()
-        })
+        r.map_err(|e| self.failed(e))
     }
 
     /// The buffer of cache slot `slot` (constant indices: no bounds check).
@@ -115,8 +107,18 @@ impl<D: BlockDevice, C: Clock> Fs<'_, D, C> {
         Ok(victim)
     }
 
-    /// Make `sector` the current cached one, reading it if it is not cached.
+    /// Make `sector` the current cached one, reading it if it is not cached.  Most calls
+    /// ask for the sector loaded last: that costs a compare.
+    #[inline]
     pub(super) fn load(&mut self, sector: u32) -> Result<()> {
+        if self.vol.cached.get(self.vol.cur as usize) == Some(&sector) {
+            return Ok(());
+        }
+        self.load_other(sector)
+    }
+
+    #[inline(never)]
+    fn load_other(&mut self, sector: u32) -> Result<()> {
         if let Some(i) = self.vol.cached.iter().position(|&c| c == sector) {
             self.vol.cur = i as u8;
             return Ok(());
@@ -131,14 +133,14 @@ impl<D: BlockDevice, C: Clock> Fs<'_, D, C> {
         };
         let r = self.dev.read(sector, buf);
         if let Err(e) = r {
-            self.record(e);
+            let e = self.failed(e);
             // As oofatfs's window after a failed read: nothing clean is trusted.
             for slot in 0..SLOTS {
                 if !self.vol.dirty[slot] {
                     self.vol.cached[slot] = NO_SECTOR;
                 }
             }
-            return Err(self.device_error());
+            return Err(e);
         }
         self.vol.cached[victim] = sector;
         self.vol.cur = victim as u8;

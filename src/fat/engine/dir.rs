@@ -356,10 +356,7 @@ impl<D: BlockDevice, C: Clock> Fs<'_, D, C> {
 
     /// The 32 bytes of the cursor's entry, in the cache.
     pub(super) fn entry_bytes(&mut self, c: &Cursor) -> Result<&mut [u8]> {
-        // Entries are walked in order: most are in the sector loaded last.
-        if self.vol.cached.get(self.vol.cur as usize) != Some(&c.sect) {
-            self.load(c.sect)?;
-        }
+        self.load(c.sect)?;
         let off = self.smod(c.dptr) as usize;
         Ok(&mut self.cache()[off..off + 32])
     }
@@ -644,6 +641,7 @@ impl<D: BlockDevice, C: Clock> Fs<'_, D, C> {
     }
 
     /// The listed name of a found entry (its long name read again from its entries).
+    #[inline]
     pub(super) fn entry_name(&mut self, p: &Bpb, r: &Found) -> Result<Vec<u8>> {
         if r.blk != NO_BLK {
             let mut c = self.dir_sdi(p, r.dir, r.blk)?;

@@ -24,7 +24,7 @@ mod table;
 pub use boot::Bpb;
 pub use dir::{listed_name, Cursor, LfnBuf, NameBuf, SHORT_NAME};
 pub use file::{FileState, F_BAD, F_MODIFIED, F_READABLE, F_WRITABLE};
-pub use ops::{cwd_after_rename, Mode, Opened, StatInfo};
+pub use ops::{cwd_after_rename, Mode, StatInfo};
 pub use path::{resolve, FatPath};
 
 use crate::errno::Errno;
@@ -226,11 +226,6 @@ impl Volume {
     pub fn is_mounted(&self) -> bool {
         self.mounted
     }
-
-    /// Forget the mount: the next call mounts again (a device formatted meanwhile).
-    pub fn unmount(&mut self) {
-        self.mounted = false;
-    }
 }
 
 /// One call's view of a volume: its state, the device, the clock and the cache buffers.
@@ -258,17 +253,9 @@ impl<'a, D: BlockDevice, C: Clock> Fs<'a, D, C> {
         })
     }
 
-    pub fn volume(&self) -> &Volume {
-        self.vol
-    }
-
     /// The mounted volume's geometry.
     pub fn geometry(&self) -> Bpb {
         self.vol.geo
-    }
-
-    pub fn device(&mut self) -> &mut D {
-        &mut self.dev
     }
 
     fn ssize(&self) -> u32 {
@@ -332,13 +319,22 @@ impl<'a, D: BlockDevice, C: Clock> Fs<'a, D, C> {
     }
 
     /// The start of a filesystem call: no device error yet, the time not read, the volume
-    /// mounted (ENODEV when there is none).  Out of line: it is made once per caller.
-    #[inline(never)]
+    /// mounted (ENODEV when there is none).
+    #[inline]
     pub fn begin(&mut self) -> Result<()> {
         self.vol.fault = Fault::None;
         self.vol.now = None;
         self.vol.hint.ok = false;
-        if !self.vol.mounted && !self.mount()? {
+        if !self.vol.mounted {
+            return self.mount_for_call();
+        }
+        Ok(())
+    }
+
+    /// A call on a volume not mounted: mount it now (a device formatted since), or ENODEV.
+    #[inline(never)]
+    fn mount_for_call(&mut self) -> Result<()> {
+        if !self.mount()? {
             return Err(Errno::ENODEV.into());
         }
         Ok(())

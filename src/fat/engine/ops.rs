@@ -20,6 +20,7 @@ pub struct Mode {
 }
 
 impl Mode {
+    #[inline]
     pub fn parse(m: &[u8]) -> Mode {
         let mut r = Mode {
             read: false,
@@ -46,9 +47,6 @@ impl Mode {
     }
 }
 
-/// An opened file.
-pub type Opened = FileState;
-
 /// What stat reports of an entry.
 pub struct StatInfo {
     pub is_dir: bool,
@@ -65,6 +63,7 @@ pub fn same_path(a: &[&str], b: &[&str]) -> bool {
 /// The current directory after `from` was renamed `to`: oofatfs keeps its current
 /// directory as a cluster, so it follows a move of the directory or of one of its parents,
 /// and so does ours.  None when the move does not touch it.
+#[inline]
 pub fn cwd_after_rename(from: &[&str], to: &[&str], cwd: &[&str]) -> Option<Vec<u8>> {
     if cwd.len() < from.len() || !same_path(from, &cwd[..from.len()]) {
         return None;
@@ -272,6 +271,7 @@ impl<D: BlockDevice, C: Clock> Fs<'_, D, C> {
 
     /// The directory `p` names, as the current directory: "/" or "/a/b/", with the names
     /// as the volume lists them.  ENOENT unless each component is a directory.
+    #[inline]
     pub fn chdir_path(&mut self, bp: &Bpb, p: &FatPath) -> Result<Vec<u8>> {
         let comps = &p.comps;
         if p.slash {
@@ -298,6 +298,7 @@ impl<D: BlockDevice, C: Clock> Fs<'_, D, C> {
     }
 
     /// What stat reports of the entry `p` names; None for the root, which has none.
+    #[inline]
     pub fn stat(&mut self, p: &FatPath) -> Result<Option<StatInfo>> {
         self.entry_path_error(p, true)?;
         Ok(self.walk(&p.comps)?.map(|r| {
@@ -312,11 +313,13 @@ impl<D: BlockDevice, C: Clock> Fs<'_, D, C> {
     }
 
     /// Whether `comps` names a directory (Some(true), the root too) or a file.
+    #[inline]
     pub fn lookup_is_dir(&mut self, comps: &[&str]) -> Result<Option<bool>> {
         Ok(self.walk(comps)?.map(|e| e.is_dir()))
     }
 
     /// A listing of the directory `p` names: a cursor on its first entry.
+    #[inline]
     pub fn open_dir(&mut self, bp: &Bpb, p: &FatPath) -> Result<Cursor> {
         let found = self.walk(&p.comps)?;
         if p.slash {
@@ -337,7 +340,7 @@ impl<D: BlockDevice, C: Clock> Fs<'_, D, C> {
 
     /// Open the file `p` names as oofatfs's f_open (without FA_SEEKEND: `Fs::seek_to` the
     /// size after, in a call of its own, as stock's open does).
-    pub fn open(&mut self, bp: &Bpb, p: &FatPath, m: &Mode) -> Result<Opened> {
+    pub fn open(&mut self, bp: &Bpb, p: &FatPath, m: &Mode) -> Result<FileState> {
         if m.write {
             self.check_writable()?;
         }
