@@ -236,7 +236,7 @@ pub fn listdir<const MAX: usize>(v: &mut Vol<MAX>, path: &str) -> Result<Vec<Str
 }
 
 pub fn errno(e: Errno) -> Error {
-    Error::Os(e)
+    Error::from(e)
 }
 
 /// Deterministic bytes.

@@ -176,9 +176,9 @@ fn fs<'a>(vfs: *mut VfsFat) -> Result<PyFs<'a>> {
 /// An engine error as a MicroPython one: a device's exception is raised unchanged.
 #[inline(never)]
 fn mp_error(vfs: *mut VfsFat, e: engine::Error) -> Error {
-    match e {
-        engine::Error::Os(e) => Error::Os(e),
-        engine::Error::Device => {
+    match e.errno() {
+        Some(e) => Error::Os(e),
+        None => {
             // SAFETY: a field of a live object, no engine call running.
             let p = unsafe { core::mem::replace(&mut *addr_of_mut!((*vfs).pending), core::ptr::null_mut()) };
             if p.is_null() {
@@ -205,15 +205,24 @@ fn with_fs<T>(vfs: *mut VfsFat, flush: bool, f: impl FnOnce(&mut PyFs, &Bpb) -> 
 /// of line, once per result type.
 #[inline(always)]
 fn with_fs_locked<T>(vfs: *mut VfsFat, flush: bool, f: impl FnOnce(&mut PyFs, &Bpb) -> engine::Result<T>) -> Result<T> {
+    let mut call = None;
+    begin_call(vfs, &mut call)?;
+    let Some(fs) = call.as_mut() else {
+        return Err(Error::Os(Errno::EIO));
+    };
+    let geo = fs.geometry();
+    let r = f(fs, &geo);
+    end_call(vfs, fs, flush, r)
+}
+
+/// The start of a call under the lock: no exception yet, the engine over the object in
+/// `call` (filled in place: returning it would copy it), the volume mounted (Fs::begin).
+#[inline(never)]
+fn begin_call<'a>(vfs: *mut VfsFat, call: &mut Option<PyFs<'a>>) -> Result<()> {
     // SAFETY: a field of a live object, under its lock: no exception yet in this call.
     unsafe { *addr_of_mut!((*vfs).pending) = core::ptr::null_mut() };
-    let mut fs = fs(vfs)?;
-    if let Err(e) = fs.begin() {
-        return Err(mp_error(vfs, e));
-    }
-    let geo = fs.geometry();
-    let r = f(&mut fs, &geo);
-    end_call(vfs, &mut fs, flush, r)
+    let fs = call.insert(fs(vfs)?);
+    fs.begin().map_err(|e| mp_error(vfs, e))
 }
 
 /// The end of a call (Fs::end: the cache written back when `flush` or when the call
