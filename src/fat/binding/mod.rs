@@ -211,8 +211,10 @@ fn with_fs_locked<T>(vfs: *mut VfsFat, flush: bool, f: impl FnOnce(&mut PyFs, &B
         return Err(Error::Os(Errno::EIO));
     };
     let geo = fs.geometry();
-    let r = f(fs, &geo);
-    end_call(vfs, fs, flush, r)
+    match f(fs, &geo) {
+        Ok(v) => end_call(vfs, fs, flush).map(|()| v),
+        Err(e) => Err(end_failed_call(vfs, fs, e)),
+    }
 }
 
 /// The start of a call under the lock: no exception yet, the engine over the object in
@@ -225,16 +227,18 @@ fn begin_call<'a>(vfs: *mut VfsFat, call: &mut Option<PyFs<'a>>) -> Result<()> {
     fs.begin().map_err(|e| mp_error(vfs, e))
 }
 
-/// The end of a call (Fs::end: the cache written back when `flush` or when the call
-/// failed), and its outcome as a MicroPython one: the call's error first, else the
-/// write-back's.  Out of line: one copy per result type.
+/// The end of a call that went well (Fs::end, the cache written back when `flush`).
 #[inline(never)]
-fn end_call<T>(vfs: *mut VfsFat, fs: &mut PyFs, flush: bool, r: engine::Result<T>) -> Result<T> {
-    let ended = fs.end(flush || r.is_err());
-    match (r, ended) {
-        (Ok(v), Ok(())) => Ok(v),
-        (Err(e), _) | (Ok(_), Err(e)) => Err(mp_error(vfs, e)),
-    }
+fn end_call(vfs: *mut VfsFat, fs: &mut PyFs, flush: bool) -> Result<()> {
+    fs.end(flush).map_err(|e| mp_error(vfs, e))
+}
+
+/// The end of a call that failed with `e`: the cache written back all the same, and `e`
+/// as a MicroPython error.
+#[inline(never)]
+fn end_failed_call(vfs: *mut VfsFat, fs: &mut PyFs, e: engine::Error) -> Error {
+    let _ = fs.end(true);
+    mp_error(vfs, e)
 }
 
 /// An engine step outside a call (mounting, formatting, writing the cache back), under

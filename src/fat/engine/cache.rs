@@ -107,18 +107,19 @@ impl<D: BlockDevice, C: Clock> Fs<'_, D, C> {
         Ok(victim)
     }
 
-    /// Make `sector` the current cached one, reading it if it is not cached.  Most calls
-    /// ask for the sector loaded last: that costs a compare.
-    #[inline]
-    pub(super) fn load(&mut self, sector: u32) -> Result<()> {
+    /// load, with the sector loaded last answered inline: for the paths taken once per
+    /// directory entry or per small read or write, where most calls ask for it.
+    #[inline(always)]
+    pub(super) fn load_fast(&mut self, sector: u32) -> Result<()> {
         if self.vol.cached.get(self.vol.cur as usize) == Some(&sector) {
             return Ok(());
         }
-        self.load_other(sector)
+        self.load(sector)
     }
 
+    /// Make `sector` the current cached one, reading it if it is not cached.
     #[inline(never)]
-    fn load_other(&mut self, sector: u32) -> Result<()> {
+    pub(super) fn load(&mut self, sector: u32) -> Result<()> {
         if let Some(i) = self.vol.cached.iter().position(|&c| c == sector) {
             self.vol.cur = i as u8;
             return Ok(());

@@ -356,7 +356,7 @@ impl<D: BlockDevice, C: Clock> Fs<'_, D, C> {
 
     /// The 32 bytes of the cursor's entry, in the cache.
     pub(super) fn entry_bytes(&mut self, c: &Cursor) -> Result<&mut [u8]> {
-        self.load(c.sect)?;
+        self.load_fast(c.sect)?;
         let off = self.smod(c.dptr) as usize;
         Ok(&mut self.cache()[off..off + 32])
     }
@@ -560,6 +560,7 @@ impl<D: BlockDevice, C: Clock> Fs<'_, D, C> {
     }
 
     /// The found entry of a cursor's entry just registered in `dir`.
+    #[inline]
     pub(super) fn found_at(&mut self, c: &Cursor, dir: u32) -> Result<Found> {
         let mut e = [0u8; 32];
         e.copy_from_slice(self.entry_bytes(c)?);

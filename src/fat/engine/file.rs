@@ -200,7 +200,7 @@ impl<D: BlockDevice, C: Clock> Fs<'_, D, C> {
             if sect == 0 {
                 return Err(eio());
             }
-            self.load(sect + csect)?;
+            self.load_fast(sect + csect)?;
             let off = self.smod(f.pos) as usize;
             let n = (ss as usize - off).min(btr - done);
             out[done..done + n].copy_from_slice(&self.cache()[off..off + n]);
@@ -313,7 +313,7 @@ impl<D: BlockDevice, C: Clock> Fs<'_, D, C> {
             if sect == 0 {
                 return Err(eio());
             }
-            self.load(sect + csect)?;
+            self.load_fast(sect + csect)?;
             let off = self.smod(f.pos) as usize;
             let n = (ss as usize - off).min(btw - done);
             self.cache()[off..off + n].copy_from_slice(&data[done..done + n]);

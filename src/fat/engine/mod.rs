@@ -309,15 +309,12 @@ impl<'a, D: BlockDevice, C: Clock> Fs<'a, D, C> {
     /// None when `bufs` is shorter than `buffer_len` of the volume's sector size.
     pub fn new(vol: &'a mut Volume, dev: D, clock: C, bufs: &'a mut [u8]) -> Option<Self> {
         let ss = vol.sector_size();
-        if bufs.len() < buffer_len(ss) {
-            return None;
-        }
-        let (a, b) = bufs.split_at_mut(ss);
+        let (a, b) = bufs.get_mut(..buffer_len(ss))?.split_at_mut(ss);
         Some(Fs {
             vol,
             dev,
             clock,
-            bufs: [a, &mut b[..ss]],
+            bufs: [a, b],
         })
     }
 

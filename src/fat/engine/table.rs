@@ -30,12 +30,12 @@ impl<D: BlockDevice, C: Clock> Fs<'_, D, C> {
                 }
             }
             FatKind::Fat16 => {
-                self.load(p.fat_start + self.sdiv(c * 2))?;
+                self.load_fast(p.fat_start + self.sdiv(c * 2))?;
                 let at = self.smod(c * 2) as usize;
                 le16(self.cache(), at)
             }
             FatKind::Fat32 => {
-                self.load(p.fat_start + self.sdiv(c * 4))?;
+                self.load_fast(p.fat_start + self.sdiv(c * 4))?;
                 let at = self.smod(c * 4) as usize;
                 le32(self.cache(), at) & 0x0FFF_FFFF
             }
@@ -44,7 +44,7 @@ impl<D: BlockDevice, C: Clock> Fs<'_, D, C> {
 
     /// Byte `o` of the (first) FAT.
     fn fat_byte(&mut self, p: &Bpb, o: u32) -> Result<u32> {
-        self.load(p.fat_start + self.sdiv(o))?;
+        self.load_fast(p.fat_start + self.sdiv(o))?;
         let at = self.smod(o) as usize;
         Ok(u32::from(self.cache()[at]))
     }
@@ -236,9 +236,11 @@ impl<D: BlockDevice, C: Clock> Fs<'_, D, C> {
                 sect += 1;
                 let k = left.min(per);
                 let b = self.cache();
-                for i in (0..(k * w) as usize).step_by(w as usize) {
+                let mut i = 0;
+                while i < (k * w) as usize {
                     let v = if w == 2 { le16(b, i) } else { le32(b, i) & 0x0FFF_FFFF };
                     nfree += u32::from(v == 0);
+                    i += w as usize;
                 }
                 left -= k;
             }
