@@ -207,24 +207,26 @@ fn with_fs<T>(vfs: *mut VfsFat, flush: bool, f: impl FnOnce(&mut PyFs, &Bpb) -> 
 fn with_fs_locked<T>(vfs: *mut VfsFat, flush: bool, f: impl FnOnce(&mut PyFs, &Bpb) -> engine::Result<T>) -> Result<T> {
     let mut call = None;
     begin_call(vfs, &mut call)?;
-    let Some(fs) = call.as_mut() else {
+    let Some((fs, geo)) = call.as_mut() else {
         return Err(Error::Os(Errno::EIO));
     };
-    let geo = fs.geometry();
-    match f(fs, &geo) {
+    match f(fs, geo) {
         Ok(v) => end_call(vfs, fs, flush).map(|()| v),
         Err(e) => Err(end_failed_call(vfs, fs, e)),
     }
 }
 
-/// The start of a call under the lock: no exception yet, the engine over the object in
-/// `call` (filled in place: returning it would copy it), the volume mounted (Fs::begin).
+/// The start of a call under the lock: no exception yet, the volume mounted (Fs::begin),
+/// and in `call` the engine over the object and the volume's geometry (filled in place:
+/// returning them would copy them).
 #[inline(never)]
-fn begin_call<'a>(vfs: *mut VfsFat, call: &mut Option<PyFs<'a>>) -> Result<()> {
+fn begin_call<'a>(vfs: *mut VfsFat, call: &mut Option<(PyFs<'a>, Bpb)>) -> Result<()> {
     // SAFETY: a field of a live object, under its lock: no exception yet in this call.
     unsafe { *addr_of_mut!((*vfs).pending) = core::ptr::null_mut() };
-    let fs = call.insert(fs(vfs)?);
-    fs.begin().map_err(|e| mp_error(vfs, e))
+    let (fs, geo) = call.insert((fs(vfs)?, Bpb::default()));
+    fs.begin().map_err(|e| mp_error(vfs, e))?;
+    *geo = fs.geometry();
+    Ok(())
 }
 
 /// The end of a call that went well (Fs::end, the cache written back when `flush`).
