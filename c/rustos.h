@@ -127,7 +127,7 @@ mp_obj_t rustos_lfs2_dir_del_shim(mp_obj_t self);
 // The locals of our file types: MicroPython's generic stream methods (c/vfs_lfs.c).
 extern const mp_obj_dict_t rustos_file_locals;
 
-// vfs.VfsFat (src/fat.rs): the types, the iterator shims, and the port's FAT clock.
+// vfs.VfsFat (src/fat/binding/): the types, the iterator shims, and the port's FAT clock.
 extern const mp_obj_type_t rustos_type_fat;
 extern const mp_obj_type_t rustos_type_fat_fileio;
 extern const mp_obj_type_t rustos_type_fat_textio;

@@ -1,4 +1,4 @@
-// vfs.VfsFat type definitions.  The logic is Rust (src/fat.rs); files use MicroPython's
+// vfs.VfsFat type definitions.  The logic is Rust (src/fat/); files use MicroPython's
 // generic stream methods over our read/write/ioctl, as stock's FAT files do.
 #include "py/runtime.h"
 #include "py/stream.h"

@@ -7,7 +7,7 @@
 //! follows oofatfs's count, so a stock-made volume of 65525 clusters reads as on stock.
 //!
 //! Pure arithmetic and byte layout, tested on the host; writing the sectors is the
-//! caller's job (src/fat.rs).
+//! caller's job (src/fat/engine/boot.rs).
 
 pub const MAX_FAT12: u32 = 0xFF5;
 pub const MAX_FAT16: u32 = 0xFFF5;

@@ -10,6 +10,7 @@
 extern crate alloc;
 
 pub mod errno;
+pub mod fat;
 pub mod fatlayout;
 #[cfg(host_lfs)]
 pub mod lfs;
@@ -21,8 +22,6 @@ pub mod romfs;
 mod baremetal;
 #[cfg(mp)]
 mod blockdev;
-#[cfg(all(mp, vfs_fat))]
-mod fat;
 #[cfg(mp)]
 mod ffi;
 #[cfg(all(mp, any(vfs_lfs1, vfs_lfs2)))]

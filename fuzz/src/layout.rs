@@ -13,7 +13,7 @@
 //!   an entry for every cluster; the data region ends inside the volume; fields fit their
 //!   boot-record widths; FAT32 behind an MBR at 63, FAT12/16 at 0; the volume is the
 //!   rest of the device but where stock's FAT16 would have 65525 clusters);
-//! * the volume formatted as src/fat.rs `format` writes it: its boot record, FSInfo and
+//! * the volume formatted as src/fat/engine/boot.rs `format` writes it: its boot record, FSInfo and
 //!   MBR parse back (oofatfs's find_volume rules) to the same numbers;
 //! * it is the very image stock MicroPython's f_mkfs writes for that device, but for the
 //!   sector count of such a cut volume (when the oracle is built in, for FATs it writes
@@ -222,7 +222,7 @@ fn put(dev: &mut Sparse, ss: u32, s: u32, data: &[u8]) {
         .expect("mkfs writes inside the device");
 }
 
-/// The device after `VfsFat.mkfs` (src/fat.rs `format`, without a port label).
+/// The device after `VfsFat.mkfs` (src/fat/engine/boot.rs `format`, without a port label).
 fn format(n: u32, l: &Layout) -> Sparse {
     let ss = l.sector_size;
     let mut dev = Sparse::new(u64::from(n) * u64::from(ss));

@@ -4,13 +4,13 @@
 //! under test and panics when a property does not hold.
 //!
 //! * [`fat_layout`]: `fatlayout::layout` and the sectors `VfsFat.mkfs` writes from it; the
-//!   volume is formatted as src/fat.rs does, compared with the image stock's f_mkfs
+//!   volume is formatted as src/fat/engine/boot.rs does, compared with the image stock's f_mkfs
 //!   writes, parsed back by the boot-record rules of oofatfs and mounted and used with
 //!   lamfat (an independent FAT implementation by the specification's rules; the firmware
 //!   used it before it had its own engine).
 //! * [`fat_names`]: `name_eq`, `ucs2_name_eq` and `upper` against oofatfs's
 //!   `ff_wtoupper`.
-//! * [`short_name`]: `plain_short_name`, `make_sfn` + `gen_numname` (the entry src/fat.rs
+//! * [`short_name`]: `plain_short_name`, `make_sfn` + `gen_numname` (the entry src/fat/engine
 //!   registers: short name, case flags, long name or not) and `sfn_checksum` against the
 //!   8.3 rules of oofatfs's `create_name`, the entry stock's f_open writes, and the FAT
 //!   specification's checksum.

@@ -16,7 +16,7 @@
 //!   `name_eq(decoded, s)` otherwise; for UTF-16 encodings it agrees with `name_eq`.
 //!
 //! `short_name` input: the bytes as a name (lossy UTF-8).  Properties:
-//! * `plain_short_name(s)`, for a name without trailing dots or spaces (src/fat.rs strips
+//! * `plain_short_name(s)`, for a name without trailing dots or spaces (src/fat/engine strips
 //!   them first), is Some exactly when oofatfs's create_name needs no long name for it
 //!   (8.3, only characters valid in a short name, each part in one case), with its 11
 //!   bytes and case flags: by the rules (`stock_plain`) and, with the oracle, by the
@@ -311,10 +311,10 @@ pub fn short_name(data: &[u8]) {
         assert_eq!(got, stock_plain(&s), "plain_short_name({s:?})");
     }
     // Against stock itself: the entry oofatfs makes for a file of that name, given as
-    // stock's open() would get it (src/fat.rs strips trailing dots and spaces before
+    // stock's open() would get it (src/fat/engine strips trailing dots and spaces before
     // asking, as create_name does; control characters, '/' and '\\' end a name there,
     // and a name of over 255 characters is refused before its trailing dots go, which
-    // is for src/fat.rs to check).
+    // is for src/fat/engine to check).
     let bytes = s.as_bytes();
     if (1..=255).contains(&bytes.len()) && !bytes.iter().any(|&c| c < 0x20 || c == b'/' || c == b'\\') {
         if let Some(stock) = oracle::stock_entry(bytes) {
@@ -328,7 +328,7 @@ pub fn short_name(data: &[u8]) {
                         "{s:?}: stock's entry {:?} (long name: {lfn})",
                         e[..11].escape_ascii().to_string()
                     );
-                    // The whole entry src/fat.rs registers: the short name (numbered ~1
+                    // The whole entry src/fat/engine registers: the short name (numbered ~1
                     // when lossy, the directory being empty), its case flags, and whether
                     // long-name entries go before it.
                     let (sfn, cf) = make_sfn(s.trim_end_matches(['.', ' ']).as_bytes());
