@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use rustos::errno::Errno;
-use rustos::fat::engine::{self, BlockDevice, Clock, DeviceError, Error, FileState, Mode, OwnedFs};
+use rustos::fat::engine::{BlockDevice, Clock, DeviceError, Error, FileState, OwnedFs};
 use rustos::fatlayout::FatKind;
 
 /// One device call: (write?, first sector, sectors).
@@ -126,111 +126,76 @@ pub fn kind<const MAX: usize>(v: &mut Vol<MAX>) -> FatKind {
 }
 
 pub fn mkdir<const MAX: usize>(v: &mut Vol<MAX>, path: &str) -> Result<(), Error> {
-    let p = engine::resolve(path.as_bytes(), b"/")?;
-    v.fs().call(true, |fs, bp| fs.mkdir(bp, &p))
+    v.mkdir(path)
 }
 
 pub fn remove<const MAX: usize>(v: &mut Vol<MAX>, path: &str) -> Result<(), Error> {
-    let p = engine::resolve(path.as_bytes(), b"/")?;
-    v.fs().call(true, |fs, bp| fs.remove(bp, &p, &[], false))
+    v.remove_path(path, false)
 }
 
 pub fn rmdir<const MAX: usize>(v: &mut Vol<MAX>, path: &str) -> Result<(), Error> {
-    let p = engine::resolve(path.as_bytes(), b"/")?;
-    v.fs().call(true, |fs, bp| fs.remove(bp, &p, &[], true))
+    v.remove_path(path, true)
 }
 
 pub fn rename<const MAX: usize>(v: &mut Vol<MAX>, from: &str, to: &str) -> Result<(), Error> {
-    let a = engine::resolve(from.as_bytes(), b"/")?;
-    let b = engine::resolve(to.as_bytes(), b"/")?;
-    v.fs().call(true, |fs, bp| fs.rename(bp, &a, &b))
+    v.rename_path(from, to)
 }
 
 pub fn open<const MAX: usize>(v: &mut Vol<MAX>, path: &str, mode: &str) -> Result<FileState, Error> {
-    let p = engine::resolve(path.as_bytes(), b"/")?;
-    let m = Mode::parse(mode.as_bytes());
-    let mut f = v.fs().call(false, |fs, bp| fs.open(bp, &p, &m))?;
-    if m.append {
-        let size = f.size();
-        v.fs().call(false, |fs, bp| fs.seek_to(bp, &mut f, size))?;
-    }
-    Ok(f)
+    v.open_path(path, mode)
 }
 
 pub fn write<const MAX: usize>(v: &mut Vol<MAX>, f: &mut FileState, data: &[u8]) -> Result<usize, Error> {
-    v.fs().call(false, |fs, bp| fs.write_all(bp, f, data))
+    v.write_to(f, data)
 }
 
 pub fn read<const MAX: usize>(v: &mut Vol<MAX>, f: &mut FileState, n: usize) -> Result<Vec<u8>, Error> {
     let mut buf = vec![0; n];
-    let got = v.fs().call(false, |fs, bp| fs.read(bp, f, &mut buf))?;
+    let got = v.read_from(f, &mut buf)?;
     buf.truncate(got);
     Ok(buf)
 }
 
 pub fn seek<const MAX: usize>(v: &mut Vol<MAX>, f: &mut FileState, to: i64) -> Result<u32, Error> {
-    v.fs().call(false, |fs, bp| fs.seek(bp, f, to))
+    v.seek_in(f, to)
 }
 
 pub fn close<const MAX: usize>(v: &mut Vol<MAX>, f: &mut FileState) -> Result<(), Error> {
-    if !f.has(engine::F_MODIFIED) {
-        return Ok(());
-    }
-    v.fs().call(true, |fs, bp| fs.flush_file(bp, f))
+    v.close_file(f)
 }
 
 pub fn write_file<const MAX: usize>(v: &mut Vol<MAX>, path: &str, data: &[u8]) -> Result<(), Error> {
-    let mut f = open(v, path, "wb")?;
-    write(v, &mut f, data)?;
-    close(v, &mut f)
+    v.write_file(path, data)
 }
 
 pub fn read_file<const MAX: usize>(v: &mut Vol<MAX>, path: &str) -> Result<Vec<u8>, Error> {
-    let mut f = open(v, path, "rb")?;
-    let size = f.size() as usize;
-    read(v, &mut f, size + 1)
+    v.read_file(path)
 }
 
 /// (is_dir, size) of what `path` names; None for the root.
 pub fn stat<const MAX: usize>(v: &mut Vol<MAX>, path: &str) -> Result<Option<(bool, u32)>, Error> {
-    let p = engine::resolve(path.as_bytes(), b"/")?;
-    let s = v.fs().call(true, |fs, _| fs.stat(&p))?;
-    Ok(s.map(|s| (s.is_dir, s.size)))
+    v.stat_path(path)
 }
 
 /// (free clusters, clusters).
 pub fn statvfs<const MAX: usize>(v: &mut Vol<MAX>) -> (u32, u32) {
-    v.fs()
-        .call(true, |fs, bp| Ok((fs.free_clusters(bp)?, bp.clusters)))
-        .unwrap()
+    let (free, clusters, _) = v.usage().unwrap();
+    (free, clusters)
 }
 
 /// The names in a directory, sorted, with "/" after a directory's.
 pub fn listdir<const MAX: usize>(v: &mut Vol<MAX>, path: &str) -> Result<Vec<String>, Error> {
-    let p = engine::resolve(path.as_bytes(), b"/")?;
-    let mut fs = v.fs();
-    let mut cur = fs.call(true, |fs, bp| fs.open_dir(bp, &p))?;
-    let mut names = Vec::new();
-    let mut lfn = [0u16; 256];
-    loop {
-        let next = fs.call(false, |fs, p| {
-            let Some((e, has_lfn)) = fs.dir_read(p, &mut cur, &mut lfn)? else {
-                return Ok(None);
-            };
-            let mut out = [0u8; 768];
-            let name = engine::listed_name(&e, has_lfn.then_some(&lfn[..]), &mut out).to_vec();
-            if !fs.dir_next(p, &mut cur, false)? {
-                cur.finish();
+    let mut names: Vec<String> = v
+        .list(path)?
+        .into_iter()
+        .map(|l| {
+            let mut s = String::from_utf8_lossy(&l.name).into_owned();
+            if l.is_dir {
+                s.push('/');
             }
-            Ok(Some((name, e[11] & 0x10 != 0)))
-        })?;
-        let Some((name, is_dir)) = next else { break };
-        let mut s = String::from_utf8_lossy(&name).into_owned();
-        if is_dir {
-            s.push('/');
-        }
-        names.push(s);
-    }
+            s
+        })
+        .collect();
     names.sort();
     Ok(names)
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Tests of build/rustos-image (issue #24): images it makes are read exactly by our
-firmware, by stock and by littlefs-python; its UF2 decodes with MicroPython's own
-tools/uf2conv.py; `extract` gives the source back byte for byte; `check` fails on damaged
-images; and bad requests are refused with a message and leave no file behind.
+firmware, by stock, by littlefs-python (littlefs v2) and by fsck.fat and mtools (FAT); its
+UF2 decodes with MicroPython's own tools/uf2conv.py; `extract` gives the source back byte
+for byte; `check` fails on damaged images; and bad requests are refused with a message and
+leave no file behind.
 
 usage: run.py --tool build/rustos-image --ours OURS --stock STOCK --micropy-dir DIR
               [--summary FILE]
@@ -31,9 +32,10 @@ def tool(args, *a):
     return subprocess.run([args.tool, *a], capture_output=True, text=True)
 
 
-def make_tree(root):
+def make_tree(root, utf8_name=False):
     """A source tree with what a board's filesystem holds: nested packages, an empty file
-    and directory, binary data over several blocks, UTF-8 and long names."""
+    and directory, binary data over several blocks, a long name, and with `utf8_name` a
+    name outside ASCII."""
     os.makedirs(os.path.join(root, "lib/pkg/sub"))
     os.makedirs(os.path.join(root, "empty"))
     files = {
@@ -42,9 +44,10 @@ def make_tree(root):
         "lib/pkg/__init__.py": b"from .sub import x\n",
         "lib/pkg/sub/__init__.py": b"x = 1\n",
         "lib/data.bin": bytes((i * 7 + (i >> 8)) & 0xFF for i in range(50_000)),
-        "donn\u00e9es.txt": "caf\u00e9\n".encode(),
         "n" * 200 + ".py": b"long = True\n",
     }
+    if utf8_name:
+        files["donn\u00e9es.txt"] = "caf\u00e9\n".encode()
     for path, data in files.items():
         with open(os.path.join(root, path), "wb") as f:
             f.write(data)
@@ -125,6 +128,8 @@ def run(args, tmp):
     src = os.path.join(tmp, "src")
     make_tree(src)
     want = expected_listing(src)
+    utf8_src = os.path.join(tmp, "utf8")
+    make_tree(utf8_src, utf8_name=True)
 
     for r in ("--help",), ("create", "--help"), ("ls", "--help"), ("extract", "--help"), ("check", "--help"), ("info", "--help"):
         p = tool(args, *r)
@@ -136,6 +141,8 @@ def run(args, tmp):
         ("esp32", "lfs2", ["--preset", "esp32"], 4096, 512),
         ("custom 512 x 300", "lfs2", ["--block-size", "512", "--blocks", "300", "--progsize", "64"], 512, 300),
         ("lfs1 4096 x 64", "lfs1", ["--block-size", "4096", "--blocks", "64"], 4096, 64),
+        ("fat rp2-pico geometry", "fat", ["--block-size", "4096", "--blocks", "352"], 4096, 352),
+        ("fat 512 x 2048", "fat", ["--block-size", "512", "--blocks", "2048"], 512, 2048),
     ]
     for name, fs, geo, bs, blocks in geometries:
         image = os.path.join(tmp, name.replace(" ", "_") + ".img")
@@ -145,11 +152,21 @@ def run(args, tmp):
             continue
         ok("%s: image is blocks x block size" % name, os.path.getsize(image) == bs * blocks, str(os.path.getsize(image)))
         for label, fw in (("ours", args.ours), ("stock", args.stock)):
-            vfs_class = "VfsLfs2" if fs == "lfs2" else "VfsLfs1"
+            vfs_class = {"lfs2": "VfsLfs2", "lfs1": "VfsLfs1", "fat": "VfsFat"}[fs]
             m = subprocess.run([fw, "-X", "heapsize=16M", os.path.join(HERE, "mount_read.py"), image, str(bs), vfs_class],
                                capture_output=True, text=True)
             got = m.stdout.splitlines()
             ok("%s: %s firmware reads exactly the source tree" % (name, label), got == want, "\n".join(got) + m.stderr)
+        if fs == "fat":
+            p = subprocess.run(["fsck.fat", "-n", image], capture_output=True, text=True)
+            ok("%s: fsck.fat -n finds nothing" % name, p.returncode == 0 and "\n" not in p.stdout.strip().split("\n", 1)[-1],
+               p.stdout + p.stderr)
+            out = os.path.join(tmp, name.replace(" ", "_") + ".mtools")
+            os.makedirs(out)
+            p = subprocess.run(["mcopy", "-s", "-n", "-i", image, "::/*", out], capture_output=True, text=True,
+                               env=dict(os.environ, MTOOLS_SKIP_CHECK="1"))
+            ok("%s: mtools copies out exactly the source tree" % name, p.returncode == 0 and same_tree(src, out),
+               p.stderr + "\n".join(expected_listing(out)))
         if fs == "lfs2":
             try:
                 got = littlefs_python_listing(image, bs, blocks)
@@ -165,10 +182,36 @@ def run(args, tmp):
         listed = sorted(line.split()[-1] for line in p.stdout.splitlines())
         ok("%s: ls lists every path" % name, p.returncode == 0 and listed == sorted(w.split()[0] for w in want), p.stdout)
         p = tool(args, "info", image)
-        kind = "kind: littlefs v%s" % fs[-1]
-        ok("%s: info gives the kind and geometry" % name,
-           p.returncode == 0 and kind in p.stdout and ("block size: %d" % bs) in p.stdout and ("blocks: %d" % blocks) in p.stdout,
-           p.stdout)
+        if fs == "fat":
+            ok("%s: info gives the kind and clusters" % name,
+               p.returncode == 0 and "kind: FAT" in p.stdout and "clusters: " in p.stdout, p.stdout)
+        else:
+            kind = "kind: littlefs v%s" % fs[-1]
+            ok("%s: info gives the kind and geometry" % name,
+               p.returncode == 0 and kind in p.stdout and ("block size: %d" % bs) in p.stdout
+               and ("blocks: %d" % blocks) in p.stdout, p.stdout)
+
+    # A name outside ASCII: UTF-8 in littlefs, UTF-16 in FAT's long names (as PCs write
+    # them).  Stock reads it back from littlefs; from FAT it cannot (stock unix keeps long
+    # names as the CP437 characters of their UTF-8 bytes, README), so there mtools reads.
+    for fs, geo, bs in (("lfs2", ["--preset", "rp2-pico"], 4096), ("fat", ["--block-size", "4096", "--blocks", "352"], 4096)):
+        image = os.path.join(tmp, "utf8-%s.img" % fs)
+        p = tool(args, "create", "--fs", fs, *geo, utf8_src, image)
+        ok("%s, a UTF-8 name: create" % fs, p.returncode == 0, p.stderr)
+        readers = [("ours", args.ours)] + ([("stock", args.stock)] if fs == "lfs2" else [])
+        for label, fw in readers:
+            vfs_class = "VfsLfs2" if fs == "lfs2" else "VfsFat"
+            m = subprocess.run([fw, "-X", "heapsize=16M", os.path.join(HERE, "mount_read.py"), image, str(bs), vfs_class],
+                               capture_output=True, text=True)
+            ok("%s, a UTF-8 name: %s firmware reads exactly the source tree" % (fs, label),
+               m.stdout.splitlines() == expected_listing(utf8_src), m.stdout + m.stderr)
+        if fs == "fat":
+            out = os.path.join(tmp, "utf8.mtools")
+            os.makedirs(out)
+            p = subprocess.run(["mcopy", "-s", "-n", "-i", image, "::/*", out], capture_output=True, text=True,
+                               env=dict(os.environ, MTOOLS_SKIP_CHECK="1"))
+            ok("fat, a UTF-8 name: mtools copies out exactly the source tree",
+               p.returncode == 0 and same_tree(utf8_src, out), p.stderr)
 
     # UF2 for a Pico: decoded by MicroPython's own uf2conv.py, it is the image at the
     # storage region's XIP address.

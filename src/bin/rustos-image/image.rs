@@ -1,5 +1,7 @@
 //! The filesystems an image can hold, behind one interface for the commands: littlefs v1
-//! and v2 (the firmware's littlefs, `rustos::lfs`).
+//! and v2 (the firmware's littlefs, `rustos::lfs`) and FAT (the firmware's FAT engine,
+//! `rustos::fat::engine`).
+use rustos::fat::engine::{self as fat, BlockDevice, Clock, DeviceError, OwnedFs};
 use rustos::lfs::{self, Config, Fs, Kind, RamStorage, Version, V1, V2};
 
 /// What the commands need of a filesystem in memory.
@@ -12,8 +14,8 @@ pub trait ImageFs {
     fn read_file(&mut self, path: &str) -> Result<Vec<u8>, Error>;
     /// Every path, parents first, with whether it is a directory and its size.
     fn walk(&mut self) -> Result<Vec<Entry>, Error>;
-    /// Block size, blocks, blocks in use.
-    fn usage(&mut self) -> Result<(u32, u32, u32), Error>;
+    /// What the space is counted in ("block", "cluster"), its size, how many, how many in use.
+    fn usage(&mut self) -> Result<(&'static str, u32, u32, u32), Error>;
     /// Unmount: the image's bytes.
     fn finish(self: Box<Self>) -> Result<Vec<u8>, Error>;
 }
@@ -74,10 +76,15 @@ impl<V: Version> ImageFs for Littlefs<V> {
             })
             .collect())
     }
-    fn usage(&mut self) -> Result<(u32, u32, u32), Error> {
+    fn usage(&mut self) -> Result<(&'static str, u32, u32, u32), Error> {
         let used = self.fs.used_blocks().map_err(lfs_error)?;
         let s = self.fs.storage();
-        Ok((s.block_size, (s.data.len() / s.block_size as usize) as u32, used))
+        Ok((
+            "block",
+            s.block_size,
+            (s.data.len() / s.block_size as usize) as u32,
+            used,
+        ))
     }
     fn finish(self: Box<Self>) -> Result<Vec<u8>, Error> {
         let (ram, r) = self.fs.unmount();
@@ -86,7 +93,138 @@ impl<V: Version> ImageFs for Littlefs<V> {
     }
 }
 
-/// A fresh, formatted littlefs `fs` ("lfs1" or "lfs2") of geometry `cfg`.
+/// An image in memory as FAT's block device: `ss`-byte sectors, several in one call.
+struct Disk {
+    data: Vec<u8>,
+    ss: usize,
+}
+
+impl BlockDevice for Disk {
+    const MAX_SS: usize = 4096;
+    fn read(&mut self, sector: u32, buf: &mut [u8]) -> Result<(), DeviceError> {
+        let start = sector as usize * self.ss;
+        let src = self.data.get(start..start + buf.len()).ok_or(DeviceError::Failed)?;
+        buf.copy_from_slice(src);
+        Ok(())
+    }
+    fn write(&mut self, sector: u32, buf: &[u8]) -> Result<(), DeviceError> {
+        let start = sector as usize * self.ss;
+        let dst = self.data.get_mut(start..start + buf.len()).ok_or(DeviceError::Failed)?;
+        dst.copy_from_slice(buf);
+        Ok(())
+    }
+}
+
+/// The host's time now (UTC) in FAT's packed date and time.
+struct HostClock;
+
+impl Clock for HostClock {
+    fn fattime(&self) -> u32 {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        // Days to a civil date (proleptic Gregorian; Howard Hinnant's algorithm).
+        let (days, rem) = ((secs / 86400) as i64, secs % 86400);
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = (yoe + era * 400 + i64::from(month <= 2)).clamp(1980, 2107) as u32;
+        let (h, m, s) = ((rem / 3600) as u32, (rem / 60 % 60) as u32, (rem % 60) as u32);
+        ((year - 1980) << 25) | (month << 21) | (day << 16) | (h << 11) | (m << 5) | (s / 2)
+    }
+}
+
+struct FatImage {
+    fs: OwnedFs<Disk, HostClock>,
+}
+
+fn fat_error(e: fat::Error) -> Error {
+    Error {
+        text: format!("{}", e.errno().map_or("the device failed", |x| x.name())),
+        no_space: e == fat::Error::ENOSPC,
+    }
+}
+
+impl ImageFs for FatImage {
+    fn describe(&self) -> &'static str {
+        "FAT"
+    }
+    fn name_max(&self) -> usize {
+        255
+    }
+    fn mkdir(&mut self, path: &str) -> Result<(), Error> {
+        self.fs.mkdir(path).map_err(fat_error)
+    }
+    fn write_file(&mut self, path: &str, data: &[u8], _mtime_ns: u64) -> Result<(), Error> {
+        self.fs.write_file(path, data).map_err(fat_error)
+    }
+    fn read_file(&mut self, path: &str) -> Result<Vec<u8>, Error> {
+        self.fs.read_file(path).map_err(fat_error)
+    }
+    fn walk(&mut self) -> Result<Vec<Entry>, Error> {
+        let mut out = Vec::new();
+        let mut todo = vec![(String::new(), 0usize)];
+        while let Some((dir, depth)) = todo.pop() {
+            if depth > lfs::MAX_DEPTH {
+                return Err(Error {
+                    text: "directories nested too deep (a loop in a corrupt image?)".into(),
+                    no_space: false,
+                });
+            }
+            let listing = self
+                .fs
+                .list(if dir.is_empty() { "/" } else { &dir })
+                .map_err(fat_error)?;
+            for l in listing {
+                let path = format!("{dir}/{}", String::from_utf8_lossy(&l.name));
+                if l.is_dir {
+                    todo.push((path.clone(), depth + 1));
+                }
+                out.push(Entry {
+                    path,
+                    is_dir: l.is_dir,
+                    size: u64::from(l.size),
+                });
+            }
+        }
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(out)
+    }
+    fn usage(&mut self) -> Result<(&'static str, u32, u32, u32), Error> {
+        let (free, clusters, bytes) = self.fs.usage().map_err(fat_error)?;
+        Ok(("cluster", bytes, clusters, clusters.saturating_sub(free)))
+    }
+    fn finish(self: Box<Self>) -> Result<Vec<u8>, Error> {
+        let mut fs = self.fs;
+        fs.fs().call(true, |_, _| Ok(())).map_err(fat_error)?;
+        Ok(fs.dev.data)
+    }
+}
+
+/// A fresh FAT volume as `vfs.VfsFat.mkfs` lays it out, on `blocks` sectors of `block_size`.
+fn create_fat(block_size: u32, blocks: u32) -> Result<Box<dyn ImageFs>, Error> {
+    let ss = block_size as usize;
+    let disk = Disk {
+        data: vec![0; ss * blocks as usize],
+        ss,
+    };
+    let mut fs = OwnedFs::new(disk, HostClock, ss).map_err(fat_error)?;
+    fs.fs().format(blocks, None).map_err(fat_error)?;
+    if !fs.fs().mount().map_err(fat_error)? {
+        return Err(Error {
+            text: "the new FAT volume does not mount".into(),
+            no_space: false,
+        });
+    }
+    Ok(Box::new(FatImage { fs }))
+}
+
+/// A fresh, formatted filesystem `fs` ("lfs1", "lfs2" or "fat") of geometry `cfg`.
 pub fn create(fs: &str, cfg: &Config) -> Result<Box<dyn ImageFs>, Error> {
     fn make<V: Version>(cfg: &Config, name: &'static str) -> Result<Box<dyn ImageFs>, Error> {
         let (ram, r) = lfs::format::<V, _>(RamStorage::new(cfg.block_size, cfg.block_count), cfg);
@@ -96,14 +234,16 @@ pub fn create(fs: &str, cfg: &Config) -> Result<Box<dyn ImageFs>, Error> {
     }
     match fs {
         "lfs1" => make::<V1>(cfg, "littlefs v1"),
+        "fat" => create_fat(cfg.block_size, cfg.block_count),
         _ => make::<V2>(cfg, "littlefs v2"),
     }
 }
 
-/// Whether littlefs `V` takes this geometry.
+/// Whether the filesystem takes this geometry (FAT: sectors of 512 to 4096 bytes).
 pub fn accepts(fs: &str, cfg: &Config) -> bool {
     match fs {
         "lfs1" => cfg.check::<V1>().is_ok(),
+        "fat" => cfg.block_size.is_power_of_two() && (512..=4096).contains(&cfg.block_size),
         _ => cfg.check::<V2>().is_ok(),
     }
 }
@@ -130,10 +270,7 @@ pub fn open(data: Vec<u8>) -> Result<Box<dyn ImageFs>, Error> {
         None
     });
     let Some((block_size, v1)) = found else {
-        return Err(Error {
-            text: "no littlefs superblock in its first two blocks".into(),
-            no_space: false,
-        });
+        return open_fat(data);
     };
     let blocks = u32::try_from(data.len() / block_size as usize).unwrap_or(u32::MAX);
     let cfg = Config::micropython(block_size, blocks, 32, 32, 32);
@@ -151,4 +288,27 @@ pub fn open(data: Vec<u8>) -> Result<Box<dyn ImageFs>, Error> {
             name: "littlefs v2",
         }))
     }
+}
+
+/// A FAT volume (or an MBR-partitioned device holding one): its sector size from the boot
+/// record's BPB where it has one, else 512.
+fn open_fat(data: Vec<u8>) -> Result<Box<dyn ImageFs>, Error> {
+    let not_fs = || Error {
+        text: "neither a littlefs superblock in its first two blocks nor a FAT boot record".into(),
+        no_space: false,
+    };
+    if data.get(510..512) != Some(&[0x55, 0xaa][..]) {
+        return Err(not_fs());
+    }
+    let bps = usize::from(u16::from_le_bytes([data[11], data[12]]));
+    let ss = if bps.is_power_of_two() && (512..=4096).contains(&bps) {
+        bps
+    } else {
+        512
+    };
+    let fs = OwnedFs::new(Disk { data, ss }, HostClock, ss).map_err(fat_error)?;
+    if !fs.vol.is_mounted() {
+        return Err(not_fs());
+    }
+    Ok(Box::new(FatImage { fs }))
 }

@@ -20,13 +20,15 @@ commands:
   info     an image's kind, geometry, used and free space
   presets  the boards --preset knows, and where each number comes from";
 
-const CREATE_HELP: &str = "usage: rustos-image create --fs lfs2|lfs1 (--preset NAME | --block-size N --blocks N)
+const CREATE_HELP: &str = "usage: rustos-image create --fs lfs2|lfs1|fat (--preset NAME | --block-size N --blocks N)
                           [--readsize N] [--progsize N] [--lookahead N] [--uf2 FILE]
                           SRC_DIR IMAGE
 
 Makes IMAGE (block size x blocks bytes) holding SRC_DIR's files and directories, formatted
 as MicroPython's vfs.VfsLfs2 (or VfsLfs1) formats a device with the same readsize, progsize and
-lookahead (defaults: the preset's, else 32 each, as VfsLfs2's and VfsLfs1's).  --uf2 FILE also writes the image as
+lookahead (defaults: the preset's, else 32 each, as VfsLfs2's and VfsLfs1's), or as
+vfs.VfsFat.mkfs formats one of blocks of 512 to 4096 bytes (--fs fat; the size options are
+littlefs's and do not apply).  --uf2 FILE also writes the image as
 a UF2 file for the preset's flash offset, to copy to an rp2 board beside the firmware's own.
 On any error nothing is left at IMAGE or FILE.";
 
@@ -289,9 +291,9 @@ fn create(args: &[String]) -> Result<(), Fail> {
         ],
     )?;
     let kind = match a.get("fs") {
-        Some(k @ ("lfs2" | "lfs1")) => k,
-        Some(other) => return Err(Fail(format!("--fs {other}: this build makes lfs2 and lfs1 images"))),
-        None => return Err(Fail("give --fs lfs2 or --fs lfs1".into())),
+        Some(k @ ("lfs2" | "lfs1" | "fat")) => k,
+        Some(other) => return Err(Fail(format!("--fs {other}: the filesystems are lfs2, lfs1 and fat"))),
+        None => return Err(Fail("give --fs lfs2, lfs1 or fat".into())),
     };
     let [src, image] = a.paths("SRC_DIR IMAGE")?;
     let (cfg, preset) = geometry(&a, kind)?;
@@ -340,7 +342,7 @@ fn create(args: &[String]) -> Result<(), Fail> {
                 return Err(Fail(format!(
                     "{src} does not fit: {total_bytes} bytes in {files} files, and the filesystem filled up \
                      after {done_bytes} bytes in {done_files} files; at least {} bytes more than its {capacity} \
-                     (littlefs keeps metadata and whole blocks per file besides)",
+                     (the filesystem keeps metadata and whole blocks or clusters per file besides)",
                     total_bytes - done_bytes
                 )));
             }
@@ -348,7 +350,7 @@ fn create(args: &[String]) -> Result<(), Fail> {
         }
     }
     drop(progress);
-    let (_, _, used) = fs.usage().map_err(|e| fs_err("walk", e))?;
+    let (unit, _, _, used) = fs.usage().map_err(|e| fs_err("walk", e))?;
     let what = fs.describe();
     let data = fs.finish().map_err(|e| fs_err("unmount", e))?;
     write_atomically(Path::new(image), &data)?;
@@ -360,7 +362,7 @@ fn create(args: &[String]) -> Result<(), Fail> {
         }
     }
     println!(
-        "{image}: {what}, {} blocks of {}, {files} files, {} directories, {total_bytes} bytes; {used} blocks used",
+        "{image}: {what}, {} blocks of {}, {files} files, {} directories, {total_bytes} bytes; {used} {unit}s used",
         cfg.block_count,
         cfg.block_size,
         items.len() - files
@@ -449,9 +451,9 @@ fn check(args: &[String]) -> Result<(), Fail> {
             bytes += data.len() as u64;
         }
     }
-    let (_, _, used) = fs.usage().map_err(|e| fs_err("walking the blocks", e))?;
+    let (unit, _, _, used) = fs.usage().map_err(|e| fs_err("walking the blocks", e))?;
     println!(
-        "{image}: ok: {}, {files} files ({bytes} bytes), {} directories, {used} blocks in use",
+        "{image}: ok: {}, {files} files ({bytes} bytes), {} directories, {used} {unit}s in use",
         fs.describe(),
         entries.len() - files
     );
@@ -462,13 +464,13 @@ fn info(args: &[String]) -> Result<(), Fail> {
     let a = parse(args, &[])?;
     let [image] = a.paths("IMAGE")?;
     let mut fs = open_image(image)?;
-    let (bs, blocks, used) = fs.usage().map_err(|e| fs_err("walking the blocks", e))?;
+    let (unit, bs, blocks, used) = fs.usage().map_err(|e| fs_err("walking the blocks", e))?;
     let free = blocks.saturating_sub(used);
     println!("kind: {}", fs.describe());
-    println!("block size: {bs}");
-    println!("blocks: {blocks}");
-    println!("used: {used} blocks ({} bytes)", u64::from(used) * u64::from(bs));
-    println!("free: {free} blocks ({} bytes)", u64::from(free) * u64::from(bs));
+    println!("{unit} size: {bs}");
+    println!("{unit}s: {blocks}");
+    println!("used: {used} {unit}s ({} bytes)", u64::from(used) * u64::from(bs));
+    println!("free: {free} {unit}s ({} bytes)", u64::from(free) * u64::from(bs));
     Ok(())
 }
 

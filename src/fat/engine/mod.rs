@@ -17,6 +17,7 @@ mod boot;
 mod cache;
 mod dir;
 mod file;
+mod host;
 mod ops;
 mod path;
 mod table;
@@ -24,6 +25,7 @@ mod table;
 pub use boot::Bpb;
 pub use dir::{listed_name, Cursor, LfnBuf, NameBuf, SHORT_NAME};
 pub use file::{FileState, F_BAD, F_MODIFIED, F_READABLE, F_WRITABLE};
+pub use host::Listed;
 pub use ops::{cwd_after_rename, Mode, StatInfo};
 pub use path::{resolve, FatPath};
 

@@ -1,0 +1,131 @@
+//! Whole-path calls on an [`OwnedFs`], as a host program or a test uses the engine: the
+//! same engine calls the binding makes, with "/" as the current directory.
+use super::{listed_name, resolve, BlockDevice, Clock, FileState, Mode, OwnedFs, Result, F_MODIFIED};
+use alloc::vec;
+use alloc::vec::Vec;
+
+/// A directory entry: its name as listed, whether it is a directory, its size.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Listed {
+    pub name: Vec<u8>,
+    pub is_dir: bool,
+    pub size: u32,
+}
+
+impl<D: BlockDevice, C: Clock> OwnedFs<D, C> {
+    pub fn mkdir(&mut self, path: &str) -> Result<()> {
+        let p = resolve(path.as_bytes(), b"/")?;
+        self.fs().call(true, |fs, bp| fs.mkdir(bp, &p))
+    }
+
+    /// Remove a file (`dir` false) or an empty directory (`dir` true).
+    pub fn remove_path(&mut self, path: &str, dir: bool) -> Result<()> {
+        let p = resolve(path.as_bytes(), b"/")?;
+        self.fs().call(true, |fs, bp| fs.remove(bp, &p, &[], dir))
+    }
+
+    pub fn rename_path(&mut self, from: &str, to: &str) -> Result<()> {
+        let a = resolve(from.as_bytes(), b"/")?;
+        let b = resolve(to.as_bytes(), b"/")?;
+        self.fs().call(true, |fs, bp| fs.rename(bp, &a, &b))
+    }
+
+    /// Open as `open(path, mode)` does, at the end for an append mode.
+    pub fn open_path(&mut self, path: &str, mode: &str) -> Result<FileState> {
+        let p = resolve(path.as_bytes(), b"/")?;
+        let m = Mode::parse(mode.as_bytes());
+        let mut f = self.fs().call(false, |fs, bp| fs.open(bp, &p, &m))?;
+        if m.append {
+            let size = f.size();
+            self.fs().call(false, |fs, bp| fs.seek_to(bp, &mut f, size))?;
+        }
+        Ok(f)
+    }
+
+    pub fn write_to(&mut self, f: &mut FileState, data: &[u8]) -> Result<usize> {
+        self.fs().call(false, |fs, bp| fs.write_all(bp, f, data))
+    }
+
+    pub fn read_from(&mut self, f: &mut FileState, buf: &mut [u8]) -> Result<usize> {
+        self.fs().call(false, |fs, bp| fs.read(bp, f, buf))
+    }
+
+    pub fn seek_in(&mut self, f: &mut FileState, to: i64) -> Result<u32> {
+        self.fs().call(false, |fs, bp| fs.seek(bp, f, to))
+    }
+
+    /// Write a file's entry back if it changed (a file object's close).
+    pub fn close_file(&mut self, f: &mut FileState) -> Result<()> {
+        if !f.has(F_MODIFIED) {
+            return Ok(());
+        }
+        self.fs().call(true, |fs, bp| fs.flush_file(bp, f))
+    }
+
+    /// Create or replace a file with `data`.
+    pub fn write_file(&mut self, path: &str, data: &[u8]) -> Result<()> {
+        let mut f = self.open_path(path, "wb")?;
+        self.write_to(&mut f, data)?;
+        self.close_file(&mut f)
+    }
+
+    /// A whole file, read to its end (not by the size its entry claims).
+    pub fn read_file(&mut self, path: &str) -> Result<Vec<u8>> {
+        let mut f = self.open_path(path, "rb")?;
+        let mut out = Vec::new();
+        let mut chunk = vec![0u8; 4096];
+        loop {
+            let n = self.read_from(&mut f, &mut chunk)?;
+            if n == 0 {
+                return Ok(out);
+            }
+            out.extend_from_slice(&chunk[..n]);
+        }
+    }
+
+    /// (is_dir, size) of what `path` names; None for the root.
+    pub fn stat_path(&mut self, path: &str) -> Result<Option<(bool, u32)>> {
+        let p = resolve(path.as_bytes(), b"/")?;
+        let s = self.fs().call(true, |fs, _| fs.stat(&p))?;
+        Ok(s.map(|s| (s.is_dir, s.size)))
+    }
+
+    /// (free clusters, clusters, bytes a cluster).
+    pub fn usage(&mut self) -> Result<(u32, u32, u32)> {
+        let ss = self.vol.sector_size() as u32;
+        self.fs()
+            .call(true, |fs, bp| Ok((fs.free_clusters(bp)?, bp.clusters, bp.spc * ss)))
+    }
+
+    /// A directory's entries in the order they are stored, without "." and "..".
+    pub fn list(&mut self, path: &str) -> Result<Vec<Listed>> {
+        let p = resolve(path.as_bytes(), b"/")?;
+        let mut fs = self.fs();
+        let mut cur = fs.call(true, |fs, bp| fs.open_dir(bp, &p))?;
+        let mut out = Vec::new();
+        let mut lfn = [0u16; 256];
+        loop {
+            let next = fs.call(false, |fs, bp| {
+                let Some((e, has_lfn)) = fs.dir_read(bp, &mut cur, &mut lfn)? else {
+                    return Ok(None);
+                };
+                let mut name = [0u8; 768];
+                let name = listed_name(&e, has_lfn.then_some(&lfn[..]), &mut name).to_vec();
+                if !fs.dir_next(bp, &mut cur, false)? {
+                    cur.finish();
+                }
+                let size = u32::from_le_bytes([e[28], e[29], e[30], e[31]]);
+                Ok(Some(Listed {
+                    name,
+                    is_dir: e[11] & 0x10 != 0,
+                    size,
+                }))
+            })?;
+            match next {
+                None => return Ok(out),
+                Some(l) if l.name == b"." || l.name == b".." => {}
+                Some(l) => out.push(l),
+            }
+        }
+    }
+}
