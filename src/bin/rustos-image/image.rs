@@ -145,7 +145,7 @@ struct FatImage {
 
 fn fat_error(e: fat::Error) -> Error {
     Error {
-        text: format!("{}", e.errno().map_or("the device failed", |x| x.name())),
+        text: e.errno().map_or("the device failed", |x| x.name()).to_string(),
         no_space: e == fat::Error::ENOSPC,
     }
 }
