@@ -554,3 +554,40 @@ fn timestamps_come_from_the_clock() {
     let s = v.fs().call(true, |fs, _| fs.stat(&p)).unwrap().unwrap();
     assert_eq!(u32::from(s.fdate) << 16 | u32::from(s.ftime), TIME);
 }
+
+/// `check` finds what fsck.fat reports: nothing on a clean volume; a size that disagrees
+/// with the chain, clusters nothing holds, and two entries sharing a chain.
+#[test]
+fn check_reports_damage_as_fsck_fat_does() {
+    let mut v = formatted::<4096>(2048, 512);
+    v.mkdir("/d").unwrap();
+    v.write_file("/d/a", &pattern(3000, 1)).unwrap();
+    v.write_file("/b", &pattern(700, 2)).unwrap();
+    let clean = v.check().unwrap();
+    assert_eq!((clean.files, clean.dirs), (2, 1));
+    assert!(clean.problems.is_empty(), "{clean:?}");
+    let image = v.dev.data.clone();
+    let entry = |img: &[u8], name: &[u8; 11]| img.windows(11).position(|w| w == name).expect("entry");
+    let check = |img: Vec<u8>| mounted(img, 512).check().unwrap().problems;
+
+    let mut grown = image.clone();
+    let b = entry(&grown, b"B          ");
+    grown[b + 28..b + 32].copy_from_slice(&5000u32.to_le_bytes());
+    let p = check(grown);
+    assert!(p.len() == 1 && p[0].starts_with("/b: its size is 5000 bytes"), "{p:?}");
+
+    let mut lost = image.clone();
+    let b = entry(&lost, b"B          ");
+    lost[b] = 0xE5; // deleted, its chain left in the FAT
+    let p = check(lost);
+    assert!(p.len() == 1 && p[0].contains("(lost)"), "{p:?}");
+
+    let mut shared = image;
+    let a = entry(&shared, b"A          ");
+    let b = entry(&shared, b"B          ");
+    let a_start = [shared[a + 26], shared[a + 27]];
+    shared[b + 26..b + 28].copy_from_slice(&a_start);
+    let p = check(shared);
+    assert!(p.iter().any(|l| l.contains("cross-linked")), "{p:?}");
+    assert!(p.iter().any(|l| l.contains("(lost)")), "{p:?}");
+}

@@ -241,6 +241,26 @@ def run(args, tmp):
         p = tool(args, "check", bad)
         ok("check fails on an image %s" % label, p.returncode == 1 and p.stderr.strip(), p.stdout + p.stderr)
 
+    # FAT damage that reads as a filesystem: check reports it as fsck.fat does.
+    fat = os.path.join(tmp, "fat_512_x_2048.img")
+    with open(fat, "rb") as f:
+        img = bytes(f.read())
+    main_at = img.find(b"MAIN    PY ")
+    for label, damage, ours_says, fsck_says in (
+        ("a size past its chain", lambda b: b[:main_at + 28] + (90000).to_bytes(4, "little") + b[main_at + 32:],
+         "/main.py: its size is 90000 bytes", "File size is 90000 bytes"),
+        ("a removed entry whose chain stayed (lost clusters)", lambda b: b[:main_at] + b"\xe5" + b[main_at + 1:],
+         "(lost)", "Reclaimed"),
+    ):
+        bad = os.path.join(tmp, "bad.img")
+        with open(bad, "wb") as f:
+            f.write(damage(img))
+        p = tool(args, "check", bad)
+        q = subprocess.run(["fsck.fat", "-n", bad], capture_output=True, text=True)
+        ok("check on FAT with %s reports what fsck.fat reports" % label,
+           main_at > 0 and p.returncode == 1 and ours_says in p.stderr and fsck_says in q.stdout,
+           "ours: exit %d %r; fsck.fat: %r" % (p.returncode, p.stderr, q.stdout))
+
     # Refusals: a message, exit 1, nothing left behind.
     big = os.path.join(tmp, "big")
     os.makedirs(big)

@@ -18,6 +18,10 @@ pub trait ImageFs {
     fn usage(&mut self) -> Result<(&'static str, u32, u32, u32), Error>;
     /// Unmount: the image's bytes.
     fn finish(self: Box<Self>) -> Result<Vec<u8>, Error>;
+    /// Damage a walk and reading every file do not show (FAT: what fsck.fat reports).
+    fn damage(&mut self) -> Result<Vec<String>, Error> {
+        Ok(Vec::new())
+    }
 }
 
 pub struct Entry {
@@ -198,6 +202,9 @@ impl ImageFs for FatImage {
     fn usage(&mut self) -> Result<(&'static str, u32, u32, u32), Error> {
         let (free, clusters, bytes) = self.fs.usage().map_err(fat_error)?;
         Ok(("cluster", bytes, clusters, clusters.saturating_sub(free)))
+    }
+    fn damage(&mut self) -> Result<Vec<String>, Error> {
+        Ok(self.fs.check().map_err(fat_error)?.problems)
     }
     fn finish(self: Box<Self>) -> Result<Vec<u8>, Error> {
         let mut fs = self.fs;

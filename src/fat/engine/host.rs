@@ -129,3 +129,134 @@ impl<D: BlockDevice, C: Clock> OwnedFs<D, C> {
         }
     }
 }
+
+/// What a consistency check of a volume found (`OwnedFs::check`): the kinds of damage
+/// `fsck.fat` reports, each as a line.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Checked {
+    pub files: u32,
+    pub dirs: u32,
+    pub problems: Vec<alloc::string::String>,
+}
+
+impl<D: BlockDevice, C: Clock> OwnedFs<D, C> {
+    /// Walk every directory and follow every chain, as fsck.fat does: chains that leave
+    /// the volume, run into a free cluster or share a cluster with another (cross-linked,
+    /// or looping), files whose size disagrees with their chain, and clusters the FAT
+    /// marks used that nothing holds (lost).  Reads only.
+    pub fn check(&mut self) -> Result<Checked> {
+        self.fs().call(false, |fs, bp| fs.check_volume(bp))
+    }
+}
+
+/// How deep `check` follows directories: deeper is taken for a loop in a corrupt volume.
+const CHECK_DEPTH: usize = 1024;
+
+impl<D: BlockDevice, C: Clock> super::Fs<'_, D, C> {
+    fn check_volume(&mut self, bp: &super::Bpb) -> Result<Checked> {
+        use alloc::format;
+        let n = bp.n_fatent();
+        let mut held = vec![false; n as usize];
+        let cluster_bytes = bp.spc * self.vol.sector_size() as u32;
+        let mut out = Checked::default();
+        if bp.kind == crate::fatlayout::FatKind::Fat32 {
+            self.follow_chain(bp, bp.root_cluster, "/", &mut held, &mut out)?;
+        }
+        let mut todo = vec![(0u32, alloc::string::String::new(), 0usize)];
+        let mut lfn = [0u16; 256];
+        while let Some((dir, path, depth)) = todo.pop() {
+            if depth > CHECK_DEPTH {
+                out.problems
+                    .push(format!("{path}: directories nested deeper than {CHECK_DEPTH}"));
+                continue;
+            }
+            let mut cur = self.dir_sdi(bp, dir, 0)?;
+            while let Some((e, has_lfn)) = self.dir_read(bp, &mut cur, &mut lfn)? {
+                let mut buf = [0u8; 768];
+                let name = listed_name(&e, has_lfn.then_some(&lfn[..]), &mut buf).to_vec();
+                if !self.dir_next(bp, &mut cur, false)? {
+                    cur.finish();
+                }
+                if name == b"." || name == b".." {
+                    continue;
+                }
+                let p = format!("{path}/{}", alloc::string::String::from_utf8_lossy(&name));
+                let start = super::dir::entry_cluster(bp, &e);
+                let chain = self.follow_chain(bp, start, &p, &mut held, &mut out)?;
+                if e[11] & 0x10 != 0 {
+                    out.dirs += 1;
+                    if start == 0 {
+                        out.problems.push(format!("{p}: a directory without a cluster"));
+                    } else if chain > 0 {
+                        todo.push((start, p, depth + 1));
+                    }
+                } else {
+                    out.files += 1;
+                    let size = u32::from_le_bytes([e[28], e[29], e[30], e[31]]);
+                    let want = size.div_ceil(cluster_bytes);
+                    if chain != want {
+                        out.problems.push(format!(
+                            "{p}: its size is {size} bytes, its cluster chain {} bytes",
+                            u64::from(chain) * u64::from(cluster_bytes)
+                        ));
+                    }
+                }
+            }
+        }
+        let mut lost = 0u32;
+        for c in 2..n {
+            if !held[c as usize] && self.get_fat(bp, c)? != 0 {
+                lost += 1;
+            }
+        }
+        if lost > 0 {
+            out.problems.push(format!(
+                "{lost} clusters the FAT marks used that no file or directory holds (lost)"
+            ));
+        }
+        Ok(out)
+    }
+
+    /// Mark the clusters of the chain from `start` as held; its length in clusters.
+    fn follow_chain(
+        &mut self,
+        bp: &super::Bpb,
+        start: u32,
+        path: &str,
+        held: &mut [bool],
+        out: &mut Checked,
+    ) -> Result<u32> {
+        use alloc::format;
+        let n = bp.n_fatent();
+        let mut c = start;
+        let mut len = 0;
+        if c == 0 {
+            return Ok(0);
+        }
+        loop {
+            if c < 2 || c >= n {
+                out.problems
+                    .push(format!("{path}: its chain reaches cluster {c}, off the volume"));
+                return Ok(len);
+            }
+            if held[c as usize] {
+                out.problems.push(format!(
+                    "{path}: cluster {c} is in another chain too (cross-linked), or the chain loops"
+                ));
+                return Ok(len);
+            }
+            held[c as usize] = true;
+            len += 1;
+            match self.get_fat(bp, c)? {
+                0 => {
+                    out.problems.push(format!(
+                        "{path}: its chain runs into cluster {c}, which the FAT marks free"
+                    ));
+                    return Ok(len);
+                }
+                next if next >= n => return Ok(len),
+                next => c = next,
+            }
+        }
+    }
+}
