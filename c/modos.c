@@ -2,6 +2,7 @@
 // call the Rust entry point, then raise (in C, with Rust frames gone) or return its value.
 #include "py/runtime.h"
 #include "py/mphal.h"
+#include "py/stream.h"
 #include "extmod/modplatform.h"
 #include "extmod/misc.h"
 #include "genhdr/mpversion.h"
@@ -23,6 +24,29 @@ const char rustos_uname_sysname[] = MICROPY_PY_SYS_PLATFORM;
 const char rustos_uname_release[] = MICROPY_VERSION_STRING;
 const char rustos_uname_version[] = MICROPY_GIT_TAG " on " MICROPY_BUILD_DATE RUSTOS_BUILD_TYPE_PAREN;
 const char rustos_uname_machine[] = MICROPY_BANNER_MACHINE;
+
+#if RUSTOS_VFS_FAT || RUSTOS_VFS_LFS1 || RUSTOS_VFS_LFS2
+// The methods of FAT's and littlefs's file objects: MicroPython's generic stream methods
+// over our read/write/ioctl, as stock's; and truncate, one object for every file type
+// (src/vfs.rs dispatches on self's type).
+RUSTOS_FUN_VAR(file_truncate, 1, 2);
+static const mp_rom_map_elem_t file_locals_table[] = {
+    { MP_ROM_QSTR(MP_QSTR_truncate), MP_ROM_PTR(&file_truncate_obj) },
+    { MP_ROM_QSTR(MP_QSTR_read), MP_ROM_PTR(&mp_stream_read_obj) },
+    { MP_ROM_QSTR(MP_QSTR_readinto), MP_ROM_PTR(&mp_stream_readinto_obj) },
+    { MP_ROM_QSTR(MP_QSTR_readline), MP_ROM_PTR(&mp_stream_unbuffered_readline_obj) },
+    { MP_ROM_QSTR(MP_QSTR_readlines), MP_ROM_PTR(&mp_stream_unbuffered_readlines_obj) },
+    { MP_ROM_QSTR(MP_QSTR_write), MP_ROM_PTR(&mp_stream_write_obj) },
+    { MP_ROM_QSTR(MP_QSTR_flush), MP_ROM_PTR(&mp_stream_flush_obj) },
+    { MP_ROM_QSTR(MP_QSTR_close), MP_ROM_PTR(&mp_stream_close_obj) },
+    { MP_ROM_QSTR(MP_QSTR_seek), MP_ROM_PTR(&mp_stream_seek_obj) },
+    { MP_ROM_QSTR(MP_QSTR_tell), MP_ROM_PTR(&mp_stream_tell_obj) },
+    { MP_ROM_QSTR(MP_QSTR___del__), MP_ROM_PTR(&mp_stream_close_obj) },
+    { MP_ROM_QSTR(MP_QSTR___enter__), MP_ROM_PTR(&mp_identity_obj) },
+    { MP_ROM_QSTR(MP_QSTR___exit__), MP_ROM_PTR(&mp_stream___exit___obj) },
+};
+MP_DEFINE_CONST_DICT(rustos_file_locals, file_locals_table);
+#endif
 
 RUSTOS_FUN_0(os_uname);
 RUSTOS_FUN_1(os_urandom);

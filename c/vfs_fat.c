@@ -36,6 +36,8 @@ RUSTOS_FUN_3(fat_rename);
 RUSTOS_FUN_2(fat_stat);
 RUSTOS_FUN_2(fat_statvfs);
 RUSTOS_FUN_VAR(fat_ilistdir, 1, 2);
+RUSTOS_FUN_3(fat_truncate);
+RUSTOS_FUN_3(fat_utime);
 
 mp_obj_t rustos_fat_dir_iternext_shim(mp_obj_t s) {
     return R(rustos_fat_dir_iternext(s));
@@ -57,6 +59,8 @@ static const mp_rom_map_elem_t fat_locals_table[] = {
     { MP_ROM_QSTR(MP_QSTR_rename), MP_ROM_PTR(&fat_rename_obj) },
     { MP_ROM_QSTR(MP_QSTR_stat), MP_ROM_PTR(&fat_stat_obj) },
     { MP_ROM_QSTR(MP_QSTR_statvfs), MP_ROM_PTR(&fat_statvfs_obj) },
+    { MP_ROM_QSTR(MP_QSTR_truncate), MP_ROM_PTR(&fat_truncate_obj) },
+    { MP_ROM_QSTR(MP_QSTR_utime), MP_ROM_PTR(&fat_utime_obj) },
     { MP_ROM_QSTR(MP_QSTR_mount), MP_ROM_PTR(&fat_mount_obj) },
     { MP_ROM_QSTR(MP_QSTR_umount), MP_ROM_PTR(&fat_umount_obj) },
 };

@@ -36,28 +36,6 @@ static void lfs_file_print(const mp_print_t *print, mp_obj_t self_in, mp_print_k
     mp_printf(print, "<io.%s>", mp_obj_get_type_str(self_in));
 }
 
-// The generic stream methods serve FAT's files (c/vfs_fat.c); littlefs files of both
-// versions have them and truncate.
-RUSTOS_FUN_VAR(lfs_file_truncate, 1, 2);
-static const mp_rom_map_elem_t lfs_file_locals_table[] = {
-    { MP_ROM_QSTR(MP_QSTR_truncate), MP_ROM_PTR(&lfs_file_truncate_obj) },
-    { MP_ROM_QSTR(MP_QSTR_read), MP_ROM_PTR(&mp_stream_read_obj) },
-    { MP_ROM_QSTR(MP_QSTR_readinto), MP_ROM_PTR(&mp_stream_readinto_obj) },
-    { MP_ROM_QSTR(MP_QSTR_readline), MP_ROM_PTR(&mp_stream_unbuffered_readline_obj) },
-    { MP_ROM_QSTR(MP_QSTR_readlines), MP_ROM_PTR(&mp_stream_unbuffered_readlines_obj) },
-    { MP_ROM_QSTR(MP_QSTR_write), MP_ROM_PTR(&mp_stream_write_obj) },
-    { MP_ROM_QSTR(MP_QSTR_flush), MP_ROM_PTR(&mp_stream_flush_obj) },
-    { MP_ROM_QSTR(MP_QSTR_close), MP_ROM_PTR(&mp_stream_close_obj) },
-    { MP_ROM_QSTR(MP_QSTR_seek), MP_ROM_PTR(&mp_stream_seek_obj) },
-    { MP_ROM_QSTR(MP_QSTR_tell), MP_ROM_PTR(&mp_stream_tell_obj) },
-    { MP_ROM_QSTR(MP_QSTR___del__), MP_ROM_PTR(&mp_stream_close_obj) },
-    { MP_ROM_QSTR(MP_QSTR___enter__), MP_ROM_PTR(&mp_identity_obj) },
-    { MP_ROM_QSTR(MP_QSTR___exit__), MP_ROM_PTR(&mp_stream___exit___obj) },
-};
-static MP_DEFINE_CONST_DICT(lfs_file_locals, lfs_file_locals_table);
-// FAT's files: the same without truncate (its engine has none yet).
-MP_DEFINE_CONST_DICT_WITH_SIZE(rustos_file_locals, lfs_file_locals_table + 1, MP_ARRAY_SIZE(lfs_file_locals_table) - 1);
-
 #define RUSTOS_LFS_TYPES(V, NAME) \
     static mp_obj_t lfs##V##_make_new(const mp_obj_type_t *t, size_t n, size_t k, const mp_obj_t *a) { \
         (void)t; return R(rustos_lfs_make_new(V, n, k, a)); } \
@@ -125,9 +103,9 @@ MP_DEFINE_CONST_DICT_WITH_SIZE(rustos_file_locals, lfs_file_locals_table + 1, MP
     static const mp_stream_p_t lfs##V##_textio_stream = { \
         .read = lfs##V##_file_read, .write = lfs##V##_file_write, .ioctl = lfs##V##_file_ioctl, .is_text = true }; \
     MP_DEFINE_CONST_OBJ_TYPE(rustos_type_lfs##V##_fileio, MP_QSTR_FileIO, MP_TYPE_FLAG_ITER_IS_STREAM, \
-        print, lfs_file_print, protocol, &lfs##V##_fileio_stream, locals_dict, &lfs_file_locals); \
+        print, lfs_file_print, protocol, &lfs##V##_fileio_stream, locals_dict, &rustos_file_locals); \
     MP_DEFINE_CONST_OBJ_TYPE(rustos_type_lfs##V##_textio, MP_QSTR_TextIOWrapper, MP_TYPE_FLAG_ITER_IS_STREAM, \
-        print, lfs_file_print, protocol, &lfs##V##_textio_stream, locals_dict, &lfs_file_locals)
+        print, lfs_file_print, protocol, &lfs##V##_textio_stream, locals_dict, &rustos_file_locals)
 
 #if RUSTOS_VFS_LFS1
 RUSTOS_LFS_TYPES(1, MP_QSTR_VfsLfs1);

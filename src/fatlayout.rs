@@ -574,8 +574,48 @@ pub fn plain_short_name(name: &str) -> Option<([u8; 11], u8)> {
     Some((n, flags))
 }
 
+/// FAT's packed date and time (2-second steps) of `secs` seconds since 1970-01-01 00:00,
+/// or None where FAT cannot hold it (before 1980, after 2107).
+pub fn fattime_from_unix(secs: i64) -> Option<u32> {
+    // Days to a civil date (proleptic Gregorian; Howard Hinnant's days_from_civil inverse).
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    if !(1980..=2107).contains(&year) {
+        return None;
+    }
+    let (h, m, s) = ((rem / 3600) as u32, (rem / 60 % 60) as u32, (rem % 60) as u32);
+    Some(((year as u32 - 1980) << 25) | (month << 21) | (day << 16) | (h << 11) | (m << 5) | (s / 2))
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn fattime_from_unix_packs_fat_dates() {
+        use super::fattime_from_unix as f;
+        assert_eq!(f(315_532_800), Some(1 << 21 | 1 << 16)); // 1980-01-01 00:00:00
+        assert_eq!(f(315_532_799), None);
+        // 2024-02-29 23:59:59: a leap day, odd seconds round down
+        assert_eq!(
+            f(1_709_251_199),
+            Some(44 << 25 | 2 << 21 | 29 << 16 | 23 << 11 | 59 << 5 | 29)
+        );
+        // 2107-12-31 23:59:58 is the last FAT time; 2108 is out
+        assert_eq!(
+            f(4_354_819_198),
+            Some(127 << 25 | 12 << 21 | 31 << 16 | 23 << 11 | 59 << 5 | 29)
+        );
+        assert_eq!(f(4_354_819_200), None);
+        assert_eq!(f(-1), None);
+    }
+
     use super::*;
 
     // (sectors, sector size) -> (sectors per cluster, FAT sectors, clusters) as stock

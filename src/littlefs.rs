@@ -1829,16 +1829,11 @@ fn file_version(o: Obj) -> Option<u8> {
     None
 }
 
-/// f.truncate([size]) of a littlefs file of either version (one method object serves
-/// both types, so the version comes from self's type).
-#[no_mangle]
-pub extern "C" fn rustos_lfs_file_truncate(n: usize, args: *const ffi::mp_obj_t) -> ffi::rustos_ret_t {
-    entry(|| {
-        let args = mp::args(n, args);
-        let f = *args.first().ok_or(Error::Type(msg!("truncate needs self")))?;
-        let v = file_version(f).ok_or(Error::Type(msg!("truncate needs a littlefs file")))?;
-        dispatch!(v, file_truncate(f, args.get(1).copied()))
-    })
+/// f.truncate([size]) of a littlefs file of either version (the version from self's
+/// type); None for any other object.
+pub fn file_truncate_any(f: Obj, size: Option<Obj>) -> Option<Result<Obj>> {
+    let v = file_version(f)?;
+    Some(dispatch!(v, file_truncate(f, size)))
 }
 
 #[no_mangle]

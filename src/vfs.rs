@@ -205,6 +205,27 @@ pub extern "C" fn rustos_vfs_sync() -> ffi::rustos_ret_t {
     entry(sync)
 }
 
+/// f.truncate([size]) of a FAT or littlefs file: one method object serves every file
+/// type (c/modos.c), the filesystem comes from self's type.
+#[no_mangle]
+pub extern "C" fn rustos_file_truncate(n: usize, args: *const ffi::mp_obj_t) -> ffi::rustos_ret_t {
+    entry(|| {
+        let args = mp::args(n, args);
+        let f = *args.first().ok_or(Error::Type(msg!("truncate needs self")))?;
+        let size = args.get(1).copied();
+        #[cfg(any(vfs_lfs1, vfs_lfs2))]
+        if let Some(r) = crate::littlefs::file_truncate_any(f, size) {
+            return r;
+        }
+        #[cfg(vfs_fat)]
+        if let Some(r) = crate::fat::file_truncate_any(f, size) {
+            return r;
+        }
+        let _ = size;
+        Err(Error::Type(msg!("truncate needs a file")))
+    })
+}
+
 #[no_mangle]
 pub extern "C" fn rustos_vfs_truncate(path: ffi::mp_obj_t, length: ffi::mp_obj_t) -> ffi::rustos_ret_t {
     entry(|| truncate(Obj(path), Obj(length)))
@@ -533,18 +554,13 @@ fn sync() -> Result<Obj> {
 }
 
 /// A filesystem method that not every filesystem has (truncate, utime): the mounted
-/// filesystem's own, or EOPNOTSUPP where it has none.  VfsFat has neither yet (its
-/// engine is being moved; they come after), and says so rather than raise AttributeError.
+/// filesystem's own, or EOPNOTSUPP where it has none (rather than AttributeError).
 fn optional_method(path: Obj, meth: Qstr, rest: Obj) -> Result<Obj> {
     let t = resolve(path)?;
     let Target::Mount(m, p) = t else {
         return proxy(&t, meth, &[]);
     };
     let fs = mount_obj(m);
-    #[cfg(vfs_fat)]
-    if crate::fat::is_fat(fs) {
-        return Err(Errno::EOPNOTSUPP.into());
-    }
     if !fs.has_method(meth)? {
         return Err(Errno::EOPNOTSUPP.into());
     }

@@ -5,4 +5,4 @@ pub mod engine;
 #[cfg(all(mp, vfs_fat))]
 mod binding;
 #[cfg(all(mp, vfs_fat))]
-pub use binding::{call_direct, is_fat, names_iter, new_mounted, sync_if_fat};
+pub use binding::{call_direct, file_truncate_any, is_fat, names_iter, new_mounted, sync_if_fat};

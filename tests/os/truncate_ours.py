@@ -1,7 +1,7 @@
 # f.truncate(size=None) and os.truncate(path, length) (issue 23), beyond stock: littlefs v1
 # and v2 files and VfsPosix files, with CPython's semantics (size defaults to the
 # position, the position does not move, growing fills with zeros, the new size is
-# returned).  FAT has neither yet: its files lack the method, os.truncate is EOPNOTSUPP.
+# returned).  FAT too: shrinking frees the clusters past the end, growing writes zeros.
 import os
 import vfs
 
@@ -168,9 +168,27 @@ print("VfsFat")
 dev = RAM(256, 512)
 vfs.VfsFat.mkfs(dev)
 vfs.mount(vfs.VfsFat(dev), "/fat")
+free = os.statvfs("/fat")[3]
 with open("/fat/f", "w") as f:
-    f.write("fat")
+    f.write("fat" * 700)
     print("  file has truncate:", hasattr(f, "truncate"))
-err(os.truncate, "/fat/f", 1)
-print("  unchanged:", content("/fat/f"))
+    f.seek(100)
+    print("  truncate(1500):", f.truncate(1500), "tell:", f.tell())
+    print("  truncate():", f.truncate(), "tell:", f.tell())
+    f.seek(300)
+    print("  truncate(10), then a write at 300:", f.truncate(10), f.write("!"))
+print("  content:", content("/fat/f") == ("fat" * 4)[:10].encode() + bytes(290) + b"!", os.stat("/fat/f")[6])
+err(os.truncate, "/fat/f", 5000)
+print("  grown with zeros:", content("/fat/f")[301:] == bytes(5000 - 301), os.stat("/fat/f")[6])
+err(os.truncate, "/fat/f", 2)
+print("  shrunk:", content("/fat/f"), "clusters back:", os.statvfs("/fat")[3] == free - 1)
+err(os.truncate, "/fat", 0)
+err(os.truncate, "/fat/nope", 0)
+with open("/fat/f", "rb") as f:
+    err(f.truncate, 0)
+err(os.truncate, "/fat/f", 10 * 1024 * 1024)
+print("  unchanged after ENOSPC:", content("/fat/f"))
+vfs.umount("/fat")
+vfs.mount(vfs.VfsFat(dev), "/fat", readonly=True)
+err(os.truncate, "/fat/f", 0)
 vfs.umount("/fat")

@@ -1,7 +1,8 @@
 # os.utime(path, times=None, *, ns=None) (issue 23), beyond stock.  littlefs 2 mounted
 # with mtime=True writes its mtime attribute (os.stat shows it); VfsPosix sets the host's
-# times; littlefs 1, littlefs 2 with mtime=False and FAT raise EOPNOTSUPP rather than do
-# nothing.  Arguments are checked as CPython checks them.
+# times; FAT writes its entry's date and time (2-second steps, 1980 to 2107: outside them
+# OverflowError); littlefs 1 and littlefs 2 with mtime=False raise EOPNOTSUPP rather than
+# do nothing.  Arguments are checked as CPython checks them.
 import os
 import time
 import vfs
@@ -116,7 +117,17 @@ vfs.VfsFat.mkfs(dev)
 vfs.mount(vfs.VfsFat(dev), "/fat")
 with open("/fat/g", "w") as f:
     f.write("g")
+os.mkdir("/fat/d")
 err(os.utime, "/fat/g", (1, 2))
+err(os.utime, "/fat/g", (1, 1000000001))
+print("  stat:", os.stat("/fat/g")[8], "(2-second steps)")
+err(os.utime, "/fat/d", ns=(0, 1234567890 * 10**9))
+print("  stat:", os.stat("/fat/d")[8])
+err(os.utime, "/fat", (1, 1000000000))
+err(os.utime, "/fat/nope", (1, 1000000000))
+vfs.umount("/fat")
+vfs.mount(vfs.VfsFat(dev), "/fat", readonly=True)
+err(os.utime, "/fat/g", (1, 1000000000))
 vfs.umount("/fat")
 
 HOST = "/tmp/rustos_utime_test"

@@ -127,19 +127,9 @@ impl Clock for HostClock {
         let secs = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
-        // Days to a civil date (proleptic Gregorian; Howard Hinnant's algorithm).
-        let (days, rem) = ((secs / 86400) as i64, secs % 86400);
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        let year = (yoe + era * 400 + i64::from(month <= 2)).clamp(1980, 2107) as u32;
-        let (h, m, s) = ((rem / 3600) as u32, (rem / 60 % 60) as u32, (rem % 60) as u32);
-        ((year - 1980) << 25) | (month << 21) | (day << 16) | (h << 11) | (m << 5) | (s / 2)
+        // A host clock outside FAT's years (1980-2107) stamps the nearest end.
+        let secs = i64::try_from(secs).unwrap_or(i64::MAX);
+        rustos::fatlayout::fattime_from_unix(secs.clamp(315_532_800, 4_354_819_198)).unwrap_or(0)
     }
 }
 

@@ -1,6 +1,6 @@
 //! The entry points c/vfs_fat.c calls: each packages its outcome for the C shim, which
 //! raises after our frames are gone.
-use super::file::{file_ioctl, file_read, file_write, open};
+use super::file::{file_ioctl, file_read, file_write, open, truncate_path, utime_path};
 use super::*;
 use crate::mp::{entry, io_entry};
 
@@ -148,4 +148,18 @@ pub extern "C" fn rustos_fat_file_ioctl(
     exc: *mut ffi::rustos_ret_t,
 ) -> ffi::mp_uint_t {
     io_entry(errcode, exc, || file_ioctl(o, request as u32, arg))
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_fat_truncate(
+    s: ffi::mp_obj_t,
+    path: ffi::mp_obj_t,
+    length: ffi::mp_obj_t,
+) -> ffi::rustos_ret_t {
+    entry(|| truncate_path(s as _, Obj(path), Obj(length)))
+}
+
+#[no_mangle]
+pub extern "C" fn rustos_fat_utime(s: ffi::mp_obj_t, path: ffi::mp_obj_t, ns: ffi::mp_obj_t) -> ffi::rustos_ret_t {
+    entry(|| utime_path(s as _, Obj(path), Obj(ns)))
 }

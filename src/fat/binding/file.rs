@@ -4,6 +4,7 @@ use crate::errno::Errno;
 use crate::fat::engine::{FileState, Mode, F_MODIFIED, F_READABLE, F_WRITABLE};
 use crate::ffi;
 use crate::mp::{check, error::errno_number, Error, Io, Obj, Result};
+use crate::msg;
 use core::ffi::c_void;
 use core::ptr::addr_of_mut;
 
@@ -179,4 +180,99 @@ pub(super) fn file_ioctl(o: ffi::mp_obj_t, request: u32, arg: usize) -> Result<I
         }
         _ => Ok(einval()),
     }
+}
+
+/// A new size for truncate: None is the position `pos`; negative is EINVAL; more than a
+/// FAT file can hold (4 GiB - 1) is EFBIG, as CPython's os.truncate reports them.
+fn truncate_size(size: Option<Obj>, pos: u32) -> Result<u32> {
+    let Some(size) = size.filter(|s| !s.is_none()) else {
+        return Ok(pos);
+    };
+    let size = size.get_i64()?;
+    if size < 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    u32::try_from(size).map_err(|_| Errno::EFBIG.into())
+}
+
+/// Writes are refused on a read-only mount (or device) before anything changes.
+fn require_writable(vfs: *mut VfsFat) -> Result<()> {
+    // SAFETY: reading our own field of a live filesystem object.
+    if unsafe { (*vfs).bdev.is_readonly() } {
+        return Err(Errno::EROFS.into());
+    }
+    Ok(())
+}
+
+/// f.truncate(size=None) of a FAT file (None for any other object): the new size; the
+/// position stays; growing fills with zeros; a handle not open for writing is EINVAL, as
+/// Linux's ftruncate says.  The entry follows at flush or close, as after a write.
+pub fn file_truncate_any(o: Obj, size: Option<Obj>) -> Option<Result<Obj>> {
+    if !o.is_type(&raw const ffi::rustos_type_fat_fileio) && !o.is_type(&raw const ffi::rustos_type_fat_textio) {
+        return None;
+    }
+    let Some((f, vfs)) = open_file(o.0) else {
+        return Some(Err(Error::Value(msg!("I/O operation on closed file"))));
+    };
+    Some((|| {
+        if !f.has(F_WRITABLE) {
+            return Err(Errno::EINVAL.into());
+        }
+        require_writable(vfs)?;
+        let size = truncate_size(size, f.pos())?;
+        with_fs(vfs, false, |fs, p| fs.truncate(p, f, size))?;
+        Obj::from_uint(u64::from(size))
+    })())
+}
+
+/// VfsFat.truncate(path, length) (os.truncate): open for writing, truncate, write the
+/// entry back (also after a failure part way: what was filled stays, the entry saying so).
+pub(super) fn truncate_path(vfs: *mut VfsFat, path: Obj, length: Obj) -> Result<Obj> {
+    // The size is checked before anything is opened: bad input changes nothing.
+    if length.is_none() {
+        return Err(Error::Type(msg!("truncate: length must be an int")));
+    }
+    let size = truncate_size(Some(length), 0)?;
+    require_writable(vfs)?;
+    let p = resolve(vfs, path)?;
+    // A directory (the root too) is EISDIR, as on the other filesystems (a FAT open of
+    // one would say ENOENT).
+    if p.comps.is_empty() || with_fs(vfs, true, |fs, _| fs.stat(&p))?.is_none_or(|s| s.is_dir) {
+        return Err(Errno::EISDIR.into());
+    }
+    let mut st = with_fs(vfs, false, |fs, bp| fs.open(bp, &p, &Mode::parse(b"r+")))?;
+    let truncated = with_fs(vfs, false, |fs, bp| fs.truncate(bp, &mut st, size));
+    if st.has(F_MODIFIED) {
+        with_fs(vfs, true, |fs, bp| fs.flush_file(bp, &mut st))?;
+        device_sync(vfs)?;
+    }
+    truncated?;
+    Ok(Obj::NONE)
+}
+
+/// VfsFat.utime(path, ns) (os.utime): ns is None (now) or (atime_ns, mtime_ns) in the
+/// port's epoch; FAT keeps the modification time, in 2-second steps, from 1980 to 2107
+/// (OverflowError outside them).  The root has no entry to hold one: EINVAL.
+pub(super) fn utime_path(vfs: *mut VfsFat, path: Obj, ns: Obj) -> Result<Obj> {
+    let p = resolve(vfs, path)?;
+    // The path must exist whatever else is wrong, as on any filesystem.
+    with_fs(vfs, true, |fs, _| fs.stat(&p))?;
+    let fattime = match ns.tuple2() {
+        None if ns.is_none() => {
+            // SAFETY: the port's clock; cannot raise.
+            unsafe { ffi::rustos_fattime() }
+        }
+        None => return Err(Error::Type(msg!("utime: ns must be None or a tuple of 2 ints"))),
+        Some((a, m)) => {
+            a.get_i64()?;
+            // SAFETY: a pure conversion in C: where the port's epoch lies after 1970.
+            let epoch = unsafe { ffi::rustos_epoch_ns_1970() };
+            let secs = m.get_i64()?.checked_add(epoch).map(|ns| ns.div_euclid(1_000_000_000));
+            secs.and_then(crate::fatlayout::fattime_from_unix)
+                .ok_or(Error::Overflow(msg!("timestamp out of range for FAT (1980 to 2107)")))?
+        }
+    };
+    require_writable(vfs)?;
+    with_fs(vfs, true, |fs, _| fs.set_mtime(&p, fattime))?;
+    Ok(Obj::NONE)
 }

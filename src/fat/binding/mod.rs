@@ -29,6 +29,7 @@ use core::ptr::{addr_of, addr_of_mut};
 
 mod exports;
 mod file;
+pub use file::file_truncate_any;
 
 /// Largest sector size we accept: the port's FF_MAX_SS (c/rustos_config.h).
 const MAX_SS: usize = ffi::RUSTOS_FAT_MAX_SS as usize;

@@ -213,6 +213,14 @@ impl<D: BlockDevice, C: Clock> Fs<'_, D, C> {
     /// Write at the position as oofatfs's f_write, growing the chain as it goes.  Stops
     /// short when the volume is full.
     pub fn write(&mut self, p: &Bpb, f: &mut FileState, data: &[u8]) -> Result<usize> {
+        if f.pos > f.size {
+            // A truncate left the position past the end: the gap reads as zeros, as a
+            // seek there makes it.
+            let target = f.pos;
+            if self.seek(p, f, i64::from(target))? < target {
+                return Ok(0);
+            }
+        }
         let ss = self.ssize();
         let btw = (data.len() as u64).min(u64::from(u32::MAX - f.pos)) as usize;
         let mut done = 0;
@@ -332,6 +340,59 @@ impl<D: BlockDevice, C: Clock> Fs<'_, D, C> {
             return Err(Errno::ENOSPC.into());
         }
         Ok(done)
+    }
+
+    /// Truncate or extend an open, writable file to `size` bytes with CPython's semantics:
+    /// the position stays (past the new end it reads nothing, and a write there first
+    /// fills the gap with zeros); growing fills zeros from the end, as a seek past it;
+    /// shrinking frees the clusters past the new end, as oofatfs's f_truncate.  ENOSPC
+    /// when the volume fills while growing (what was filled stays, as after a short write).
+    pub fn truncate(&mut self, p: &Bpb, f: &mut FileState, size: u32) -> Result<()> {
+        if f.has(F_BAD) {
+            return Err(eio());
+        }
+        let pos = f.pos;
+        if size > f.size {
+            // Refused before any cluster is taken when the free ones cannot hold it.
+            let bcs = p.spc * self.ssize();
+            let need = size.div_ceil(bcs) - f.size.div_ceil(bcs);
+            if need > self.free_clusters(p)? {
+                return Err(Errno::ENOSPC.into());
+            }
+            let reached = self.seek(p, f, i64::from(size))?;
+            self.seek_to(p, f, pos)?;
+            return if reached < size {
+                Err(Errno::ENOSPC.into())
+            } else {
+                Ok(())
+            };
+        }
+        if size == f.size {
+            return Ok(());
+        }
+        let n = p.n_fatent();
+        if size == 0 {
+            if f.sclust != 0 {
+                self.remove_chain(p, f.sclust, 0)?;
+            }
+            (f.sclust, f.clust) = (0, 0);
+        } else {
+            let bcs = p.spc * self.ssize();
+            let mut c = f.sclust;
+            for _ in 0..(size - 1) / bcs {
+                c = self.get_fat(p, c)?;
+                if c < 2 || c >= n {
+                    return Err(eio());
+                }
+            }
+            let next = self.get_fat(p, c)?;
+            if next >= 2 && next < n {
+                self.remove_chain(p, next, c)?;
+            }
+        }
+        f.size = size;
+        f.flags |= F_MODIFIED;
+        Ok(())
     }
 
     /// Write an open file's entry back as oofatfs's f_sync (if the entry is still its

@@ -54,6 +54,15 @@ impl<D: BlockDevice, C: Clock> OwnedFs<D, C> {
         self.fs().call(false, |fs, bp| fs.seek(bp, f, to))
     }
 
+    pub fn truncate_file(&mut self, f: &mut FileState, size: u32) -> Result<()> {
+        self.fs().call(false, |fs, bp| fs.truncate(bp, f, size))
+    }
+
+    pub fn set_mtime_path(&mut self, path: &str, fattime: u32) -> Result<()> {
+        let p = resolve(path.as_bytes(), b"/")?;
+        self.fs().call(true, |fs, _| fs.set_mtime(&p, fattime))
+    }
+
     /// Write a file's entry back if it changed (a file object's close).
     pub fn close_file(&mut self, f: &mut FileState) -> Result<()> {
         if !f.has(F_MODIFIED) {

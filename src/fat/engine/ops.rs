@@ -312,6 +312,20 @@ impl<D: BlockDevice, C: Clock> Fs<'_, D, C> {
         }))
     }
 
+    /// Set the modification date and time of the entry `p` names to `fattime` (FAT's
+    /// packed format, 2-second steps): what os.utime keeps on FAT.  The root has no entry
+    /// to hold a time: EINVAL.
+    pub fn set_mtime(&mut self, p: &FatPath, fattime: u32) -> Result<()> {
+        self.check_writable()?;
+        self.entry_path_error(p, true)?;
+        let Some(found) = self.walk(&p.comps)? else {
+            return Err(Errno::EINVAL.into());
+        };
+        let mut e = found.e;
+        e[22..26].copy_from_slice(&fattime.to_le_bytes());
+        self.write_entry(found.at, &e)
+    }
+
     /// Whether `comps` names a directory (Some(true), the root too) or a file.
     #[inline]
     pub fn lookup_is_dir(&mut self, comps: &[&str]) -> Result<Option<bool>> {
