@@ -591,3 +591,63 @@ fn check_reports_damage_as_fsck_fat_does() {
     assert!(p.iter().any(|l| l.contains("cross-linked")), "{p:?}");
     assert!(p.iter().any(|l| l.contains("(lost)")), "{p:?}");
 }
+
+/// truncate with CPython's semantics: shrinking frees the clusters past the end (the
+/// volume checks clean, the free count comes back), growing reads as zeros, the position
+/// stays, and a write past a shrunk end fills the gap with zeros.
+#[test]
+fn truncate_shrinks_grows_and_keeps_the_position() {
+    let mut v = formatted::<4096>(2048, 512);
+    let (free0, _) = statvfs(&mut v);
+    let data = pattern(5000, 3);
+    v.write_file("/f", &data).unwrap();
+    let mut f = open(&mut v, "/f", "r+b").unwrap();
+    seek(&mut v, &mut f, 4000).unwrap();
+    v.truncate_file(&mut f, 1000).unwrap();
+    assert_eq!((f.pos(), f.size()), (4000, 1000));
+    close(&mut v, &mut f).unwrap();
+    assert_eq!(read_file(&mut v, "/f").unwrap(), &data[..1000]);
+    assert!(v.check().unwrap().problems.is_empty());
+
+    let mut f = open(&mut v, "/f", "r+b").unwrap();
+    v.truncate_file(&mut f, 3000).unwrap();
+    assert_eq!((f.pos(), f.size()), (0, 3000));
+    seek(&mut v, &mut f, 500).unwrap();
+    v.truncate_file(&mut f, 200).unwrap();
+    write(&mut v, &mut f, b"xy").unwrap();
+    close(&mut v, &mut f).unwrap();
+    let mut want = data[..200].to_vec();
+    want.resize(500, 0);
+    want.extend_from_slice(b"xy");
+    assert_eq!(read_file(&mut v, "/f").unwrap(), want);
+    assert!(v.check().unwrap().problems.is_empty());
+
+    let mut f = open(&mut v, "/f", "r+b").unwrap();
+    v.truncate_file(&mut f, 0).unwrap();
+    close(&mut v, &mut f).unwrap();
+    assert_eq!(stat(&mut v, "/f").unwrap(), Some((false, 0)));
+    remove(&mut v, "/f").unwrap();
+    assert_eq!(statvfs(&mut v).0, free0);
+    assert!(v.check().unwrap().problems.is_empty());
+}
+
+#[test]
+fn set_mtime_writes_the_entry_date_and_time() {
+    let mut v = formatted::<4096>(2048, 512);
+    v.mkdir("/d").unwrap();
+    v.write_file("/d/f", b"x").unwrap();
+    let t = ((2001 - 1980) << 25) | (2 << 21) | (3 << 16) | (4 << 11) | (5 << 5) | 3;
+    v.set_mtime_path("/d/f", t).unwrap();
+    v.set_mtime_path("/d", t).unwrap();
+    let mut again = mounted(v.dev.data.clone(), 512);
+    let e = again.list("/d").unwrap();
+    assert_eq!(e.len(), 1);
+    let img = &v.dev.data;
+    let at = img.windows(11).position(|w| w == b"F          ").unwrap();
+    assert_eq!(
+        u32::from_le_bytes([img[at + 22], img[at + 23], img[at + 24], img[at + 25]]),
+        t
+    );
+    assert_eq!(v.set_mtime_path("/", t), Err(errno(Errno::EINVAL)));
+    assert_eq!(v.set_mtime_path("/nope", t), Err(errno(Errno::ENOENT)));
+}
