@@ -140,7 +140,7 @@ struct FatImage {
 fn fat_error(e: fat::Error) -> Error {
     Error {
         text: e.errno().map_or("the device failed", |x| x.name()).to_string(),
-        no_space: e == fat::Error::ENOSPC,
+        no_space: e == fat::Error::Os(rustos::errno::Errno::ENOSPC),
     }
 }
 

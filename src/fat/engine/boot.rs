@@ -1,6 +1,6 @@
 //! The boot record: mounting a volume (oofatfs's find_volume) and formatting one (f_mkfs
 //! with the layout of crate::fatlayout).
-use super::{le16, le32, BlockDevice, Clock, Error, Fs, Result};
+use super::{le16, le32, BlockDevice, Clock, Errno, Error, Fs, Result};
 use crate::fatlayout::{self, FatKind};
 use alloc::vec::Vec;
 
@@ -199,11 +199,12 @@ impl<D: BlockDevice, C: Clock> Fs<'_, D, C> {
     /// entry.  The volume is mounted again on next use.
     pub fn format(&mut self, count: u32, label: Option<&[u8]>) -> Result<()> {
         let ss = self.ssize();
-        let l = fatlayout::layout(count, ss).ok_or(Error::EIO)?;
+        let l = fatlayout::layout(count, ss).ok_or(Error::Os(Errno::EIO))?;
         let mut buf: Vec<u8> = Vec::new();
         // One batch of up to FF_MAX_SS bytes, as stock's working buffer.
         let batch = (D::MAX_SS / ss as usize).max(1);
-        buf.try_reserve_exact(batch * ss as usize).map_err(|_| Error::ENOMEM)?;
+        buf.try_reserve_exact(batch * ss as usize)
+            .map_err(|_| Error::Os(Errno::ENOMEM))?;
         buf.resize(batch * ss as usize, 0);
         self.vol.count = count;
         self.vol.start = 0;

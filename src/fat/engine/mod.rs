@@ -96,91 +96,37 @@ impl<T: Clock> Clock for &T {
     }
 }
 
-/// An engine error: an errno (the names crate::errno::Errno has), or `Device`: the device
-/// raised an exception, which it keeps.  One byte without a payload, so that a Result of
-/// a word and an Error is a pair of scalars (two registers, not memory, on Cortex-M).
+/// An engine error: an errno, or `Device`: the device raised an exception, which it
+/// keeps.  One byte (`Device` takes a value Errno does not use), so that a Result of a
+/// word and an Error is a pair of scalars (two registers, not memory, on Cortex-M).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Error {
-    EPERM,
-    ENOENT,
-    EIO,
-    EBADF,
-    EAGAIN,
-    ENOMEM,
-    EACCES,
-    EEXIST,
-    ENODEV,
-    EXDEV,
-    ENOTDIR,
-    EISDIR,
-    EINVAL,
-    ENOSPC,
-    EROFS,
-    EOPNOTSUPP,
-    EFBIG,
-    EBUSY,
-    EMFILE,
+    Os(Errno),
     Device,
 }
 
+const _: () = assert!(core::mem::size_of::<Error>() == 1);
+
 impl From<Errno> for Error {
     fn from(e: Errno) -> Self {
-        match e {
-            Errno::EPERM => Error::EPERM,
-            Errno::ENOENT => Error::ENOENT,
-            Errno::EIO => Error::EIO,
-            Errno::EBADF => Error::EBADF,
-            Errno::EAGAIN => Error::EAGAIN,
-            Errno::ENOMEM => Error::ENOMEM,
-            Errno::EACCES => Error::EACCES,
-            Errno::EEXIST => Error::EEXIST,
-            Errno::ENODEV => Error::ENODEV,
-            Errno::EXDEV => Error::EXDEV,
-            Errno::ENOTDIR => Error::ENOTDIR,
-            Errno::EISDIR => Error::EISDIR,
-            Errno::EINVAL => Error::EINVAL,
-            Errno::ENOSPC => Error::ENOSPC,
-            Errno::EROFS => Error::EROFS,
-            Errno::EOPNOTSUPP => Error::EOPNOTSUPP,
-            Errno::EFBIG => Error::EFBIG,
-            Errno::EBUSY => Error::EBUSY,
-            Errno::EMFILE => Error::EMFILE,
-        }
+        Error::Os(e)
     }
 }
 
 impl Error {
     /// The errno, None for `Device`.
     pub fn errno(self) -> Option<Errno> {
-        Some(match self {
-            Error::EPERM => Errno::EPERM,
-            Error::ENOENT => Errno::ENOENT,
-            Error::EIO => Errno::EIO,
-            Error::EBADF => Errno::EBADF,
-            Error::EAGAIN => Errno::EAGAIN,
-            Error::ENOMEM => Errno::ENOMEM,
-            Error::EACCES => Errno::EACCES,
-            Error::EEXIST => Errno::EEXIST,
-            Error::ENODEV => Errno::ENODEV,
-            Error::EXDEV => Errno::EXDEV,
-            Error::ENOTDIR => Errno::ENOTDIR,
-            Error::EISDIR => Errno::EISDIR,
-            Error::EINVAL => Errno::EINVAL,
-            Error::ENOSPC => Errno::ENOSPC,
-            Error::EROFS => Errno::EROFS,
-            Error::EOPNOTSUPP => Errno::EOPNOTSUPP,
-            Error::EFBIG => Errno::EFBIG,
-            Error::EBUSY => Errno::EBUSY,
-            Error::EMFILE => Errno::EMFILE,
-            Error::Device => return None,
-        })
+        match self {
+            Error::Os(e) => Some(e),
+            Error::Device => None,
+        }
     }
 }
 
 pub type Result<T> = core::result::Result<T, Error>;
 
 pub(crate) fn eio() -> Error {
-    Error::EIO
+    Error::Os(Errno::EIO)
 }
 
 /// Slots in the sector cache: two, so that scanning a directory does not evict the one
@@ -462,7 +408,7 @@ impl<D: BlockDevice, C: Clock> OwnedFs<D, C> {
         let vol = Volume::new(sector_size, D::MAX_SS).ok_or(eio())?;
         let mut bufs = Vec::new();
         bufs.try_reserve_exact(buffer_len(sector_size))
-            .map_err(|_| Error::ENOMEM)?;
+            .map_err(|_| Error::Os(Errno::ENOMEM))?;
         bufs.resize(buffer_len(sector_size), 0);
         let mut fs = OwnedFs { vol, dev, clock, bufs };
         fs.fs().mount()?;

@@ -30,12 +30,12 @@ impl<'a> Comps<'a> {
         }
         if self.heap.is_none() {
             let mut v = Vec::new();
-            v.try_reserve(2 * INLINE_COMPS).map_err(|_| Error::ENOMEM)?;
+            v.try_reserve(2 * INLINE_COMPS).map_err(|_| Error::Os(Errno::ENOMEM))?;
             v.extend_from_slice(&self.inline[..self.n]);
             self.heap = Some(v);
         }
         if let Some(ref mut v) = self.heap {
-            v.try_reserve(1).map_err(|_| Error::ENOMEM)?;
+            v.try_reserve(1).map_err(|_| Error::Os(Errno::ENOMEM))?;
             v.push(c);
         }
         Ok(())
@@ -151,7 +151,7 @@ fn push_comp<'a>(comps: &mut Comps<'a>, seg: &'a [u8]) -> Result<bool> {
             Ok(false)
         }
         s => {
-            let c = core::str::from_utf8(s).map_err(|_| Error::EINVAL)?;
+            let c = core::str::from_utf8(s).map_err(|_| Error::Os(Errno::EINVAL))?;
             comps.push(c.trim_end_matches(['.', ' ']))?;
             Ok(true)
         }
