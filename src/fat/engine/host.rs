@@ -114,26 +114,17 @@ impl<D: BlockDevice, C: Clock> OwnedFs<D, C> {
         let mut out = Vec::new();
         let mut lfn = [0u16; 256];
         loop {
-            let next = fs.call(false, |fs, bp| {
-                let Some((e, has_lfn)) = fs.dir_read(bp, &mut cur, &mut lfn)? else {
-                    return Ok(None);
-                };
-                let mut name = [0u8; 768];
-                let name = listed_name(&e, has_lfn.then_some(&lfn[..]), &mut name).to_vec();
-                if !fs.dir_next(bp, &mut cur, false)? {
-                    cur.finish();
-                }
+            let next = fs.call(false, |fs, bp| fs.next_listed(bp, &mut cur, &mut lfn))?;
+            let Some((e, name)) = next else {
+                return Ok(out);
+            };
+            if name != b"." && name != b".." {
                 let size = u32::from_le_bytes([e[28], e[29], e[30], e[31]]);
-                Ok(Some(Listed {
+                out.push(Listed {
                     name,
                     is_dir: e[11] & 0x10 != 0,
                     size,
-                }))
-            })?;
-            match next {
-                None => return Ok(out),
-                Some(l) if l.name == b"." || l.name == b".." => {}
-                Some(l) => out.push(l),
+                });
             }
         }
     }
@@ -162,6 +153,25 @@ impl<D: BlockDevice, C: Clock> OwnedFs<D, C> {
 const CHECK_DEPTH: usize = 1024;
 
 impl<D: BlockDevice, C: Clock> super::Fs<'_, D, C> {
+    /// The entry at the cursor and its name as listed, the cursor moved past it; None at
+    /// the directory's end.
+    fn next_listed(
+        &mut self,
+        bp: &super::Bpb,
+        cur: &mut super::Cursor,
+        lfn: &mut super::LfnBuf,
+    ) -> Result<Option<([u8; 32], Vec<u8>)>> {
+        let Some((e, has_lfn)) = self.dir_read(bp, cur, lfn)? else {
+            return Ok(None);
+        };
+        let mut buf = [0u8; 768];
+        let name = listed_name(&e, has_lfn.then_some(&lfn[..]), &mut buf).to_vec();
+        if !self.dir_next(bp, cur, false)? {
+            cur.finish();
+        }
+        Ok(Some((e, name)))
+    }
+
     fn check_volume(&mut self, bp: &super::Bpb) -> Result<Checked> {
         use alloc::format;
         let n = bp.n_fatent();
@@ -180,12 +190,7 @@ impl<D: BlockDevice, C: Clock> super::Fs<'_, D, C> {
                 continue;
             }
             let mut cur = self.dir_sdi(bp, dir, 0)?;
-            while let Some((e, has_lfn)) = self.dir_read(bp, &mut cur, &mut lfn)? {
-                let mut buf = [0u8; 768];
-                let name = listed_name(&e, has_lfn.then_some(&lfn[..]), &mut buf).to_vec();
-                if !self.dir_next(bp, &mut cur, false)? {
-                    cur.finish();
-                }
+            while let Some((e, name)) = self.next_listed(bp, &mut cur, &mut lfn)? {
                 if name == b"." || name == b".." {
                     continue;
                 }
